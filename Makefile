@@ -1,0 +1,144 @@
+# boxutils - small chainloading tools that a shell assembles into containers.
+#
+#   make              build every tools/*.c into build/bin/
+#   make check        install missing packages, build, run every test suite
+#   make demo         install missing packages, build, run a container chain
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=1   build with ASan and UBSan (into build-san/)
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+BOX_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	      -DBOX_VERSION='"$(VERSION)"' -Icommon
+# every library any module uses; headers only, each tool links its own
+PKGS_ALL   := libcap mount libmnl
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL) 2>/dev/null)
+
+ifeq ($(SANITIZE),1)
+BUILD      ?= build-san
+CFLAGS     += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	      -fno-sanitize-recover=undefined
+LDFLAGS    += -fsanitize=address,undefined
+else
+BUILD      ?= build
+endif
+
+TOOLS      := $(sort $(patsubst tools/%.c,%,$(wildcard tools/*.c)))
+BINS       := $(TOOLS:%=$(BUILD)/bin/%)
+COMMON_OBJ := $(patsubst common/%.c,$(BUILD)/common/%.o,$(wildcard common/*.c))
+LIBBOX     := $(BUILD)/libboxutils.a
+
+# A tool names the pkg-config packages it links in a line of its source:
+#   /* boxutils-pkgs: libcap */
+# so the Makefile needs no edit to add a tool, and each tool links only
+# what it uses (its start-up is paid at every step of a chain).
+tool_pkgs  = $(shell sed -n 's|^/\* boxutils-pkgs: \(.*\) \*/$$|\1|p' tools/$(1).c)
+tool_libs  = $(if $(strip $(call tool_pkgs,$(1))),$(shell $(PKG_CONFIG) --libs $(call tool_pkgs,$(1))))
+
+.PHONY: all clean install uninstall check check-only demo shell deps \
+	deps-build bench lint fuzz format
+
+all: $(BINS)
+
+$(BUILD)/common/%.o: common/%.c $(wildcard common/*.h) | $(BUILD)/common
+	$(CC) $(BOX_CFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tools/%.o: tools/%.c $(wildcard common/*.h) | $(BUILD)/tools
+	$(CC) $(BOX_CFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBBOX): $(COMMON_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/tools/%.o $(LIBBOX) | $(BUILD)/bin
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBBOX) $(call tool_libs,$*)
+
+$(BUILD)/common $(BUILD)/tools $(BUILD)/bin:
+	mkdir -p $@
+
+clean:
+	rm -rf build build-san build-fuzz
+
+# --- installation -------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	for t in $(TOOLS); do \
+		install -m 644 man/$$t.1 $(DESTDIR)$(MANDIR)/man1/ && \
+		install -m 644 completions/bash/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t && \
+		install -m 644 completions/zsh/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t && \
+		install -m 644 completions/fish/$$t.fish $(DESTDIR)$(FISHCOMPDIR)/$$t.fish \
+		|| exit 1; \
+	done
+	for p in $(wildcard man/*.7); do install -m 644 $$p $(DESTDIR)$(MANDIR)/man7/; done
+
+uninstall:
+	for t in $(TOOLS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(MANDIR)/man1/$$t.1 \
+		      $(DESTDIR)$(BASHCOMPDIR)/$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t \
+		      $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
+	done
+	for p in $(notdir $(wildcard man/*.7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$p; done
+
+# --- packages -----------------------------------------------------------
+
+# What building needs, and what the tests and benchmarks compare against.
+DEPS_BUILD := gcc make pkg-config libcap-dev libmount-dev libmnl-dev
+DEPS_TEST  := shunit2 util-linux iproute2 iputils-ping busybox-static uidmap \
+	      crun runc bubblewrap cgroup-tools hyperfine nftables strace \
+	      qemu-system-x86 linux-image-amd64 cpio mandoc procps psmisc \
+	      clang libclang-rt-14-dev
+
+# Installs only what dpkg does not already have, so a ready machine
+# spends no time here and needs no network.
+deps:
+	@missing=$$(for p in $(DEPS_BUILD) $(DEPS_TEST); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "deps: run as root (sudo make ...) to install packages" >&2; exit 1; \
+		fi; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+deps-build:
+	@$(MAKE) --no-print-directory deps DEPS_TEST=
+
+# --- tests, demo, benchmarks --------------------------------------------
+
+check: deps
+	$(MAKE) --no-print-directory all
+	$(MAKE) --no-print-directory check-only
+
+check-only:
+	BOX_BIN=$(CURDIR)/$(BUILD)/bin tests/run.sh
+
+demo: deps
+	$(MAKE) --no-print-directory all
+	BOX_BIN=$(CURDIR)/$(BUILD)/bin examples/demo.sh
+
+shell: deps
+	$(MAKE) --no-print-directory all
+	BOX_BIN=$(CURDIR)/$(BUILD)/bin examples/demo.sh --shell
+
+bench: deps
+	$(MAKE) --no-print-directory all
+	BOX_BIN=$(CURDIR)/$(BUILD)/bin bench/run.sh
+
+format:
+	clang-format -i common/*.c common/*.h tools/*.c

@@ -1,0 +1,133 @@
+#include "box.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *box_prog = "boxutils";
+
+/*
+ * A tool that only prints (--help, --version, cg-stat) must report a
+ * write error such as a full disk or a closed pipe instead of exiting 0.
+ */
+static void close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno == EPIPE)
+			_exit(EXIT_TOOL);
+		fprintf(stderr, "%s: write standard output: %s\n", box_prog,
+			strerror(errno ? errno : EIO));
+		_exit(EXIT_TOOL);
+	}
+}
+
+void box_init(int argc, char **argv)
+{
+	const char *s;
+
+	if (argc > 0 && argv[0]) {
+		s = strrchr(argv[0], '/');
+		box_prog = s ? s + 1 : argv[0];
+	}
+	atexit(close_stdout);
+}
+
+static void vmsg(int err, const char *hint, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n;
+
+	/* One write, so lines from tools in a chain never interleave. */
+	n = snprintf(buf, sizeof(buf), "%s: ", box_prog);
+	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	if (err && n < (int)sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - n, ": %s", strerror(err));
+	if (hint && n < (int)sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - n, " (%s)", hint);
+	if (n >= (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(STDERR_FILENO, buf, n) < 0) {
+		/* nowhere left to report it */
+	}
+}
+
+void box_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(0, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void box_err(const char *fmt, ...)
+{
+	va_list ap;
+	int err = errno;
+
+	va_start(ap, fmt);
+	vmsg(err, box_priv_hint(err), fmt, ap);
+	va_end(ap);
+	errno = err;
+}
+
+void box_errh(int err, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(err, hint, fmt, ap);
+	va_end(ap);
+}
+
+void xdie(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(0, NULL, fmt, ap);
+	va_end(ap);
+	exit(EXIT_TOOL);
+}
+
+void xdie_errno(const char *fmt, ...)
+{
+	va_list ap;
+	int err = errno;
+
+	va_start(ap, fmt);
+	vmsg(err, box_priv_hint(err), fmt, ap);
+	va_end(ap);
+	exit(EXIT_TOOL);
+}
+
+void xusage_error(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	box_msg("%s (try '%s --help')", buf, box_prog);
+	exit(EXIT_TOOL);
+}
+
+void xversion(void)
+{
+	printf("%s (boxutils) %s\n", box_prog, BOX_VERSION);
+	exit(0);
+}
+
+const char *box_priv_hint(int err)
+{
+	if (err != EPERM)
+		return NULL;
+	if (geteuid() != 0)
+		return "needs CAP_SYS_ADMIN: run as root or inside a user "
+		       "namespace you own";
+	return NULL;
+}

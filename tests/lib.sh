@@ -1,0 +1,169 @@
+# shellcheck shell=bash
+# tests/lib.sh - shared helpers for the boxutils shunit2 suites.
+#
+# A suite sources this file, defines test_* functions (and optionally
+# suite_setup / suite_teardown / setUp / tearDown), and ends with
+#     box_run_suite
+# It must not define oneTimeSetUp/oneTimeTearDown itself: lib.sh uses
+# them to count results for tests/run.sh (passed = ran - failed - skipped).
+
+BOX_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BOX_ROOT=$(dirname "$BOX_TESTS")
+: "${BOX_BIN:=$BOX_ROOT/build/bin}"
+export BOX_BIN
+PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
+export PATH
+BOX_SUITE=$(basename "${BOX_SUITE_FILE:-$0}" .sh)
+# Everything a suite makes on disk goes below one directory it removes.
+BOX_TMP=$(mktemp -d "/tmp/boxtest-$BOX_SUITE.XXXXXX")
+_box_skips=0
+
+# --- results --------------------------------------------------------------
+
+oneTimeSetUp() {
+	if declare -F suite_setup >/dev/null; then
+		suite_setup || return 1
+	fi
+	return 0
+}
+
+oneTimeTearDown() {
+	if declare -F suite_teardown >/dev/null; then
+		suite_teardown
+	fi
+	# shellcheck disable=SC2154 # shunit2's own counters
+	local ran=$__shunit_testsTotal failed=$__shunit_testsFailed
+	echo "BOXRESULT $BOX_SUITE ran=$ran failed=$failed skipped=$_box_skips"
+	if [ -n "$BOX_RESULTS" ]; then
+		echo "$BOX_SUITE $ran $failed $_box_skips" >>"$BOX_RESULTS"
+	fi
+	rm -rf "$BOX_TMP"
+	return 0
+}
+
+# skip_test REASON: mark the current test skipped, say why.  The caller
+# returns right after: `need_cmd crun || return 0`.
+skip_test() {
+	# shellcheck disable=SC2154
+	echo "SKIP $BOX_SUITE:${_shunit_test_}: $*"
+	_box_skips=$((_box_skips + 1))
+	startSkipping
+}
+
+box_run_suite() {
+	SHUNIT_COLOR=none
+	export SHUNIT_COLOR
+	# shellcheck disable=SC1091
+	. shunit2
+}
+
+# --- preconditions (each skips the test with a reason when unmet) ---------
+
+need_root() {
+	[ "$(id -u)" = 0 ] && return 0
+	skip_test "needs root"
+	return 1
+}
+
+need_cmd() {
+	local c
+	for c; do
+		command -v "$c" >/dev/null 2>&1 && continue
+		skip_test "needs $c, which is not installed"
+		return 1
+	done
+}
+
+# A user namespace can be made by an unprivileged user on this kernel.
+need_userns() {
+	if [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null)" = 0 ]; then
+		skip_test "user namespaces disabled (user.max_user_namespaces=0)"
+		return 1
+	fi
+	if [ "$(cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null || echo 1)" = 0 ]; then
+		skip_test "unprivileged user namespaces disabled (kernel.unprivileged_userns_clone=0)"
+		return 1
+	fi
+	if ! setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare --user true 2>/dev/null; then
+		skip_test "an unprivileged user cannot create a user namespace here"
+		return 1
+	fi
+}
+
+# Kernel knows the namespace type (time namespaces came in 5.6).
+need_ns() {
+	[ -e "/proc/self/ns/$1" ] && return 0
+	skip_test "kernel has no $1 namespace"
+	return 1
+}
+
+# --- running ---------------------------------------------------------------
+
+# run CMD...: run it, set $rc, $out (stdout) and $err (stderr).
+run() {
+	local o e
+	o=$BOX_TMP/.out e=$BOX_TMP/.err
+	"$@" >"$o" 2>"$e" </dev/null
+	rc=$?
+	out=$(cat "$o")
+	err=$(cat "$e")
+}
+
+# assert_bad_input CMD...: the tool refuses: exit 125, exactly one line
+# on stderr, which starts with the tool's name.
+assert_bad_input() {
+	run "$@"
+	local tool
+	tool=$(basename "$1")
+	assertEquals "exit status of: $* (stderr: $err)" 125 "$rc"
+	assertEquals "one line of stderr for: $* (got: $err)" 1 \
+		"$(printf '%s\n' "$err" | grep -c .)"
+	case $err in
+	"$tool: "*) ;;
+	*) fail "stderr does not start with '$tool: ': $err" ;;
+	esac
+}
+
+# The host's mount table as a sorted list, to compare before and after.
+mount_snapshot() {
+	awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
+}
+
+# wait_for COND-CMD [TRIES]: poll every 0.05 s, up to TRIES (default 100).
+wait_for() {
+	local i=0 n=${2:-100}
+	while ! eval "$1"; do
+		i=$((i + 1))
+		[ "$i" -ge "$n" ] && return 1
+		sleep 0.05
+	done
+}
+
+# ns_ino PID NS: the inode of /proc/PID/ns/NS
+ns_ino() {
+	stat -L -c %i "/proc/$1/ns/$2"
+}
+
+# A busybox-static rootfs, built once per suite in $BOX_TMP/rootfs.
+make_busybox_rootfs() {
+	local r=${1:-$BOX_TMP/rootfs} d
+	[ -x "$r/bin/busybox" ] && return 0
+	command -v busybox >/dev/null || [ -x /bin/busybox ] || return 1
+	for d in bin sbin etc proc sys dev tmp root usr/bin usr/sbin var/tmp run; do
+		mkdir -p "$r/$d"
+	done
+	cp /bin/busybox "$r/bin/busybox"
+	"$r/bin/busybox" --install -s "$r/bin" 2>/dev/null ||
+		for a in $(/bin/busybox --list); do ln -sf busybox "$r/bin/$a"; done
+	# busybox --install -s makes absolute links to /bin/busybox; relative
+	# ones keep the image self-contained.
+	for a in "$r"/bin/*; do
+		[ -L "$a" ] && ln -sf busybox "$a"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$r/etc/passwd"
+	echo 'root:x:0:' >"$r/etc/group"
+	echo 'nogroup:x:65534:' >>"$r/etc/group"
+	chmod 1777 "$r/tmp"
+}

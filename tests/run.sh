@@ -1,0 +1,54 @@
+#!/bin/bash
+# tests/run.sh - run every suite, add up the results, print one line:
+#     N passed, N failed, N skipped
+# Usage: tests/run.sh [SUITE.sh...]    (default: every suite)
+#
+# Each suite reports "NAME RAN FAILED SKIPPED" into $BOX_RESULTS from
+# lib.sh's oneTimeTearDown; a suite that dies before that counts as one
+# failure, so a crash can never look like a pass.
+
+cd "$(dirname "$0")/.." || exit 125
+BOX_RESULTS=$(mktemp /tmp/boxresults.XXXXXX)
+export BOX_RESULTS
+: "${BOX_BIN:=$PWD/build/bin}"
+export BOX_BIN
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-900}
+
+if [ $# -eq 0 ]; then
+	set -- tests/consistency.sh
+	for f in tests/*.sh tests/integration/*.sh tests/vm/run.sh; do
+		case $f in
+		tests/lib*.sh | tests/run.sh | tests/consistency.sh) continue ;;
+		esac
+		[ -f "$f" ] && set -- "$@" "$f"
+	done
+fi
+
+passed=0 failed=0 skipped=0
+for suite in "$@"; do
+	name=$(basename "$suite" .sh)
+	[ "$suite" = tests/vm/run.sh ] && name=vm
+	start=$(date +%s)
+	echo "=== $suite"
+	before=$(wc -l <"$BOX_RESULTS")
+	BOX_SUITE_FILE=$suite timeout -k 10 "$SUITE_TIMEOUT" bash "$suite"
+	code=$?
+	after=$(wc -l <"$BOX_RESULTS")
+	if [ "$after" -eq "$before" ]; then
+		echo "!!! $suite ended (status $code) without reporting results"
+		failed=$((failed + 1))
+		continue
+	fi
+	# shellcheck disable=SC2034
+	tail -n +"$((before + 1))" "$BOX_RESULTS" | while read -r n r f s; do
+		echo "--- $n: $((r - f - s)) passed, $f failed, $s skipped ($(($(date +%s) - start)) s)"
+	done
+	while read -r n r f s; do
+		passed=$((passed + r - f - s))
+		failed=$((failed + f))
+		skipped=$((skipped + s))
+	done < <(tail -n +"$((before + 1))" "$BOX_RESULTS")
+done
+rm -f "$BOX_RESULTS"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
