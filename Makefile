@@ -140,5 +140,27 @@ bench: deps
 	$(MAKE) --no-print-directory all
 	BOX_BIN=$(CURDIR)/$(BUILD)/bin bench/run.sh
 
+# --- fuzzing (libFuzzer; clang) -----------------------------------------
+# tests/fuzz/fuzz_NAME.c is a harness, tests/fuzz/corpus/NAME/ its seeds.
+# New inputs go to build-fuzz/corpus-NAME, never into the seed directory.
+
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 60
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard common/*.c common/*.h)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
+		-D_GNU_SOURCE -Icommon $(PKG_CFLAGS) -o $@ $< $(wildcard common/*.c) \
+		$(shell $(PKG_CONFIG) --libs $(PKGS_ALL) 2>/dev/null)
+
+fuzz: $(FUZZ_BINS)
+	for h in $(FUZZ_NAMES); do \
+		mkdir -p build-fuzz/corpus-$$h && \
+		build-fuzz/fuzz_$$h -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			build-fuzz/corpus-$$h tests/fuzz/corpus/$$h || exit 1; \
+	done
+
 format:
 	clang-format -i common/*.c common/*.h tools/*.c

@@ -27,7 +27,10 @@ oneTimeSetUp() {
 	return 0
 }
 
+# shunit2 calls this twice (at the end, and from its EXIT trap): report once.
 oneTimeTearDown() {
+	[ -n "${_box_reported:-}" ] && return 0
+	_box_reported=1
 	if declare -F suite_teardown >/dev/null; then
 		suite_teardown
 	fi

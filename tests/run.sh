@@ -39,15 +39,19 @@ for suite in "$@"; do
 		failed=$((failed + 1))
 		continue
 	fi
-	# shellcheck disable=SC2034
-	tail -n +"$((before + 1))" "$BOX_RESULTS" | while read -r n r f s; do
-		echo "--- $n: $((r - f - s)) passed, $f failed, $s skipped ($(($(date +%s) - start)) s)"
-	done
+	suite_failed=0
 	while read -r n r f s; do
+		echo "--- $n: $((r - f - s)) passed, $f failed, $s skipped ($(($(date +%s) - start)) s)"
 		passed=$((passed + r - f - s))
 		failed=$((failed + f))
 		skipped=$((skipped + s))
+		suite_failed=$((suite_failed + f))
 	done < <(tail -n +"$((before + 1))" "$BOX_RESULTS")
+	# a suite that exits non-zero with nothing counted failed died mid-test
+	if [ "$code" -ne 0 ] && [ "$suite_failed" -eq 0 ]; then
+		echo "!!! $suite exited with status $code: counted as one failure"
+		failed=$((failed + 1))
+	fi
 done
 rm -f "$BOX_RESULTS"
 echo "$passed passed, $failed failed, $skipped skipped"

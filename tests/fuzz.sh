@@ -1,0 +1,41 @@
+#!/bin/bash
+# tests/fuzz.sh - every libFuzzer harness in tests/fuzz/ builds and runs a
+# bounded number of inputs without a crash, a leak or undefined behaviour.
+# `make fuzz FUZZ_TIME=600` is the long run; this is the CI-sized one.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+FUZZ_RUNS=${FUZZ_RUNS:-100000}
+
+suite_setup() {
+	harnesses=$(cd "$BOX_ROOT/tests/fuzz" && ls fuzz_*.c 2>/dev/null | sed 's/^fuzz_//; s/\.c$//')
+}
+
+test_harnesses_exist() {
+	assertNotEquals "no harness in tests/fuzz/" "" "$harnesses"
+}
+
+test_every_harness_runs_clean() {
+	need_cmd clang || return 0
+	local h log
+	for h in $harnesses; do
+		log=$BOX_TMP/fuzz-$h.log
+		if ! make -s -C "$BOX_ROOT" "build-fuzz/fuzz_$h" >"$log" 2>&1; then
+			if grep -q "cannot find.*libclang_rt.fuzzer\|fuzzer.*not found" "$log"; then
+				skip_test "clang has no libFuzzer runtime (libclang-rt-14-dev)"
+				return 0
+			fi
+			fail "harness $h does not build: $(tail -n 3 "$log")"
+			continue
+		fi
+		mkdir -p "$BOX_TMP/corpus-$h"
+		if ! "$BOX_ROOT/build-fuzz/fuzz_$h" -runs="$FUZZ_RUNS" \
+			"$BOX_TMP/corpus-$h" "$BOX_ROOT/tests/fuzz/corpus/$h" >"$log" 2>&1; then
+			fail "harness $h crashed: $(grep -m1 -E 'ERROR|runtime error|SUMMARY' "$log")"
+		fi
+		grep -q "Done $FUZZ_RUNS runs" "$log" || fail "harness $h did not finish $FUZZ_RUNS runs"
+	done
+}
+
+box_run_suite
