@@ -35,7 +35,8 @@ oneTimeTearDown() {
 		suite_teardown
 	fi
 	# shellcheck disable=SC2154 # shunit2's own counters
-	local ran=$__shunit_testsTotal failed=$__shunit_testsFailed
+	local failed=$__shunit_testsFailed
+	local ran=$((__shunit_testsPassed + failed))
 	echo "BOXRESULT $BOX_SUITE ran=$ran failed=$failed skipped=$_box_skips"
 	if [ -n "$BOX_RESULTS" ]; then
 		echo "$BOX_SUITE $ran $failed $_box_skips" >>"$BOX_RESULTS"
