@@ -1,0 +1,57 @@
+/*
+ * caps.h - capability names and lists as users write them
+ * ("chown,CAP_NET_BIND_SERVICE,sys_admin", "all", "none"), as 64-bit
+ * masks (bit N = capability N, the layout of CapEff in /proc/PID/status).
+ *
+ * The parsers are pure: no allocation, no system calls, so a fuzz
+ * harness can call them directly.  Only caps_last_cap() asks the kernel.
+ */
+#ifndef BOX_CAPS_H
+#define BOX_CAPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CAPS_BITS 64
+#define CAPS_ALL UINT64_MAX
+#define CAPS_BIT(n) ((uint64_t)1 << (n))
+
+/* Docker's default set, the one a container gets without --cap-add. */
+extern const uint64_t caps_docker_default;
+
+/* The name of capability n in lower case without "cap_", or NULL. */
+const char *caps_name(unsigned int cap);
+
+/*
+ * The number of one capability written s[0..len): a name with or without
+ * "cap_" in any case ("chown", "CAP_CHOWN"), or a number 0..63.
+ * Returns -1 when it is neither.
+ */
+int caps_from_name(const char *s, size_t len);
+
+/*
+ * A comma-separated list into a mask.  "all" gives CAPS_ALL (the caller
+ * narrows it to what the kernel knows), "none" gives nothing.  Returns 0,
+ * or -1 with errno = EINVAL and *bad_off, *bad_len set to the offending
+ * item within s (an empty item when bad_len is 0).  NULL bad_* are fine.
+ */
+int caps_parse_list(const char *s, uint64_t *mask, size_t *bad_off,
+		    size_t *bad_len);
+
+/* "cap_chown" or "cap_45" for capability n into buf (at least 32 bytes). */
+void caps_str(unsigned int cap, char *buf, size_t len);
+
+/* The lowest capability set in mask, or -1 when mask is 0. */
+int caps_first(uint64_t mask);
+
+/* Every capability 0..last: the mask of what the kernel knows. */
+uint64_t caps_upto(int last);
+
+/*
+ * The highest capability the running kernel knows (40 on 5.9 and later),
+ * from /proc/sys/kernel/cap_last_cap, or by asking PR_CAPBSET_READ when
+ * /proc is not mounted.  -1 with errno set on failure.
+ */
+int caps_last_cap(void);
+
+#endif
