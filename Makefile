@@ -99,7 +99,7 @@ DEPS_BUILD := gcc make pkg-config libcap-dev libmount-dev libmnl-dev
 DEPS_TEST  := shunit2 util-linux iproute2 iputils-ping busybox-static uidmap \
 	      crun runc bubblewrap cgroup-tools hyperfine nftables strace \
 	      qemu-system-x86 linux-image-amd64 cpio mandoc procps psmisc \
-	      clang libclang-rt-14-dev
+	      clang libclang-rt-14-dev cppcheck shellcheck zsh fish
 
 # Installs only what dpkg does not already have, so a ready machine
 # spends no time here and needs no network.
@@ -161,6 +161,31 @@ fuzz: $(FUZZ_BINS)
 		build-fuzz/fuzz_$$h -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 			build-fuzz/corpus-$$h tests/fuzz/corpus/$$h || exit 1; \
 	done
+
+# --- static analysis ----------------------------------------------------
+
+SHELL_SCRIPTS = $(wildcard tests/*.sh tests/integration/*.sh tests/vm/*.sh \
+		bench/*.sh examples/*.sh) .ci/run
+
+lint:
+	@rc=0; \
+	echo "lint: clang --analyze"; \
+	for f in common/*.c tools/*.c; do \
+		clang --analyze -Xanalyzer -analyzer-output=text -std=gnu11 \
+			-D_GNU_SOURCE -DBOX_VERSION='"$(VERSION)"' -Icommon $(PKG_CFLAGS) \
+			-o /dev/null $$f 2>&1 | grep -E 'warning|error' && rc=1; \
+	done; \
+	echo "lint: cppcheck"; \
+	cppcheck -q --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -D_GNU_SOURCE -Icommon common tools || rc=1; \
+	echo "lint: shellcheck"; \
+	shellcheck -x -S warning $(SHELL_SCRIPTS) || rc=1; \
+	echo "lint: mandoc"; \
+	for p in man/*.[17]; do \
+		out=$$(mandoc -Tlint -Wwarning $$p 2>&1); \
+		[ -z "$$out" ] || { echo "$$out"; rc=1; }; \
+	done; \
+	exit $$rc
 
 format:
 	clang-format -i common/*.c common/*.h tools/*.c

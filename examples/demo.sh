@@ -24,7 +24,7 @@ mode=${1:-demo}
 if [ -t 1 ]; then
 	b=$(printf '\033[1m') d=$(printf '\033[2m') g=$(printf '\033[32m') r=$(printf '\033[31m') n=$(printf '\033[0m')
 else
-	b= d= g= r= n=
+	b='' d='' g='' r='' n=''
 fi
 say() { printf '\n%s== %s%s\n' "$b" "$*" "$n"; }
 show() { printf '%s$ %s%s\n' "$d" "$*" "$n"; }

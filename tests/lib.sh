@@ -35,8 +35,8 @@ oneTimeTearDown() {
 		suite_teardown
 	fi
 	# shellcheck disable=SC2154 # shunit2's own counters
-	local failed=$__shunit_testsFailed
-	local ran=$((__shunit_testsPassed + failed))
+	local failed=$__shunit_testsFailed passed=$__shunit_testsPassed
+	local ran=$((passed + failed))
 	echo "BOXRESULT $BOX_SUITE ran=$ran failed=$failed skipped=$_box_skips"
 	if [ -n "$BOX_RESULTS" ]; then
 		echo "$BOX_SUITE $ran $failed $_box_skips" >>"$BOX_RESULTS"
@@ -105,6 +105,7 @@ need_ns() {
 # --- running ---------------------------------------------------------------
 
 # run CMD...: run it, set $rc, $out (stdout) and $err (stderr).
+# shellcheck disable=SC2034 # rc, out, err are read by the suites
 run() {
 	local o e
 	o=$BOX_TMP/.out e=$BOX_TMP/.err

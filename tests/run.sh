@@ -26,8 +26,6 @@ fi
 
 passed=0 failed=0 skipped=0
 for suite in "$@"; do
-	name=$(basename "$suite" .sh)
-	[ "$suite" = tests/vm/run.sh ] && name=vm
 	start=$(date +%s)
 	echo "=== $suite"
 	before=$(wc -l <"$BOX_RESULTS")
