@@ -1,0 +1,680 @@
+/*
+ * uf-mount - union mount: stack directories with overlayfs (or with an
+ * aufs branch list mapped onto overlay), then exec prog.
+ *
+ *   uf-mount [--lower DIR]... [--upper DIR --work DIR] TARGET [prog...]
+ *   uf-mount -t aufs -o br=DIR=rw:DIR=ro... SOURCE TARGET [prog...]
+ *   uf-mount -u TARGET [prog...]
+ *
+ * Layers go to the kernel one by one through the new mount API
+ * (fsconfig "lowerdir+", Linux 6.8), which needs no escaping and has no
+ * page limit; older kernels get mount(2) with an escaped option string.
+ */
+#include "box.h"
+#include "exec.h"
+#include "overlay.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const struct option longopts[] = {
+	{ "lower", required_argument, NULL, 'l' },
+	{ "upper", required_argument, NULL, 'U' },
+	{ "work", required_argument, NULL, 'W' },
+	{ "ro", no_argument, NULL, 'r' },
+	{ "userxattr", no_argument, NULL, 'X' },
+	{ "options", required_argument, NULL, 'o' },
+	{ "type", required_argument, NULL, 't' },
+	{ "unmount", required_argument, NULL, 'u' },
+	{ "lazy", no_argument, NULL, 'L' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static _Noreturn void usage(void)
+{
+	printf("Usage: %s [options] [--lower DIR]... [--upper DIR --work DIR] "
+	       "TARGET [prog [arg...]]\n"
+	       "       %s -t aufs -o br=DIR=rw:DIR=ro... SOURCE TARGET "
+	       "[prog [arg...]]\n"
+	       "       %s -u TARGET [prog [arg...]]\n"
+	       "\n"
+	       "Mount an overlay of directories on TARGET, then run prog.\n"
+	       "\n"
+	       "  -l, --lower DIR     a read-only layer; the first is the top\n"
+	       "      --upper DIR     the writable layer (needs --work)\n"
+	       "      --work DIR      overlay's work dir, on the upper's "
+	       "filesystem\n"
+	       "  -r, --ro            mount read-only\n"
+	       "      --userxattr     keep overlay xattrs in user.* (rootless, "
+	       "in a user namespace)\n"
+	       "  -o, --options OPTS  overlay options: index, metacopy, "
+	       "redirect_dir, uuid,\n"
+	       "                      verity, xino, volatile, nfs_export, and "
+	       "nosuid, nodev, ...\n"
+	       "  -t, --type TYPE     overlay (default), or aufs: take the "
+	       "layers from\n"
+	       "                      -o br=DIR=PERM:... or dirs=DIR:...\n"
+	       "  -u, --unmount TARGET  unmount the overlay on TARGET\n"
+	       "      --lazy          with -u: detach even if busy\n"
+	       "  -h, --help          show this help\n"
+	       "  -V, --version       show the version\n"
+	       "\n"
+	       "Without prog, uf-mount exits 0 once mounted.\n",
+	       box_prog, box_prog, box_prog);
+	exit(0);
+}
+
+struct plan {
+	const char **lower;	/* as given, lower[0] on top */
+	int nlower;
+	const char *upper, *work;
+	bool aufs;
+	bool ro;
+	bool lazy;
+	const char *unmount;
+	const char *source;
+	const char *target;
+	struct ovl_opts opts;
+	struct branch *branch;
+	int argc;		/* prog */
+	char **argv;
+	/* resolved */
+	char **rlower;
+	char *rupper, *rwork, *rtarget;
+	bool made_work;		/* we created rwork (aufs) */
+};
+
+/* Paths in messages: a newline in a name must not split the line. */
+static const char *q(const char *s)
+{
+	static char buf[4][400];
+	static int i;
+
+	i = (i + 1) % 4;
+	overlay_quote(s, buf[i], sizeof(buf[i]));
+	return buf[i];
+}
+
+static void parse_args(struct plan *p, int argc, char **argv)
+{
+	int c, nopt = 0;
+	char **optv = calloc(argc, sizeof(*optv));
+
+	p->lower = calloc(argc, sizeof(*p->lower));
+	if (!optv || !p->lower)
+		xdie_errno("allocate");
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+l:o:rt:u:hV", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'l':
+			p->lower[p->nlower++] = optarg;
+			break;
+		case 'U':
+			p->upper = optarg;
+			break;
+		case 'W':
+			p->work = optarg;
+			break;
+		case 'r':
+			p->ro = true;
+			break;
+		case 'X':
+			if (overlay_add_param(&p->opts, "userxattr", NULL) < 0)
+				xdie_errno("add option userxattr");
+			break;
+		case 'o':
+			optv[nopt++] = optarg;
+			break;
+		case 't':
+			if (strcmp(optarg, "aufs") == 0)
+				p->aufs = true;
+			else if (strcmp(optarg, "overlay") != 0)
+				xusage_error("unknown type '%s': overlay or aufs",
+					     q(optarg));
+			break;
+		case 'u':
+			p->unmount = optarg;
+			break;
+		case 'L':
+			p->lazy = true;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			xversion();
+		default:
+			if (optopt && optopt != '?')
+				xusage_error("option -%c: %s", optopt,
+					     strchr("lotu", optopt) ?
+						     "needs an argument" :
+						     "unknown option");
+			xusage_error("unknown or incomplete option '%s'",
+				     q(argv[optind - 1]));
+		}
+	}
+	/* -o after -t, whatever the order on the line */
+	for (int i = 0; i < nopt; i++) {
+		const char *s = optv[i];
+		struct ovl_opts *o = &p->opts;
+		char bad[200];
+
+		if (overlay_parse_options(s, p->aufs, o) == 0)
+			continue;
+		snprintf(bad, sizeof(bad), "%.*s", (int)o->bad_len,
+			 s + o->bad_off);
+		switch (errno) {
+		case EPERM:
+			xusage_error("option '%s': layers are given with --lower, "
+				     "--upper and --work", q(bad));
+		case EINVAL: {
+			size_t k = strcspn(bad, "=");
+			char key[200];
+			const char *v;
+
+			snprintf(key, sizeof(key), "%.*s", (int)k, bad);
+			v = overlay_option_values(key);
+			if (v)
+				xusage_error("option '%s': takes %s=%s", q(bad),
+					     key, v);
+			xusage_error("option '%s': takes no value", q(bad));
+		}
+		case EEXIST:
+			xusage_error("option '%s': a second branch list",
+				     q(bad));
+		case E2BIG:
+			xusage_error("option '%s': too many options", q(bad));
+		default:
+			if (!p->aufs && (strncmp(bad, "br", 2) == 0 ||
+					 strncmp(bad, "dirs=", 5) == 0))
+				xusage_error("option '%s': an aufs branch list "
+					     "needs -t aufs", q(bad));
+			xusage_error("unknown overlay option '%s'", q(bad));
+		}
+	}
+	free(optv);
+	if (p->unmount) {
+		if (p->nlower || p->upper || p->work || p->aufs || nopt)
+			xusage_error("-u takes no layers or options");
+		p->argc = argc - optind;
+		p->argv = argv + optind;
+		return;
+	}
+	if (p->lazy)
+		xusage_error("--lazy goes with -u");
+	if (p->aufs) {
+		if (argc - optind < 2)
+			xusage_error("aufs syntax needs SOURCE and TARGET "
+				     "(e.g. none ./mnt)");
+		p->source = argv[optind++];
+	} else {
+		if (argc - optind < 1)
+			xusage_error("no TARGET directory given");
+		p->source = "overlay";
+	}
+	p->target = argv[optind++];
+	p->argc = argc - optind;
+	p->argv = argv + optind;
+}
+
+/*
+ * aufs: the first branch, when writable, is overlay's upper layer; the
+ * others are lower layers in the same order.  The work dir overlay needs
+ * cannot live inside the upper (the kernel refuses nested work and upper
+ * dirs, and it would show in the mount), so it is the hidden sibling
+ * <parent>/.<name>.uf-work, on the same filesystem as the upper.
+ */
+static void plan_aufs(struct plan *p)
+{
+	const struct ovl_opts *o = &p->opts;
+	const char *why;
+	int n, first = 0;
+
+	if (p->nlower || p->upper || p->work)
+		xusage_error("-t aufs takes its layers from -o br= or dirs=, "
+			     "not --lower/--upper/--work");
+	if (!o->branches)
+		xusage_error("-t aufs needs -o br=DIR=rw:DIR=ro... or "
+			     "dirs=DIR:DIR...");
+	p->branch = calloc(OVL_MAX_LAYERS + 1, sizeof(*p->branch));
+	if (!p->branch)
+		xdie_errno("allocate");
+	n = aufs_parse_branches(o->branches, o->branches_len, p->branch,
+				OVL_MAX_LAYERS + 1, &why);
+	if (n < 0) {
+		char spec[200];
+
+		snprintf(spec, sizeof(spec), "%.*s", (int)o->branches_len,
+			 o->branches);
+		xusage_error("branch list '%s': %s", q(spec), why);
+	}
+	if (p->branch[0].perm == BRANCH_RW) {
+		p->upper = strndup(p->branch[0].path, p->branch[0].len);
+		first = 1;
+	}
+	for (int i = first; i < n; i++)
+		p->lower[p->nlower++] =
+			strndup(p->branch[i].path, p->branch[i].len);
+	if (p->upper && p->nlower == 0)
+		xusage_error("branch list has only the writable branch: overlay "
+			     "needs a read-only one below it");
+}
+
+/* realpath() of an existing directory, or exit with what is wrong. */
+static char *resolve_dir(const char *what, const char *path)
+{
+	struct stat st;
+	char *r;
+
+	if (!*path)
+		xusage_error("%s: empty path", what);
+	r = realpath(path, NULL);
+	if (!r || stat(r, &st) < 0)
+		xdie_errno("%s %s", what, q(path));
+	if (!S_ISDIR(st.st_mode))
+		xdie("%s %s: not a directory", what, q(path));
+	return r;
+}
+
+static bool is_under(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(dir, path, n) == 0 &&
+	       (path[n] == '/' || path[n] == '\0' || strcmp(dir, "/") == 0);
+}
+
+/* The aufs work dir: <parent of upper>/.<basename>.uf-work */
+static char *aufs_work_path(const char *rupper)
+{
+	const char *slash = strrchr(rupper, '/');
+	const char *base = slash + 1;
+	int plen = slash - rupper;
+	char *w;
+
+	if (!*base)
+		xdie("writable branch %s: the root cannot be a branch",
+		     q(rupper));
+	if (asprintf(&w, "%.*s/.%s.uf-work", plen, rupper, base) < 0)
+		xdie_errno("allocate");
+	return w;
+}
+
+static void validate(struct plan *p)
+{
+	struct stat su, sw;
+	struct statfs fs;
+
+	if (p->nlower == 0)
+		xusage_error("no lower layer: give --lower DIR");
+	if (p->upper && !p->work && !p->aufs)
+		xusage_error("--upper needs --work DIR (an empty directory on "
+			     "the same filesystem)");
+	if (p->work && !p->upper)
+		xusage_error("--work goes with --upper");
+	if (!p->upper && p->nlower < 2)
+		xusage_error("a read-only overlay needs at least two --lower "
+			     "dirs (overlay refuses one without an upper; use "
+			     "a read-only bind mount for one)");
+	if (p->nlower > OVL_MAX_LAYERS)
+		xusage_error("%d lower layers: overlay allows at most %d",
+			     p->nlower, OVL_MAX_LAYERS);
+
+	p->rlower = calloc(p->nlower, sizeof(*p->rlower));
+	if (!p->rlower)
+		xdie_errno("allocate");
+	for (int i = 0; i < p->nlower; i++)
+		p->rlower[i] = resolve_dir("lower dir", p->lower[i]);
+	p->rtarget = resolve_dir("target", p->target);
+	if (!p->upper)
+		return;
+	p->rupper = resolve_dir("upper dir", p->upper);
+	if (p->aufs) {
+		p->rwork = aufs_work_path(p->rupper);
+		if (lstat(p->rwork, &sw) == 0 && !S_ISDIR(sw.st_mode))
+			xdie("work dir %s for branch %s: exists and is not a "
+			     "directory", q(p->rwork), q(p->rupper));
+	} else {
+		p->rwork = resolve_dir("work dir", p->work);
+	}
+	if (is_under(p->rupper, p->rwork) || is_under(p->rwork, p->rupper))
+		xusage_error("upper dir %s and work dir %s: one is inside the "
+			     "other (overlay needs separate subtrees)",
+			     q(p->rupper), q(p->rwork));
+	if (stat(p->rupper, &su) < 0)
+		xdie_errno("upper dir %s", q(p->rupper));
+	if (!p->aufs) {
+		if (stat(p->rwork, &sw) < 0)
+			xdie_errno("work dir %s", q(p->rwork));
+		if (su.st_dev != sw.st_dev)
+			xusage_error("work dir %s is on another filesystem than "
+				     "upper dir %s (overlay needs both under "
+				     "the same mount)",
+				     q(p->rwork), q(p->rupper));
+	}
+	if (statfs(p->rupper, &fs) == 0 && fs.f_type == OVERLAYFS_SUPER_MAGIC)
+		xdie("upper dir %s: is on an overlay, which cannot be an upper "
+		     "layer (put it on tmpfs, ext4 or xfs)", q(p->rupper));
+}
+
+/* aufs: make the work dir if absent; the undo removes what we made. */
+static void make_work(struct plan *p)
+{
+	struct stat su, sw;
+
+	if (!p->aufs || !p->rwork)
+		return;
+	if (mkdir(p->rwork, 0700) == 0)
+		p->made_work = true;
+	else if (errno != EEXIST)
+		xdie_errno("create work dir %s", q(p->rwork));
+	if (stat(p->rupper, &su) < 0 || stat(p->rwork, &sw) < 0)
+		xdie_errno("work dir %s", q(p->rwork));
+	if (su.st_dev != sw.st_dev) {
+		int err = EXDEV;
+
+		if (p->made_work)
+			rmdir(p->rwork);
+		box_errh(err, "the writable branch is a mount point; give "
+			      "--upper and --work on one filesystem instead",
+			 "work dir %s beside writable branch %s",
+			 q(p->rwork), q(p->rupper));
+		exit(EXIT_TOOL);
+	}
+}
+
+static void undo(struct plan *p)
+{
+	char sub[PATH_MAX];
+
+	if (!p->made_work)
+		return;
+	/* overlay may have made work/ and index/ inside before failing */
+	snprintf(sub, sizeof(sub), "%s/work", p->rwork);
+	rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/index", p->rwork);
+	rmdir(sub);
+	rmdir(p->rwork);
+}
+
+/* --- mounting ------------------------------------------------------------- */
+
+/* The kernel's own words, read from the fs context: "e overlay: ..." */
+static void read_fs_log(int fsfd, char *msg, size_t size)
+{
+	char line[512];
+	ssize_t n;
+	bool have_error = false;
+
+	msg[0] = '\0';
+	while ((n = read(fsfd, line, sizeof(line) - 1)) > 0) {
+		const char *s = line;
+
+		line[n] = '\0';
+		if (have_error && line[0] != 'e')
+			continue;
+		have_error = have_error || line[0] == 'e';
+		if (s[0] && s[1] == ' ')
+			s += 2;
+		if (strncmp(s, "overlay: ", 9) == 0)
+			s += 9;
+		snprintf(msg, size, "%s", s);
+	}
+	msg[strcspn(msg, "\n")] = '\0';
+}
+
+static const char *mount_hint(const struct plan *p, int err, const char *kmsg)
+{
+	struct statfs fs;
+
+	if (err == EXDEV || strstr(kmsg, "same mount"))
+		return "work dir and upper dir must be on the same filesystem "
+		       "mount";
+	if (strstr(kmsg, "d_type"))
+		return "the upper filesystem must support d_type (xfs needs "
+		       "ftype=1)";
+	if (strstr(kmsg, "xattr") || err == EOPNOTSUPP)
+		return "the upper filesystem must support trusted.* xattrs, or "
+		       "user.* ones with --userxattr";
+	if (err == EBUSY || strstr(kmsg, "in-use"))
+		return "another overlay uses this upper or work dir; unmount "
+		       "it or use fresh dirs";
+	if (p->rupper && statfs(p->rupper, &fs) == 0 &&
+	    fs.f_type == OVERLAYFS_SUPER_MAGIC)
+		return "the upper dir is on an overlay; put it on tmpfs, ext4 "
+		       "or xfs";
+	if (err == EPERM)
+		return "needs CAP_SYS_ADMIN: run as root, or in a user "
+		       "namespace you own (ns-unshare --user --map-root-user "
+		       "--mount) with --userxattr";
+	if (err == EINVAL && !p->ro && geteuid() != 0)
+		return "rootless overlays need --userxattr";
+	return NULL;
+}
+
+static _Noreturn void mount_failed(struct plan *p, int err, const char *kmsg)
+{
+	const char *hint = mount_hint(p, err, kmsg);
+	char both[700];
+
+	undo(p);
+	if (*kmsg && hint)
+		snprintf(both, sizeof(both), "%s; %s", kmsg, hint);
+	else
+		snprintf(both, sizeof(both), "%s", *kmsg ? kmsg : hint ? hint : "");
+	box_errh(err, *both ? both : NULL, "mount overlay on %s",
+		 q(p->rtarget));
+	exit(EXIT_TOOL);
+}
+
+static int sys_fsopen(const char *fs, unsigned flags)
+{
+	return syscall(SYS_fsopen, fs, flags);
+}
+
+static int sys_fsconfig(int fd, unsigned cmd, const char *key,
+			const void *value, int aux)
+{
+	return syscall(SYS_fsconfig, fd, cmd, key, value, aux);
+}
+
+static int sys_fsmount(int fd, unsigned flags, unsigned attr)
+{
+	return syscall(SYS_fsmount, fd, flags, attr);
+}
+
+static int sys_move_mount(int from_dfd, const char *from, int to_dfd,
+			  const char *to, unsigned flags)
+{
+	return syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
+}
+
+enum { MOUNTED = 0, USE_LEGACY = 1 };
+
+/*
+ * The new mount API: each layer is its own fsconfig value, so nothing
+ * is parsed out of a path and there is no page limit.  Returns
+ * USE_LEGACY when the kernel lacks fsopen or "lowerdir+" (before 6.8).
+ */
+static int mount_new_api(struct plan *p)
+{
+	char kmsg[512] = "", esc[PATH_MAX * 2 + 1];
+	const struct ovl_opts *o = &p->opts;
+	int fsfd, mfd, err;
+
+	fsfd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fsfd < 0) {
+		if (errno == ENOSYS || errno == EPERM)
+			return USE_LEGACY; /* old kernel, or seccomp */
+		if (errno == ENODEV) {
+			undo(p);
+			box_errh(errno, "modprobe overlay",
+				 "open overlay filesystem");
+			exit(EXIT_TOOL);
+		}
+		mount_failed(p, errno, "");
+	}
+	if (sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "source", p->source, 0) < 0)
+		goto fail;
+	for (int i = 0; i < p->nlower; i++) {
+		if (sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+",
+				 p->rlower[i], 0) == 0)
+			continue;
+		err = errno;
+		read_fs_log(fsfd, kmsg, sizeof(kmsg));
+		if (i == 0 && err == EINVAL && strstr(kmsg, "nknown parameter")) {
+			close(fsfd);
+			return USE_LEGACY;
+		}
+		close(fsfd);
+		mount_failed(p, err, kmsg);
+	}
+	if (p->rupper) {
+		/* overlay unescapes upperdir and workdir even here */
+		if (overlay_escape_value(p->rupper, esc, sizeof(esc)) < 0 ||
+		    sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", esc,
+				 0) < 0)
+			goto fail;
+		if (overlay_escape_value(p->rwork, esc, sizeof(esc)) < 0 ||
+		    sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", esc, 0) <
+			    0)
+			goto fail;
+	}
+	for (int i = 0; i < o->nparam; i++) {
+		const struct ovl_param *pa = &o->param[i];
+
+		if (sys_fsconfig(fsfd,
+				 pa->value ? FSCONFIG_SET_STRING :
+					     FSCONFIG_SET_FLAG,
+				 pa->key, pa->value, 0) < 0)
+			goto fail;
+	}
+	if (sys_fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		goto fail;
+	mfd = sys_fsmount(fsfd, FSMOUNT_CLOEXEC,
+			  o->attr_set | (p->ro ? MOUNT_ATTR_RDONLY : 0));
+	if (mfd < 0)
+		goto fail;
+	close(fsfd);
+	if (sys_move_mount(mfd, "", AT_FDCWD, p->rtarget,
+			   MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		err = errno;
+		close(mfd);
+		mount_failed(p, err, "");
+	}
+	close(mfd);
+	return MOUNTED;
+fail:
+	err = errno;
+	read_fs_log(fsfd, kmsg, sizeof(kmsg));
+	close(fsfd);
+	mount_failed(p, err, kmsg);
+}
+
+/* mount(2): one escaped option string, at most a page long. */
+static void mount_legacy(struct plan *p)
+{
+	struct ovl_layout l = {
+		.lower = (const char *const *)p->rlower,
+		.nlower = p->nlower,
+		.upper = p->rupper,
+		.work = p->rwork,
+		.param = p->opts.param,
+		.nparam = p->opts.nparam,
+	};
+	char data[OVL_LEGACY_DATA_MAX];
+
+	if (overlay_build_data(&l, data, sizeof(data)) < 0) {
+		undo(p);
+		if (errno == E2BIG)
+			xdie("mount overlay on %s: %d layers do not fit in "
+			     "mount(2)'s one-page option string, and this kernel "
+			     "lacks the new mount API's lowerdir+ (Linux 6.8) "
+			     "that has no such limit",
+			     q(p->rtarget), p->nlower);
+		xdie("mount overlay on %s: a layer path cannot be written "
+		     "safely into mount(2)'s option string (a comma before "
+		     "a security option name); this needs Linux 6.8's "
+		     "lowerdir+",
+		     q(p->rtarget));
+	}
+	if (mount(p->source, p->rtarget, "overlay",
+		  p->opts.ms_flags | (p->ro ? MS_RDONLY : 0), data) < 0)
+		mount_failed(p, errno, "");
+}
+
+static void do_mount(struct plan *p)
+{
+	const char *api = getenv("BOX_UF_MOUNT_API");
+
+	if (api && strcmp(api, "legacy") == 0) {
+		mount_legacy(p);
+		return;
+	}
+	if (mount_new_api(p) == USE_LEGACY)
+		mount_legacy(p);
+}
+
+/* -u: only an overlay, and only where one is mounted. */
+static void do_unmount(const struct plan *p)
+{
+	struct statfs fs;
+	struct statx stx;
+	char *t;
+
+	t = realpath(p->unmount, NULL);
+	if (!t)
+		xdie_errno("unmount %s", q(p->unmount));
+	if (statfs(t, &fs) < 0)
+		xdie_errno("unmount %s", q(t));
+	if (fs.f_type != OVERLAYFS_SUPER_MAGIC)
+		xdie("unmount %s: not an overlay mount", q(t));
+	if (statx(AT_FDCWD, t, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) ==
+		    0 &&
+	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		xdie("unmount %s: not a mount point (it lies inside an overlay)",
+		     q(t));
+	if (umount2(t, UMOUNT_NOFOLLOW | (p->lazy ? MNT_DETACH : 0)) < 0) {
+		int err = errno;
+
+		box_errh(err, err == EBUSY ? "in use; --lazy detaches it now" :
+					     box_priv_hint(err),
+			 "unmount %s", q(t));
+		exit(EXIT_TOOL);
+	}
+	free(t);
+}
+
+int main(int argc, char **argv)
+{
+	struct plan p = { 0 };
+
+	box_init(argc, argv);
+	parse_args(&p, argc, argv);
+	if (p.unmount) {
+		do_unmount(&p);
+	} else {
+		if (p.aufs)
+			plan_aufs(&p);
+		validate(&p);
+		make_work(&p);
+		do_mount(&p);
+	}
+	/* the mount outlives us in the mount namespace: no prog, done */
+	if (p.argc == 0)
+		return 0;
+	xexec(p.argc, p.argv);
+}
