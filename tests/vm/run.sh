@@ -1,0 +1,294 @@
+#!/bin/bash
+# tests/vm/run.sh - the pure cgroup v2 tier.
+#
+# Boots Debian's linux-image-amd64 kernel (the one under /boot, whatever
+# the host runs) in qemu with TCG, on an initramfs built here from
+# busybox-static, bash, shunit2, the host's coreutils & co. with their
+# libraries, the built tools in $BOX_BIN and the cgroup suites
+# tests/cg-*.sh (plus tests/vm/selftest.sh).  tests/vm/init, PID 1 in
+# the VM, mounts a pure cgroup2 hierarchy, runs each suite and reports on
+# the serial console; this script reads those lines back and appends
+# "vm-<suite> RAN FAILED SKIPPED" to $BOX_RESULTS (or prints them).
+#
+# Run it alone (from the top of the tree, after `make`):
+#     BOX_BIN=$PWD/build/bin tests/run.sh tests/vm/run.sh
+# Knobs (environment):
+#     BOX_VM_KERNEL=/boot/vmlinuz-...   kernel to boot (default: newest
+#                                       /boot/vmlinuz-* with modules)
+#     BOX_VM_CACHE=DIR                  initramfs cache (tests/vm/cache)
+#     BOX_VM_TIMEOUT=240                hard limit for the whole VM, s
+#     BOX_VM_SUITE_TIMEOUT=150          limit per suite inside the VM, s
+#     BOX_VM_SUITES="cg-create selftest" run only these suites
+#     BOX_VM_VERBOSE=1                  show the console while it runs
+#
+# Outcomes: qemu, the kernel or busybox-static missing, or no cgroup
+# suite yet -> one skipped test "vm 1 0 1" with the reason; the VM not
+# booting or not finishing in time -> "vm 1 1 0" and the console's tail.
+
+cd "$(dirname "$0")/../.." || exit 125
+PATH=$PATH:/usr/sbin:/sbin
+top=$PWD
+: "${BOX_BIN:=$top/build/bin}"
+: "${BOX_VM_CACHE:=$top/tests/vm/cache}"
+: "${BOX_VM_TIMEOUT:=240}"
+: "${BOX_VM_SUITE_TIMEOUT:=150}"
+
+report() { # NAME RAN FAILED SKIPPED
+	echo "BOXRESULT $1 ran=$2 failed=$3 skipped=$4"
+	if [ -n "$BOX_RESULTS" ]; then
+		echo "$1 $2 $3 $4" >>"$BOX_RESULTS"
+	fi
+}
+
+skip_all() {
+	echo "SKIP vm: $*"
+	report vm 1 0 1
+	exit 0
+}
+
+fail_all() {
+	echo "FAIL vm: $*"
+	report vm 1 1 0
+	exit 1
+}
+
+# --- what we need on the host ---------------------------------------------
+
+command -v qemu-system-x86_64 >/dev/null ||
+	skip_all "qemu-system-x86_64 is not installed (Debian package qemu-system-x86)"
+command -v cpio >/dev/null || skip_all "cpio is not installed"
+[ "$(uname -m)" = x86_64 ] || skip_all "needs an x86_64 host for the amd64 kernel"
+
+kernel=${BOX_VM_KERNEL:-}
+if [ -z "$kernel" ]; then
+	for k in $(ls -v /boot/vmlinuz-*-amd64 2>/dev/null); do
+		[ -d "/lib/modules/${k#/boot/vmlinuz-}" ] && kernel=$k
+	done
+fi
+[ -n "$kernel" ] && [ -r "$kernel" ] ||
+	skip_all "no readable /boot/vmlinuz-*-amd64 (Debian package linux-image-amd64)"
+kver=${kernel#/boot/vmlinuz-}
+kmods=/lib/modules/$kver
+
+busybox=
+for b in /bin/busybox /usr/bin/busybox; do
+	if [ -x "$b" ] && ! ldd "$b" >/dev/null 2>&1; then
+		busybox=$b
+		break
+	fi
+done
+[ -n "$busybox" ] || skip_all "no static busybox (Debian package busybox-static)"
+
+suites=$(ls tests/cg-*.sh 2>/dev/null)
+[ -n "$suites" ] || [ -n "$BOX_VM_SUITES" ] ||
+	skip_all "no cgroup suites (tests/cg-*.sh) to run on pure cgroup v2 yet"
+
+# --- the image ----------------------------------------------------------
+
+# Host programs the suites may use, copied with their libraries so that
+# GNU behaviour inside matches the host.  Missing ones are left out;
+# busybox applets stand in for anything not here.
+host_cmds="bash dash sh shunit2 awk mawk gawk sed grep find xargs diff cmp
+	setpriv unshare nsenter mount umount findmnt mountpoint kill taskset
+	prlimit flock getopt losetup blockdev lsns chrt ionice nproc
+	ps pgrep pidof free getent id
+	useradd userdel groupadd groupdel usermod
+	cgcreate cgexec cgdelete cgset cgget cgclassify lscgroup lssubsys
+	capsh getpcaps ip modprobe insmod lsmod rmmod depmod strace"
+# All of coreutils.
+coreutils=$(dpkg -L coreutils 2>/dev/null | grep -E '^/(usr/)?s?bin/[^/]+$')
+modules="loop overlay veth null_blk"
+
+inputs() { # every file whose content goes into the image
+	local c p
+	echo "$busybox"
+	for c in $host_cmds; do
+		p=$(command -v "$c" 2>/dev/null) || continue
+		[ -f "$p" ] && echo "$p"
+	done
+	for p in $coreutils; do
+		[ -f "$p" ] && echo "$p"
+	done
+	ls -d "$BOX_BIN"/* 2>/dev/null
+	ls tests/*.sh tests/lib* tests/vm/init tests/vm/selftest.sh tests/vm/run.sh 2>/dev/null
+	ls /usr/share/shunit2/* 2>/dev/null
+}
+
+mapfile -t files < <(inputs | sort -u)
+hash=$( {
+	echo "$kver $busybox $BOX_BIN $modules"
+	printf '%s\n' "${files[@]}"
+	sha256sum "${files[@]}" 2>/dev/null
+} | sha256sum | cut -c1-16)
+mkdir -p "$BOX_VM_CACHE" || fail_all "cannot create $BOX_VM_CACHE"
+initrd=$BOX_VM_CACHE/initrd-$hash.cpio
+
+build_image() {
+	local root=$1 f l d m
+	mkdir -p "$root"
+	# Mirror the host's merged-/usr links, so a path from ldd or an ELF
+	# interpreter resolves the same inside.
+	for d in bin sbin lib lib64; do
+		if [ -L "/$d" ]; then
+			l=$(readlink "/$d")
+			mkdir -p "$root/${l#/}"
+			ln -s "$l" "$root/$d"
+		else
+			mkdir -p "$root/$d"
+		fi
+	done
+	for d in dev proc sys tmp run root home etc usr/bin usr/sbin busybox \
+		boxutils/tests/vm boxutils/build/bin sys/fs/cgroup var/tmp; do
+		mkdir -p "$root/$d"
+	done
+	chmod 1777 "$root/tmp" "$root/var/tmp"
+	cp "$busybox" "$root/busybox/busybox"
+	for l in $("$busybox" --list); do
+		[ "$l" = busybox ] || ln -s busybox "$root/busybox/$l"
+	done
+	cp tests/vm/init "$root/init"
+	chmod 755 "$root/init"
+
+	# Programs and their libraries, dereferenced, at the paths the host
+	# uses; `sh` stays the host's /bin/sh.
+	{
+		for f in "${files[@]}"; do
+			case $f in
+			"$BOX_BIN"/* | tests/* | /usr/share/shunit2/*) continue ;;
+			esac
+			echo "$f"
+			ldd "$f" 2>/dev/null | grep -oE '/[^ ]+'
+		done
+		for m in $modules; do
+			modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
+				awk '$1 == "insmod" {print $2}'
+		done
+	} | sort -u >"$root.list"
+	while read -r f; do
+		[ -e "$f" ] || continue
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done <"$root.list"
+	for f in "$kmods"/modules.*; do
+		case $f in *.bin | */modules.builtin* | */modules.order | */modules.softdep | */modules.dep) ;; *) continue ;; esac
+		mkdir -p "$root$kmods"
+		cp "$f" "$root$f"
+	done
+	# shunit2 and the tests
+	mkdir -p "$root/usr/share/shunit2"
+	cp /usr/share/shunit2/* "$root/usr/share/shunit2/" 2>/dev/null
+	ln -sf ../share/shunit2/shunit2 "$root/usr/bin/shunit2"
+	for f in "${files[@]}"; do
+		case $f in
+		"$BOX_BIN"/*) cp -L "$f" "$root/boxutils/build/bin/" ;;
+		tests/*) cp -L "$f" "$root/boxutils/$f" ;;
+		esac
+	done
+	# Libraries of the built tools
+	for f in "$root"/boxutils/build/bin/*; do
+		[ -f "$f" ] || continue
+		ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | while read -r l; do
+			[ -e "$root$l" ] && continue
+			mkdir -p "$root$(dirname "$l")"
+			cp -L "$l" "$root$l"
+		done
+	done
+
+	# A small /etc: root, nobody and a group table; useradd works.
+	cat >"$root/etc/passwd" <<-'EOF'
+		root:x:0:0:root:/root:/bin/bash
+		nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+	EOF
+	cat >"$root/etc/group" <<-'EOF'
+		root:x:0:
+		tty:x:5:
+		nogroup:x:65534:
+	EOF
+	echo 'root:*:19000:0:99999:7:::' >"$root/etc/shadow"
+	echo 'root:*::' >"$root/etc/gshadow"
+	chmod 640 "$root/etc/shadow" "$root/etc/gshadow"
+	: >"$root/etc/subuid"
+	: >"$root/etc/subgid"
+	printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files\n' \
+		>"$root/etc/nsswitch.conf"
+	printf '127.0.0.1 localhost boxvm\n::1 localhost\n' >"$root/etc/hosts"
+	[ -f /etc/login.defs ] && cp /etc/login.defs "$root/etc/"
+	ln -s /proc/self/mounts "$root/etc/mtab"
+
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$root.cpio" || return 1
+}
+
+if [ ! -s "$initrd" ]; then
+	t0=$(date +%s.%N)
+	work=$(mktemp -d "$BOX_VM_CACHE/build.XXXXXX")
+	if ! build_image "$work/root"; then
+		rm -rf "$work"
+		fail_all "building the initramfs failed"
+	fi
+	# Atomic, so parallel runs never boot half an image.
+	mv "$work/root.cpio" "$initrd"
+	rm -rf "$work"
+	# Keep the newest few images only.
+	ls -t "$BOX_VM_CACHE"/initrd-*.cpio 2>/dev/null | tail -n +4 | xargs -r rm -f
+	echo "vm: built $(basename "$initrd") ($(($(stat -c %s "$initrd") / 1048576)) MiB) in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}") s"
+else
+	echo "vm: using cached $(basename "$initrd")"
+fi
+
+# --- boot -----------------------------------------------------------------
+
+nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+log=$(mktemp /tmp/boxvm-console.XXXXXX)
+only=
+[ -n "$BOX_VM_SUITES" ] && only=" boxvm.only=$(echo $BOX_VM_SUITES | tr ' ' ,)"
+cmdline="console=ttyS0 panic=-1 quiet loglevel=3 boxvm.nonce=$nonce boxvm.timeout=$BOX_VM_SUITE_TIMEOUT$only"
+
+echo "vm: booting $kernel with -accel tcg (timeout ${BOX_VM_TIMEOUT}s)"
+t0=$(date +%s.%N)
+qemu=(timeout -k 5 "$BOX_VM_TIMEOUT" qemu-system-x86_64
+	-accel tcg -smp 2 -m 512M
+	-nodefaults -no-user-config -nographic -no-reboot
+	-serial stdio -monitor none -net none
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline")
+if [ -n "$BOX_VM_VERBOSE" ]; then
+	"${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
+	code=${PIPESTATUS[0]}
+else
+	"${qemu[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
+	code=${PIPESTATUS[0]}
+fi
+t1=$(date +%s.%N)
+secs=$(awk "BEGIN{printf \"%.1f\", $t1 - $t0}")
+
+tag="BOXVM $nonce"
+# The firmware's screen-clearing escapes may share a line with ours.
+sed -i "s/^.*\($tag \)/\1/" "$log"
+begin=$(grep -n "^$tag BEGIN" "$log" | head -1 | cut -d: -f1)
+beginline=$(grep "^$tag BEGIN" "$log" | head -1)
+endline=$(grep "^$tag END" "$log" | head -1)
+if [ -z "$begin" ]; then
+	echo "vm: console tail:"
+	tail -n 40 "$log"
+	rm -f "$log"
+	fail_all "the VM did not boot to init (qemu status $code after $secs s)"
+fi
+
+# The suites' own output, as the other suites show theirs.
+tail -n +"$((begin + 1))" "$log" | grep -v "^$tag "
+failed=0
+while read -r _ _ _ name ran fl sk; do
+	report "vm-$name" "$ran" "$fl" "$sk"
+	[ "$fl" = 0 ] || failed=1
+done < <(grep "^$tag RESULT " "$log")
+
+if [ -z "$endline" ]; then
+	echo "vm: console tail:"
+	tail -n 40 "$log"
+	rm -f "$log"
+	fail_all "the VM did not finish (qemu status $code after $secs s; timeout ${BOX_VM_TIMEOUT}s)"
+fi
+g0=${beginline##* } g1=${endline##* }
+echo "vm: init started at guest uptime $g0 s, suites took $(awk "BEGIN{print $g1 - $g0}") s; qemu ran $secs s in all (boot and power-off: $(awk "BEGIN{printf \"%.1f\", $secs - ($g1 - $g0)}") s)"
+rm -f "$log"
+exit "$failed"
