@@ -1,0 +1,136 @@
+/*
+ * netlink.h - rtnetlink over libmnl: links, addresses and routes, every
+ * request acknowledged, with the kernel's extended-ack text kept for the
+ * error line; and the pure parsers for what users type about networks
+ * (CIDRs, addresses, interface names, MACs), which touch nothing and so
+ * can be fuzzed.
+ *
+ * Functions return 0 on success; the netlink ones a negative errno on
+ * failure (the kernel's own, from its ACK), the parsers -1 with errno.
+ */
+#ifndef BOX_NETLINK_H
+#define BOX_NETLINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* --- pure parsers -------------------------------------------------------- */
+
+/* An IPv4 or IPv6 address with a prefix length: "10.0.0.1/24", "fd00::1/64". */
+struct cidr {
+	int family;		/* AF_INET or AF_INET6 */
+	unsigned char addr[16];	/* network byte order; 4 used for IPv4 */
+	unsigned int prefix;	/* 0..32 or 0..128 */
+};
+
+/*
+ * "ADDR/PREFIX".  The prefix is required (an address alone is ambiguous:
+ * ip(8) would make it /32, which is rarely what was meant on a veth), in
+ * decimal without sign or leading zeros, at most 32 for IPv4 and 128 for
+ * IPv6.  No zone ("%eth0"), no whitespace.  -1 with errno EINVAL for bad
+ * syntax, ERANGE for a prefix too long for the family.
+ */
+int cidr_parse(const char *s, struct cidr *out);
+
+/* A bare address, no prefix (a gateway); out->prefix is set to the full length. */
+int addr_parse(const char *s, struct cidr *out);
+
+/* Bytes of an address of the family: 4 or 16. */
+unsigned int cidr_addr_len(const struct cidr *c);
+
+/* "10.0.0.1/24" into buf (64 bytes is enough); returns buf. */
+const char *cidr_str(const struct cidr *c, char *buf, size_t size);
+/* The same without the prefix: "10.0.0.1". */
+const char *addr_str(const struct cidr *c, char *buf, size_t size);
+
+/*
+ * Why s cannot be an interface name, or NULL if it can: empty, longer
+ * than IFNAMSIZ-1 (15) bytes, "." or "..", or containing '/', ':' or
+ * whitespace (as the kernel's dev_valid_name, plus ':' which would be
+ * read as an IPv4 alias label).
+ */
+const char *ifname_problem(const char *s);
+
+/*
+ * A unicast Ethernet address "02:00:00:aa:bb:cc": six groups of two hex
+ * digits separated by ':'.  -1 with errno EINVAL for bad syntax, EDOM for
+ * a multicast address (bit 0 of the first byte set) or all zeros, which
+ * no interface may carry.
+ */
+int mac_parse(const char *s, unsigned char mac[6]);
+
+/* --- rtnetlink ---------------------------------------------------------- */
+
+struct mnl_socket;
+
+struct nl {
+	struct mnl_socket *sock;
+	unsigned int portid;
+	unsigned int seq;
+	char ext[256];		/* the kernel's extended-ack text, "" if none */
+	char req[4096];		/* the request being built */
+	char resp[32768];	/* holds any single reply the kernel sends */
+};
+
+/* A socket in the caller's network namespace (NETLINK_ROUTE, O_CLOEXEC). */
+int nl_open(struct nl *nl);
+
+/*
+ * A socket in the network namespace nsfd refers to (an nsfs file or a
+ * pidfd), opened by entering it and coming back; see netlink.c for why.
+ * If coming back fails the process is left in the other namespace: the
+ * caller must report the error and exit, never exec prog.
+ */
+int nl_open_in(struct nl *nl, int nsfd);
+
+void nl_close(struct nl *nl);
+
+/* The kernel's extended-ack text for the last failed request, or NULL. */
+const char *nl_ext(const struct nl *nl);
+
+struct nl_link {
+	int index;
+	unsigned int flags;	/* IFF_* */
+	int link;		/* IFLA_LINK: a veth's peer index (in its ns) */
+	char kind[32];		/* IFLA_INFO_KIND: "veth", "bridge", "" */
+};
+
+/* Look a link up by name; -ENODEV when there is none. */
+int nl_link_get(struct nl *nl, const char *name, struct nl_link *out);
+
+struct nl_veth {
+	const char *name;		/* host end */
+	const char *peer;		/* peer name, NULL for the kernel's choice */
+	unsigned int mtu;		/* 0: the default */
+	const unsigned char *mac;	/* NULL: random */
+	const unsigned char *peer_mac;
+	int master;			/* bridge index for the host end, 0 none */
+	int peer_nsfd;			/* nsfs fd for the peer's namespace, -1 none */
+	pid_t peer_pid;			/* or a PID whose namespace it is, 0 none */
+	bool up;			/* both ends up at creation */
+};
+
+int nl_veth_create(struct nl *nl, const struct nl_veth *v);
+
+/* A bridge, created up. */
+int nl_bridge_create(struct nl *nl, const char *name);
+
+int nl_link_set_up(struct nl *nl, int index, bool up);
+/* Delete a link by index, or by name when index is 0. */
+int nl_link_del(struct nl *nl, int index, const char *name);
+
+/*
+ * Add an address.  IPv6 ones get IFA_F_NODAD: on a fresh veth nobody else
+ * can hold the address, and without it the address stays "tentative" for
+ * a second or more, unusable by the program the chain runs next.
+ * replace: succeed when the address is already there (NLM_F_REPLACE)
+ * instead of failing with EEXIST.
+ */
+int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace);
+
+/* The default route of gw's family via gw out of link index. */
+int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw);
+
+#endif
