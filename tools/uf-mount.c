@@ -312,10 +312,28 @@ static char *aufs_work_path(const char *rupper)
 	return w;
 }
 
+/*
+ * The kernel wants upper and work under one mount, not merely one
+ * filesystem (a bind mount between them fails with a bare EINVAL), so
+ * compare mount ids where statx has them (5.8), else devices.
+ */
+static bool same_mount(const char *a, const char *b)
+{
+	struct statx xa, xb;
+
+	if (statx(AT_FDCWD, a, 0, STATX_BASIC_STATS | STATX_MNT_ID, &xa) < 0 ||
+	    statx(AT_FDCWD, b, 0, STATX_BASIC_STATS | STATX_MNT_ID, &xb) < 0)
+		return true; /* let the kernel say what is wrong */
+	if ((xa.stx_mask & xb.stx_mask & STATX_MNT_ID) &&
+	    xa.stx_mnt_id != xb.stx_mnt_id)
+		return false;
+	return xa.stx_dev_major == xb.stx_dev_major &&
+	       xa.stx_dev_minor == xb.stx_dev_minor;
+}
+
 static void validate(struct plan *p)
 {
-	struct stat su, sw;
-	struct statfs fs;
+	struct stat sw;
 
 	if (p->nlower == 0)
 		xusage_error("no lower layer: give --lower DIR");
@@ -350,29 +368,18 @@ static void validate(struct plan *p)
 		p->rwork = resolve_dir("work dir", p->work);
 	}
 	if (is_under(p->rupper, p->rwork) || is_under(p->rwork, p->rupper))
-		xusage_error("upper dir %s and work dir %s: one is inside the "
+		xdie("upper dir %s and work dir %s: one is inside the "
 			     "other (overlay needs separate subtrees)",
 			     q(p->rupper), q(p->rwork));
-	if (stat(p->rupper, &su) < 0)
-		xdie_errno("upper dir %s", q(p->rupper));
-	if (!p->aufs) {
-		if (stat(p->rwork, &sw) < 0)
-			xdie_errno("work dir %s", q(p->rwork));
-		if (su.st_dev != sw.st_dev)
-			xusage_error("work dir %s is on another filesystem than "
-				     "upper dir %s (overlay needs both under "
-				     "the same mount)",
-				     q(p->rwork), q(p->rupper));
-	}
-	if (statfs(p->rupper, &fs) == 0 && fs.f_type == OVERLAYFS_SUPER_MAGIC)
-		xdie("upper dir %s: is on an overlay, which cannot be an upper "
-		     "layer (put it on tmpfs, ext4 or xfs)", q(p->rupper));
+	if (!p->aufs && !same_mount(p->rupper, p->rwork))
+		xdie("work dir %s is not under the same mount as upper dir %s "
+		     "(overlay needs both on one filesystem mount)",
+		     q(p->rwork), q(p->rupper));
 }
 
 /* aufs: make the work dir if absent; the undo removes what we made. */
 static void make_work(struct plan *p)
 {
-	struct stat su, sw;
 
 	if (!p->aufs || !p->rwork)
 		return;
@@ -380,9 +387,7 @@ static void make_work(struct plan *p)
 		p->made_work = true;
 	else if (errno != EEXIST)
 		xdie_errno("create work dir %s", q(p->rwork));
-	if (stat(p->rupper, &su) < 0 || stat(p->rwork, &sw) < 0)
-		xdie_errno("work dir %s", q(p->rwork));
-	if (su.st_dev != sw.st_dev) {
+	if (!same_mount(p->rupper, p->rwork)) {
 		int err = EXDEV;
 
 		if (p->made_work)
@@ -439,6 +444,10 @@ static const char *mount_hint(const struct plan *p, int err, const char *kmsg)
 {
 	struct statfs fs;
 
+	if (p->rupper && statfs(p->rupper, &fs) == 0 &&
+	    fs.f_type == OVERLAYFS_SUPER_MAGIC)
+		return "the upper dir is on an overlay; put it on tmpfs, ext4 "
+		       "or xfs";
 	if (err == EXDEV || strstr(kmsg, "same mount"))
 		return "work dir and upper dir must be on the same filesystem "
 		       "mount";
@@ -451,10 +460,6 @@ static const char *mount_hint(const struct plan *p, int err, const char *kmsg)
 	if (err == EBUSY || strstr(kmsg, "in-use"))
 		return "another overlay uses this upper or work dir; unmount "
 		       "it or use fresh dirs";
-	if (p->rupper && statfs(p->rupper, &fs) == 0 &&
-	    fs.f_type == OVERLAYFS_SUPER_MAGIC)
-		return "the upper dir is on an overlay; put it on tmpfs, ext4 "
-		       "or xfs";
 	if (err == EPERM)
 		return "needs CAP_SYS_ADMIN: run as root, or in a user "
 		       "namespace you own (ns-unshare --user --map-root-user "
