@@ -56,7 +56,6 @@ fail_all() {
 
 command -v qemu-system-x86_64 >/dev/null ||
 	skip_all "qemu-system-x86_64 is not installed (Debian package qemu-system-x86)"
-command -v cpio >/dev/null || skip_all "cpio is not installed"
 [ "$(uname -m)" = x86_64 ] || skip_all "needs an x86_64 host for the amd64 kernel"
 
 kernel=${BOX_VM_KERNEL:-}
@@ -78,6 +77,12 @@ for b in /bin/busybox /usr/bin/busybox; do
 	fi
 done
 [ -n "$busybox" ] || skip_all "no static busybox (Debian package busybox-static)"
+# GNU cpio where installed, else busybox's (it writes newc too).
+if command -v cpio >/dev/null; then
+	cpio=(cpio -o -H newc -R 0:0 --quiet)
+else
+	cpio=("$busybox" cpio -o -H newc -R 0:0)
+fi
 
 suites=$(ls tests/cg-*.sh 2>/dev/null)
 [ -n "$suites" ] || [ -n "$BOX_VM_SUITES" ] ||
@@ -110,7 +115,7 @@ inputs() { # every file whose content goes into the image
 		[ -f "$p" ] && echo "$p"
 	done
 	ls -d "$BOX_BIN"/* 2>/dev/null
-	ls tests/*.sh tests/lib* tests/vm/init tests/vm/selftest.sh tests/vm/run.sh 2>/dev/null
+	ls tests/lib*.sh tests/cg-*.sh tests/vm/init tests/vm/selftest.sh tests/vm/run.sh 2>/dev/null
 	ls /usr/share/shunit2/* 2>/dev/null
 }
 
@@ -216,7 +221,7 @@ build_image() {
 	ln -s /proc/self/mounts "$root/etc/mtab"
 
 	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet) >"$root.cpio" || return 1
+		"${cpio[@]}") >"$root.cpio" || return 1
 }
 
 if [ ! -s "$initrd" ]; then
