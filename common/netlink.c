@@ -348,12 +348,19 @@ static int link_reply(const struct nlmsghdr *h, void *data)
 
 int nl_link_get(struct nl *nl, const char *name, struct nl_link *out)
 {
+	return nl_link_get_index(nl, 0, name, out);
+}
+
+int nl_link_get_index(struct nl *nl, int index, const char *name,
+		      struct nl_link *out)
+{
 	struct nlmsghdr *h = nl_msg(nl, RTM_GETLINK, 0);
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	put_ifinfo(h, 0);
-	mnl_attr_put_strz(h, IFLA_IFNAME, name);
+	put_ifinfo(h, index);
+	if (index <= 0)
+		mnl_attr_put_strz(h, IFLA_IFNAME, name);
 	/* statistics would be most of the reply; we want none of them */
 	mnl_attr_put_u32(h, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	r = nl_talk(nl, link_reply, out);
@@ -368,7 +375,7 @@ int nl_veth_create(struct nl *nl, const struct nl_veth *v)
 {
 	struct nlmsghdr *h = nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct nlattr *info, *data, *peer;
-	struct ifinfomsg *ifi, *pifi;
+	struct ifinfomsg *ifi;
 
 	ifi = put_ifinfo(h, 0);
 	mnl_attr_put_strz(h, IFLA_IFNAME, v->name);
@@ -382,7 +389,7 @@ int nl_veth_create(struct nl *nl, const struct nl_veth *v)
 	mnl_attr_put_strz(h, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
 	peer = mnl_attr_nest_start(h, VETH_INFO_PEER);
-	pifi = put_ifinfo(h, 0);
+	put_ifinfo(h, 0);
 	if (v->peer)
 		mnl_attr_put_strz(h, IFLA_IFNAME, v->peer);
 	if (v->peer_nsfd >= 0)
@@ -396,12 +403,11 @@ int nl_veth_create(struct nl *nl, const struct nl_veth *v)
 	mnl_attr_nest_end(h, peer);
 	mnl_attr_nest_end(h, data);
 	mnl_attr_nest_end(h, info);
-	/* The kernel applies the flags of each ifinfomsg as it registers
-	 * that end, so both come up in this one request. */
-	if (v->up) {
+	/* The host end comes up in this request: its flags are applied
+	 * once the pair is whole.  The peer's would be applied before its
+	 * partner exists, and opening a veth without one is ENOTCONN. */
+	if (v->up)
 		ifi->ifi_flags = ifi->ifi_change = IFF_UP;
-		pifi->ifi_flags = pifi->ifi_change = IFF_UP;
-	}
 	return nl_talk(nl, NULL, NULL);
 }
 

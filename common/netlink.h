@@ -99,6 +99,9 @@ struct nl_link {
 
 /* Look a link up by name; -ENODEV when there is none. */
 int nl_link_get(struct nl *nl, const char *name, struct nl_link *out);
+/* The same by index, or by name when index is 0. */
+int nl_link_get_index(struct nl *nl, int index, const char *name,
+		      struct nl_link *out);
 
 struct nl_veth {
 	const char *name;		/* host end */
@@ -109,7 +112,7 @@ struct nl_veth {
 	int master;			/* bridge index for the host end, 0 none */
 	int peer_nsfd;			/* nsfs fd for the peer's namespace, -1 none */
 	pid_t peer_pid;			/* or a PID whose namespace it is, 0 none */
-	bool up;			/* both ends up at creation */
+	bool up;			/* host end up at creation */
 };
 
 int nl_veth_create(struct nl *nl, const struct nl_veth *v);

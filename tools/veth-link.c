@@ -506,6 +506,28 @@ static void add_addrs(struct nl *nl, int index, const struct cidrs *c,
 	}
 }
 
+/*
+ * A veth end that came up while its partner was still down gets its
+ * carrier later, from the kernel's linkwatch worker; that may wait up to
+ * a second (the event is not "urgent" when both ends' indexes happen to
+ * be equal), and until then the end's queue drops every packet.  Wait
+ * for IFF_RUNNING on both ends, so the program run next finds a link
+ * that works; give up quietly after about two seconds.
+ */
+static void wait_running(int host_index, int peer_index)
+{
+	struct nl_link a, b;
+
+	for (int i = 0; i < 1000; i++) {
+		if (nl_link_get_index(&host, host_index, NULL, &a) < 0 ||
+		    nl_link_get_index(inside, peer_index, NULL, &b) < 0)
+			return;
+		if (a.flags & b.flags & IFF_RUNNING)
+			return;
+		usleep(2000);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct nl_veth v = { .peer_nsfd = -1 };
@@ -537,6 +559,14 @@ int main(int argc, char **argv)
 		v.peer_pid = ns.pid;
 	}
 	r = nl_veth_create(&host, &v);
+	if (r == -EEXIST && !nl_ext(&host)) {
+		/* The kernel does not say which of the two names is taken. */
+		if (!opt.peer || nl_link_get(&host, opt.name, &l) == 0)
+			xdie("create veth pair %s: %s already exists", opt.name,
+			     opt.name);
+		xdie("create veth pair %s: %s already exists in %s", opt.name,
+		     opt.peer, where());
+	}
 	if (r < 0)
 		fail(&host, r, "create veth pair %s", opt.name);
 	/* IFLA_LINK of a veth is its peer's index, in the peer's namespace:
@@ -558,6 +588,11 @@ int main(int argc, char **argv)
 			fail(inside, r, "set lo up in %s", where());
 	}
 	add_addrs(inside, l.link, &opt.peer_addr, peer_name, where());
+	if (!opt.down) {
+		r = nl_link_set_up(inside, l.link, true);
+		if (r < 0)
+			fail(inside, r, "set %s up in %s", peer_name, where());
+	}
 	for (unsigned int i = 0; i < opt.gateway.n; i++) {
 		r = nl_route_add_default(inside, l.link, &opt.gateway.a[i]);
 		if (r < 0)
@@ -565,6 +600,8 @@ int main(int argc, char **argv)
 			     addr_str(&opt.gateway.a[i], buf, sizeof(buf)),
 			     where());
 	}
+	if (!opt.down)
+		wait_running(l.index, l.link);
 done:
 	nl_close(&host);
 	nl_close(&peer);
