@@ -1,0 +1,211 @@
+/*
+ * cgroup.h - control groups on cgroup v2, v1 and hybrid hosts.
+ *
+ * The hierarchies are found at run time in /proc/self/mountinfo: the one
+ * cgroup2 mount, and each v1 mount with the controllers bound to it.  A
+ * limit is one row of a table (option, v2 file, v1 file, converter); a
+ * controller is served by the v1 hierarchy it is bound to, else by
+ * cgroup2 when the kernel offers it there.  Paths users give are checked
+ * lexically and then opened one component at a time without following
+ * symlinks, so a path can never leave the cgroup tree.
+ *
+ * Functions return -1 and describe the failure in a struct cg_err (errno
+ * value, what was being done, and a hint when the cause is known); the
+ * tool prints it with xcg_die().
+ */
+#ifndef BOX_CGROUP_H
+#define BOX_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CG_MAX_HIER 16
+#define CG_PATH_MAX 1024
+
+/* Controllers the kernel has had, v1 names and v2 names alike. */
+enum cg_ctrl {
+	CG_CPU,
+	CG_CPUACCT,
+	CG_CPUSET,
+	CG_MEMORY,
+	CG_DEVICES,
+	CG_FREEZER,
+	CG_NET_CLS,
+	CG_NET_PRIO,
+	CG_BLKIO,
+	CG_PERF_EVENT,
+	CG_HUGETLB,
+	CG_PIDS,
+	CG_RDMA,
+	CG_MISC,
+	CG_IO,
+	CG_NCTRL
+};
+
+extern const char *const cg_ctrl_names[CG_NCTRL];
+
+/* The controller named by the first len bytes of name, or -1. */
+int cg_ctrl_by_name(const char *name, size_t len);
+
+struct cg_hier {
+	bool v2;
+	unsigned ctrls;		/* bit per enum cg_ctrl bound here */
+	char name[64];		/* v1 "name=" of a named hierarchy, or "" */
+	char mnt[256];		/* mount point */
+	char root[CG_PATH_MAX]; /* the mount's root inside the hierarchy */
+	char self[CG_PATH_MAX]; /* the caller's cgroup, mount-relative */
+	bool has_self;		/* self is known (cg_load_self) */
+};
+
+struct cg_sys {
+	struct cg_hier h[CG_MAX_HIER];
+	int n;
+	int v2;			/* index of the cgroup2 hierarchy, or -1 */
+	bool v2_loaded;		/* v2 ctrls read from cgroup.controllers */
+};
+
+struct cg_err {
+	int err;		/* errno, or 0 */
+	char what[512];		/* "create cgroup /sys/fs/cgroup/x" */
+	char hint[512];		/* "" or why, and what to do */
+	bool usage;		/* bad input rather than a failed action */
+};
+
+/* Print "tool: what: strerror (hint)" and exit 125. */
+_Noreturn void xcg_die(const struct cg_err *e);
+
+/*
+ * Read /proc/self/mountinfo once.  Named v1 hierarchies (name=systemd)
+ * are kept for completeness but serve no controller.
+ */
+int cg_discover(struct cg_sys *s, struct cg_err *e);
+/* Read /proc/self/cgroup: the caller's cgroup in each hierarchy. */
+int cg_load_self(struct cg_sys *s, struct cg_err *e);
+/* Read which controllers cgroup2 offers (its root's cgroup.controllers). */
+int cg_load_v2(struct cg_sys *s, struct cg_err *e);
+
+/* Index of the hierarchy serving ctrl (v1 mount, else cgroup2), or -1. */
+int cg_hier_of(const struct cg_sys *s, int ctrl);
+/* True for a hierarchy processes and limits live in (not name= only). */
+bool cg_hier_real(const struct cg_hier *h);
+
+/*
+ * Check a cgroup path a user typed: no "." or ".." component, no empty
+ * component, no control characters, each name at most 255 bytes.  A
+ * leading '/' means the hierarchy root, and is refused with relative.
+ */
+int cg_check_path(const char *path, bool relative, struct cg_err *e);
+
+/*
+ * The path of a user's cgroup inside hierarchy h, relative to its mount
+ * point ("" is the mount root): path below the root, or below the
+ * caller's own cgroup when relative.
+ */
+int cg_rel(const struct cg_hier *h, bool relative, const char *path,
+	   char *out, size_t n, struct cg_err *e);
+
+/*
+ * Open directory rel below h's mount, component by component with
+ * O_NOFOLLOW; returns the fd, or -1 (errno ENOENT when it does not
+ * exist, ELOOP for a symlink).
+ */
+int cg_open_dir(const struct cg_hier *h, const char *rel);
+
+/* --- limits -------------------------------------------------------------- */
+
+struct cg_plan;
+
+struct cg_limit {
+	const char *option;	/* long option: "memory" */
+	int v2_ctrl;
+	const char *v2_file;
+	int v1_ctrl;
+	const char *v1_file;
+	/* validate arg, append its writes into hierarchy hier to the plan */
+	int (*conv)(struct cg_plan *p, const struct cg_limit *l,
+		    const char *arg, int hier);
+};
+
+struct cg_write {
+	int hier;
+	char file[64];
+	char value[160];
+};
+
+#define CG_MAX_REQ 32
+#define CG_MAX_WRITE 64
+
+struct cg_plan {
+	const struct cg_sys *sys;
+	struct {
+		const struct cg_limit *lim;
+		const char *arg;
+	} req[CG_MAX_REQ];
+	int nreq;
+	struct cg_write w[CG_MAX_WRITE];
+	int nw;
+	unsigned v2_enable;	/* controllers to enable top-down on v2 */
+	unsigned hiers;		/* bit per hierarchy a limit writes into */
+	struct cg_err *e;
+};
+
+extern const struct cg_limit cg_limits[];
+
+/* The limit row for a long option name, or NULL. */
+const struct cg_limit *cg_limit_by_option(const char *option);
+
+/* Remember --OPTION ARG; a repeated option replaces the earlier one,
+ * except --set and --io-max, which add. */
+int cg_plan_request(struct cg_plan *p, const struct cg_limit *l, const char *arg,
+		    struct cg_err *e);
+/* Validate and convert every request into file writes. */
+int cg_plan_build(struct cg_plan *p, const struct cg_sys *s, struct cg_err *e);
+
+/* --- acting ------------------------------------------------------------- */
+
+struct cg_owner {
+	bool set;
+	uid_t uid;
+	gid_t gid;		/* (gid_t)-1: leave the group */
+};
+
+/* "USER[:GROUP]", names or numbers. */
+int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e);
+
+enum {
+	CG_CREATE = 1,		/* make the cgroup (else it must exist) */
+	CG_PARENTS = 2,		/* like mkdir -p */
+	CG_RELATIVE = 4,	/* paths below the caller's own cgroup */
+};
+
+/*
+ * Create (CG_CREATE) or find each path in the v2 hierarchy and in every
+ * v1 controller hierarchy, enable the v2 controllers the plan needs
+ * top-down, apply the plan's writes and the owner.  On failure every
+ * cgroup this call made is removed again.
+ */
+int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths, int n,
+	     int flags, const struct cg_owner *o, struct cg_err *e);
+
+/*
+ * Kill everything in the cgroup and its descendants in every hierarchy
+ * where it exists, then remove them bottom-up.  With recursive false a
+ * cgroup that has children is refused.
+ */
+int cg_remove(const struct cg_sys *s, const char *path, bool relative,
+	      bool recursive, double timeout, struct cg_err *e);
+
+/* Read a small control file of directory fd into buf (trailing newline
+ * cut); -1 with errno on failure. */
+int cg_read(int dirfd, const char *file, char *buf, size_t n);
+/* Write value into a control file of directory fd in one write. */
+int cg_write(int dirfd, const char *file, const char *value);
+
+/* Fill e with "what" and a hint for errno err met on file in dir rel of
+ * hierarchy h. */
+void cg_explain(struct cg_err *e, int err, const struct cg_hier *h,
+		const char *rel, const char *file, const char *value);
+
+#endif
