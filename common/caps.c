@@ -10,47 +10,47 @@
 
 /* Indexed by capability number, as in <linux/capability.h>. */
 static const char *const cap_names[] = {
-	"chown",	      /* 0 */
-	"dac_override",	      /* 1 */
-	"dac_read_search",    /* 2 */
-	"fowner",	      /* 3 */
-	"fsetid",	      /* 4 */
-	"kill",		      /* 5 */
-	"setgid",	      /* 6 */
-	"setuid",	      /* 7 */
-	"setpcap",	      /* 8 */
-	"linux_immutable",    /* 9 */
-	"net_bind_service",   /* 10 */
-	"net_broadcast",      /* 11 */
-	"net_admin",	      /* 12 */
-	"net_raw",	      /* 13 */
-	"ipc_lock",	      /* 14 */
-	"ipc_owner",	      /* 15 */
-	"sys_module",	      /* 16 */
-	"sys_rawio",	      /* 17 */
-	"sys_chroot",	      /* 18 */
-	"sys_ptrace",	      /* 19 */
-	"sys_pacct",	      /* 20 */
-	"sys_admin",	      /* 21 */
-	"sys_boot",	      /* 22 */
-	"sys_nice",	      /* 23 */
-	"sys_resource",	      /* 24 */
-	"sys_time",	      /* 25 */
-	"sys_tty_config",     /* 26 */
-	"mknod",	      /* 27 */
-	"lease",	      /* 28 */
-	"audit_write",	      /* 29 */
-	"audit_control",      /* 30 */
-	"setfcap",	      /* 31 */
-	"mac_override",	      /* 32 */
-	"mac_admin",	      /* 33 */
-	"syslog",	      /* 34 */
-	"wake_alarm",	      /* 35 */
-	"block_suspend",      /* 36 */
-	"audit_read",	      /* 37 */
-	"perfmon",	      /* 38 */
-	"bpf",		      /* 39 */
-	"checkpoint_restore", /* 40 */
+    [0] = "chown",
+    [1] = "dac_override",
+    [2] = "dac_read_search",
+    [3] = "fowner",
+    [4] = "fsetid",
+    [5] = "kill",
+    [6] = "setgid",
+    [7] = "setuid",
+    [8] = "setpcap",
+    [9] = "linux_immutable",
+    [10] = "net_bind_service",
+    [11] = "net_broadcast",
+    [12] = "net_admin",
+    [13] = "net_raw",
+    [14] = "ipc_lock",
+    [15] = "ipc_owner",
+    [16] = "sys_module",
+    [17] = "sys_rawio",
+    [18] = "sys_chroot",
+    [19] = "sys_ptrace",
+    [20] = "sys_pacct",
+    [21] = "sys_admin",
+    [22] = "sys_boot",
+    [23] = "sys_nice",
+    [24] = "sys_resource",
+    [25] = "sys_time",
+    [26] = "sys_tty_config",
+    [27] = "mknod",
+    [28] = "lease",
+    [29] = "audit_write",
+    [30] = "audit_control",
+    [31] = "setfcap",
+    [32] = "mac_override",
+    [33] = "mac_admin",
+    [34] = "syslog",
+    [35] = "wake_alarm",
+    [36] = "block_suspend",
+    [37] = "audit_read",
+    [38] = "perfmon",
+    [39] = "bpf",
+    [40] = "checkpoint_restore",
 };
 
 /*
@@ -59,14 +59,14 @@ static const char *const cap_names[] = {
  * SYS_CHROOT KILL AUDIT_WRITE, CapBnd 00000000a80425fb in a container.
  */
 const uint64_t caps_docker_default =
-	CAPS_BIT(0) | CAPS_BIT(1) | CAPS_BIT(4) | CAPS_BIT(3) | CAPS_BIT(27) |
-	CAPS_BIT(13) | CAPS_BIT(6) | CAPS_BIT(7) | CAPS_BIT(31) | CAPS_BIT(8) |
-	CAPS_BIT(10) | CAPS_BIT(18) | CAPS_BIT(5) | CAPS_BIT(29);
+    CAPS_BIT(0) | CAPS_BIT(1) | CAPS_BIT(4) | CAPS_BIT(3) | CAPS_BIT(27) |
+    CAPS_BIT(13) | CAPS_BIT(6) | CAPS_BIT(7) | CAPS_BIT(31) | CAPS_BIT(8) |
+    CAPS_BIT(10) | CAPS_BIT(18) | CAPS_BIT(5) | CAPS_BIT(29);
 
 const char *caps_name(unsigned int cap)
 {
 	return cap < sizeof(cap_names) / sizeof(cap_names[0]) ? cap_names[cap]
-							       : NULL;
+							      : NULL;
 }
 
 int caps_from_name(const char *s, size_t len)

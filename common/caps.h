@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CAPS_BITS 64
-#define CAPS_ALL UINT64_MAX
+#define CAPS_BITS   64
+#define CAPS_ALL    UINT64_MAX
 #define CAPS_BIT(n) ((uint64_t)1 << (n))
 
 /* Docker's default set, the one a container gets without --cap-add. */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #define IDS_FILE_MAX (64 << 20)
-#define FIELDS_MAX 7
+#define FIELDS_MAX   7
 
 static int fail(int err)
 {
@@ -88,8 +88,8 @@ static int skip_entry(const struct line *l, int minfields)
 	       l->f[0][0] == '-' || l->f[0][0] == '#';
 }
 
-int ids_passwd_find(const char *buf, size_t len, const char *name,
-		    uint32_t uid, struct ids_user *out)
+int ids_passwd_find(const char *buf, size_t len, const char *name, uint32_t uid,
+		    struct ids_user *out)
 {
 	size_t pos = 0, nlen = name ? strlen(name) : 0;
 	struct line l;
@@ -113,8 +113,7 @@ int ids_passwd_find(const char *buf, size_t len, const char *name,
 	return fail(ENOENT);
 }
 
-int ids_group_find(const char *buf, size_t len, const char *name,
-		   uint32_t *gid)
+int ids_group_find(const char *buf, size_t len, const char *name, uint32_t *gid)
 {
 	size_t pos = 0, nlen = strlen(name);
 	struct line l;
@@ -157,7 +156,8 @@ size_t ids_group_members(const char *buf, size_t len, const char *user,
 	if (ulen == 0)
 		return 0;
 	while (next_line(buf, len, &pos, &l)) {
-		if (skip_entry(&l, 4) || !list_has(l.f[3], l.flen[3], user, ulen))
+		if (skip_entry(&l, 4) ||
+		    !list_has(l.f[3], l.flen[3], user, ulen))
 			continue;
 		if (span_id(l.f[2], l.flen[2], &g) < 0)
 			continue;

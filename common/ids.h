@@ -40,8 +40,8 @@ struct ids_user {
  * that is not a number, NIS "+"/"-" lines) are skipped, as glibc does.
  * Returns 0, or -1 with errno = ENOENT.
  */
-int ids_passwd_find(const char *buf, size_t len, const char *name,
-		    uint32_t uid, struct ids_user *out);
+int ids_passwd_find(const char *buf, size_t len, const char *name, uint32_t uid,
+		    struct ids_user *out);
 
 /* The gid of the group named name in group text.  0, or -1 ENOENT. */
 int ids_group_find(const char *buf, size_t len, const char *name,

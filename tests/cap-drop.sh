@@ -375,4 +375,42 @@ test_unprivileged_user_can_set_no_new_privs_with_caps_all() {
 	assertContains "$err" "needs CAP_SET"
 }
 
+test_rootless_in_a_user_namespace() {
+	need_cmd setpriv unshare || return 0
+	need_userns || return 0
+	local m
+	m=$(mask $CHOWN $KILL)
+	# an unprivileged user, root of its own user namespace, with an
+	# extra group that the namespace cannot map (shown as 65534)
+	run setpriv --reuid 65534 --regid 65534 --groups 100 \
+		unshare --user --map-root-user \
+		"$BOX_BIN/cap-drop" --caps chown,kill --user 0 -- cat /proc/self/status
+	assertEquals "exit (stderr: $err)" 0 "$rc"
+	status=$out
+	assert_sets "$m" "$m" "$m" $ZERO $ZERO 0
+	# setgroups is denied there: --user keeps the groups it must, but
+	# an explicit --clear-groups cannot be honoured and says why
+	run setpriv --reuid 65534 --regid 65534 --groups 100 \
+		unshare --user --map-root-user \
+		"$BOX_BIN/cap-drop" --clear-groups true
+	assertEquals 125 "$rc"
+	assertContains "$err" "/proc/self/setgroups"
+	# an id the namespace does not map
+	run setpriv --reuid 65534 --regid 65534 --clear-groups \
+		unshare --user --map-root-user "$BOX_BIN/cap-drop" --user 5:5 true
+	assertEquals 125 "$rc"
+	assertContains "$err" "not mapped"
+}
+
+test_names_resolve_without_nss() {
+	need_cmd nm || return 0
+	# no getpwnam/getgrnam/initgroups: nothing that loads NSS modules,
+	# so a static build works and the host's nsswitch.conf is not used
+	local syms
+	syms=$(nm -D --undefined-only "$BOX_BIN/cap-drop" 2>/dev/null)
+	[ -n "$syms" ] || { skip_test "cap-drop is not dynamically linked"; return 0; }
+	assertEquals "NSS lookups in cap-drop" "" \
+		"$(printf '%s\n' "$syms" | grep -wE 'getpw(nam|uid|ent)(_r)?|getgr(nam|gid|ent)(_r)?|initgroups|getgrouplist')"
+}
+
 box_run_suite

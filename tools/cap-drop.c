@@ -27,70 +27,74 @@
 #include <unistd.h>
 
 #define PASSWD_FILE "/etc/passwd"
-#define GROUP_FILE "/etc/group"
+#define GROUP_FILE  "/etc/group"
 
 static const struct option long_options[] = {
-	{ "caps", required_argument, NULL, 'c' },
-	{ "drop", required_argument, NULL, 'd' },
-	{ "ambient", required_argument, NULL, 'a' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "groups", required_argument, NULL, 'g' },
-	{ "clear-groups", no_argument, NULL, 'G' },
-	{ "no-new-privs", no_argument, NULL, 'n' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"caps", required_argument, NULL, 'c'},
+    {"drop", required_argument, NULL, 'd'},
+    {"ambient", required_argument, NULL, 'a'},
+    {"user", required_argument, NULL, 'u'},
+    {"groups", required_argument, NULL, 'g'},
+    {"clear-groups", no_argument, NULL, 'G'},
+    {"no-new-privs", no_argument, NULL, 'n'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static _Noreturn void usage(void)
 {
-	printf("Usage: %s [options] [--] [prog [arg...]]\n"
-	       "\n"
-	       "Drop capabilities and switch user, then exec prog ($SHELL or /bin/sh\n"
-	       "when absent).\n"
-	       "\n"
-	       "Options:\n"
-	       "  -c, --caps LIST       capabilities to keep (default: Docker's default\n"
-	       "                        set); 'all' keeps the bounding set, 'none' nothing\n"
-	       "  -d, --drop LIST       capabilities to remove from the kept set\n"
-	       "  -a, --ambient LIST    kept capabilities to raise as ambient, so a\n"
-	       "                        non-root prog still has them after exec\n"
-	       "  -u, --user USER[:GROUP]  switch to this uid and gid (numbers, or names\n"
-	       "                        from /etc/passwd and /etc/group, read without NSS)\n"
-	       "  -g, --groups LIST     supplementary groups (default with --user: the\n"
-	       "                        user's groups in /etc/group)\n"
-	       "      --clear-groups    no supplementary groups\n"
-	       "  -n, --no-new-privs    set no_new_privs: setuid files and file\n"
-	       "                        capabilities grant nothing from here on\n"
-	       "  -h, --help            show this help\n"
-	       "  -V, --version         show the version\n"
-	       "\n"
-	       "A LIST is comma-separated: chown,CAP_KILL,net_bind_service or 21.\n",
-	       box_prog);
+	printf("Usage: %s [options] [--] [prog [arg...]]\n", box_prog);
+	fputs(
+	    "\n"
+	    "Drop capabilities, switch user and groups, then exec prog\n"
+	    "($SHELL or /bin/sh when absent).\n"
+	    "\n"
+	    "Options:\n"
+	    " -c, --caps LIST      capabilities to keep (default: Docker's\n"
+	    "                      default set); 'all' keeps the bounding\n"
+	    "                      set, 'none' keeps nothing\n"
+	    " -d, --drop LIST      capabilities to remove from the kept set\n"
+	    " -a, --ambient LIST   kept capabilities to raise as ambient, so\n"
+	    "                      a non-root prog has them after exec\n"
+	    " -u, --user U[:G]     switch to this uid and gid (numbers, or\n"
+	    "                      names from /etc/passwd and /etc/group,\n"
+	    "                      read without NSS)\n"
+	    " -g, --groups LIST    supplementary groups (default with\n"
+	    "                      --user: the user's in /etc/group)\n"
+	    "     --clear-groups   no supplementary groups\n"
+	    " -n, --no-new-privs   setuid files and file capabilities\n"
+	    "                      grant nothing from here on\n"
+	    " -h, --help           show this help\n"
+	    " -V, --version        show the version\n"
+	    "\n"
+	    "A LIST is comma-separated: chown,CAP_KILL,net_raw or 21.\n",
+	    stdout);
 	exit(0);
 }
 
 /* What the command line asks for, before anything is done. */
 struct request {
-	uint64_t keep;		/* --caps, or the default */
-	bool keep_given;	/* explicit names: each one must be held */
-	bool keep_all;		/* "all": whatever the bounding set has */
+	uint64_t keep;	 /* --caps, or the default */
+	bool keep_given; /* explicit names: each one must be held */
+	bool keep_all;	 /* "all": whatever the bounding set has */
 	uint64_t drop;
 	uint64_t ambient;
-	const char *user;	/* USER[:GROUP], or NULL */
-	const char *groups;	/* LIST, or NULL */
+	const char *user;   /* USER[:GROUP], or NULL */
+	const char *groups; /* LIST, or NULL */
 	bool clear_groups;
 	bool no_new_privs;
 };
 
 /* The resolved plan: every id and mask, checked, ready to apply. */
 struct plan {
-	uint64_t bounding;	/* the bounding set after */
-	uint64_t permitted;	/* = effective */
-	uint64_t ambient;	/* = inheritable */
+	uint64_t bounding;  /* the bounding set after */
+	uint64_t permitted; /* = effective */
+	uint64_t ambient;   /* = inheritable */
 	bool set_ids;
 	uint32_t uid, gid;
 	bool set_groups;
+	bool groups_implied; /* by --user alone, not asked for */
 	gid_t *groups;
 	size_t ngroups;
 };
@@ -113,7 +117,7 @@ static uint64_t parse_caps_opt(const char *opt, const char *s, bool *all)
 
 static struct request parse_args(int argc, char **argv)
 {
-	struct request r = { .keep = 0 };
+	struct request r = {.keep = 0};
 	int c;
 
 	opterr = 0; /* one line of our own, not getopt's */
@@ -172,14 +176,14 @@ static void current_caps(int last, uint64_t *bnd, uint64_t *prm)
 	for (i = 0; i <= last; i++) {
 		if (cap_get_bound(i) == 1)
 			*bnd |= CAPS_BIT(i);
-		if (cap_get_flag(now, i, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+		if (cap_get_flag(now, i, CAP_PERMITTED, &v) == 0 &&
+		    v == CAP_SET)
 			*prm |= CAPS_BIT(i);
 	}
 	cap_free(now);
 }
 
-static _Noreturn void die_cap(const char *what, uint64_t mask,
-			      const char *why)
+static _Noreturn void die_cap(const char *what, uint64_t mask, const char *why)
 {
 	char name[32];
 
@@ -260,8 +264,7 @@ static uint32_t parse_id(const char *s, const char *what)
 	xdie("invalid %s '%s': not a number or a name", what, s);
 }
 
-static uint32_t resolve_group(const char *name, const char *gbuf,
-			      size_t glen)
+static uint32_t resolve_group(const char *name, const char *gbuf, size_t glen)
 {
 	uint32_t gid;
 
@@ -285,7 +288,7 @@ static uint32_t resolve_group(const char *name, const char *gbuf,
 static void plan_ids(const struct request *r, struct plan *p)
 {
 	char *pbuf = NULL, *gbuf = NULL, *spec = NULL, *grp = NULL, *tok;
-	struct ids_user pw = { .name = NULL };
+	struct ids_user pw = {.name = NULL};
 	size_t plen = 0, glen = 0, n, max;
 	bool have_pw = false;
 	bool names_needed = r->groups != NULL;
@@ -298,9 +301,11 @@ static void plan_ids(const struct request *r, struct plan *p)
 		if (grp)
 			*grp++ = '\0';
 		if (*spec == '\0')
-			xdie("invalid --user '%s': no user before ':'", r->user);
+			xdie("invalid --user '%s': no user before ':'",
+			     r->user);
 		if (grp && *grp == '\0')
-			xdie("invalid --user '%s': no group after ':'", r->user);
+			xdie("invalid --user '%s': no group after ':'",
+			     r->user);
 		if (looks_numeric(spec) || *spec == '-') {
 			p->uid = parse_id(spec, "uid");
 			pbuf = read_db(PASSWD_FILE, &plen, false, "", "");
@@ -337,7 +342,8 @@ static void plan_ids(const struct request *r, struct plan *p)
 		    strstr(r->groups, ",,") ||
 		    r->groups[strlen(r->groups) - 1] == ',')
 			xdie("invalid --groups '%s': empty group (use "
-			     "--clear-groups for none)", r->groups);
+			     "--clear-groups for none)",
+			     r->groups);
 		n = 0;
 		for (tok = strtok(spec, ","); tok; tok = strtok(NULL, ","))
 			p->groups[n++] = resolve_group(tok, gbuf, glen);
@@ -349,9 +355,9 @@ static void plan_ids(const struct request *r, struct plan *p)
 		 * caller (root's, often) must not follow into the payload.
 		 */
 		n = have_pw && gbuf && !r->clear_groups
-			    ? ids_group_members(gbuf, glen, pw.name, pw.namelen,
-						NULL, 0)
-			    : 0;
+			? ids_group_members(gbuf, glen, pw.name, pw.namelen,
+					    NULL, 0)
+			: 0;
 		p->groups = calloc(n ? n : 1, sizeof(uint32_t));
 		if (!p->groups)
 			xdie_errno("look up the groups of uid %u", p->uid);
@@ -360,47 +366,15 @@ static void plan_ids(const struct request *r, struct plan *p)
 					  p->groups, n);
 		p->ngroups = n;
 		p->set_groups = true;
+		p->groups_implied = !r->clear_groups;
 	}
 	if (p->set_groups && p->ngroups > (size_t)sysconf(_SC_NGROUPS_MAX))
 		xdie("set %zu supplementary groups: more than the kernel's "
-		     "limit of %ld", p->ngroups, sysconf(_SC_NGROUPS_MAX));
+		     "limit of %ld",
+		     p->ngroups, sysconf(_SC_NGROUPS_MAX));
 	free(spec);
 	free(pbuf);
 	free(gbuf);
-}
-
-/* Why setgroups() was refused: a user namespace may deny it for good. */
-static const char *setgroups_hint(int err)
-{
-	char buf[8] = "";
-	FILE *f;
-
-	if (err != EPERM)
-		return NULL;
-	f = fopen("/proc/self/setgroups", "re");
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-	}
-	if (strncmp(buf, "deny", 4) == 0)
-		return "setgroups is denied in this user namespace "
-		       "(/proc/self/setgroups); use --clear-groups only "
-		       "where it is allowed";
-	return "needs CAP_SETGID";
-}
-
-static _Noreturn void die_id(int err, const char *what, uint32_t id,
-			     const char *eperm_hint)
-{
-	const char *hint = NULL;
-
-	if (err == EPERM)
-		hint = eperm_hint;
-	else if (err == EINVAL)
-		hint = "not mapped in this user namespace";
-	box_errh(err, hint, "set %s %u", what, id);
-	exit(EXIT_TOOL);
 }
 
 /* Differs from what the process has now (so an unchanged list needs no
@@ -421,6 +395,60 @@ static bool groups_differ(const gid_t *g, size_t n)
 			return true;
 	}
 	return false;
+}
+
+/* A user namespace can deny setgroups() for good (unshare -r does). */
+static bool setgroups_denied(void)
+{
+	char buf[8] = "";
+	FILE *f;
+
+	f = fopen("/proc/self/setgroups", "re");
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return strncmp(buf, "deny", 4) == 0;
+}
+
+/*
+ * Groups implied by --user are left alone where setgroups() is denied:
+ * the kernel lets such a namespace only keep the groups it was made
+ * with (dropping one could bypass a deny-group permission).
+ */
+static void set_groups(const struct plan *p)
+{
+	int err;
+
+	if (!groups_differ(p->groups, p->ngroups) ||
+	    setgroups(p->ngroups, p->groups) == 0)
+		return;
+	err = errno;
+	if (err == EPERM && setgroups_denied()) {
+		if (p->groups_implied)
+			return;
+		box_errh(err,
+			 "setgroups is denied in this user namespace, "
+			 "see /proc/self/setgroups",
+			 "set %zu supplementary groups", p->ngroups);
+	} else
+		box_errh(err, err == EPERM ? "needs CAP_SETGID" : NULL,
+			 "set %zu supplementary groups", p->ngroups);
+	exit(EXIT_TOOL);
+}
+
+static _Noreturn void die_id(int err, const char *what, uint32_t id,
+			     const char *eperm_hint)
+{
+	const char *hint = NULL;
+
+	if (err == EPERM)
+		hint = eperm_hint;
+	else if (err == EINVAL)
+		hint = "not mapped in this user namespace";
+	box_errh(err, hint, "set %s %u", what, id);
+	exit(EXIT_TOOL);
 }
 
 static void drop_bounding(uint64_t keep)
@@ -496,7 +524,7 @@ static void raise_ambient(uint64_t ambient)
 int main(int argc, char **argv)
 {
 	struct request req;
-	struct plan plan = { .bounding = 0 };
+	struct plan plan = {.bounding = 0};
 
 	box_init(argc, argv);
 	req = parse_args(argc, argv);
@@ -517,12 +545,8 @@ int main(int argc, char **argv)
 	 * across that switch (only effective is cleared), so the kept
 	 * capabilities can be set again below and raised as ambient.
 	 */
-	if (plan.set_groups && groups_differ(plan.groups, plan.ngroups) &&
-	    setgroups(plan.ngroups, plan.groups) < 0) {
-		box_errh(errno, setgroups_hint(errno),
-			 "set %zu supplementary groups", plan.ngroups);
-		exit(EXIT_TOOL);
-	}
+	if (plan.set_groups)
+		set_groups(&plan);
 	if (plan.set_ids) {
 		if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
 			xdie_errno("set keep-capabilities");
