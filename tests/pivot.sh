@@ -1,0 +1,373 @@
+#!/bin/bash
+# tests/pivot.sh - pivot: the new root, /proc, /dev, /sys, masks, binds,
+# hostile images, rootless, bad input.  Every run happens inside a mount
+# (and pid) namespace made by util-linux unshare with private
+# propagation, so nothing can reach the host's mount table; the host's
+# table is still compared before and after each test.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ROOT=$BOX_TMP/rootfs
+
+suite_setup() {
+	need_cmd unshare busybox || return 0
+	# the rootless test runs as nobody, who must reach the image
+	chmod 755 "$BOX_TMP"
+	make_busybox_rootfs "$ROOT" || return 1
+	echo pivot-marker >"$ROOT/MARKER"
+}
+
+setUp() {
+	host_before=$(mount_snapshot)
+}
+
+tearDown() {
+	assertEquals "host mount table changed" "$host_before" "$(mount_snapshot)"
+}
+
+# in_ns CMD...: run CMD in a new mount and pid namespace, private.
+in_ns() {
+	unshare -m -p -f --propagation private "$@"
+}
+
+# pv SCRIPT [PIVOT-OPTIONS...]: pivot into $ROOT (or $IMG) and run the
+# shell script inside; sets $rc $out $err.
+pv() {
+	local script=$1
+	shift
+	run in_ns pivot "$@" "${IMG:-$ROOT}" /bin/sh -c "$script"
+}
+
+# A fresh copy of the image to make hostile.
+copy_image() {
+	IMG=$BOX_TMP/img.$1
+	rm -rf "$IMG"
+	cp -a "$ROOT" "$IMG"
+}
+
+# ns_snap CMD...: run CMD in a fresh private mount namespace and leave
+# that namespace's mount table (after CMD) in $BOX_TMP/snap.
+ns_snap() {
+	SNAP=$BOX_TMP/snap unshare -m -p -f --propagation private sh -c \
+		'"$@"; rc=$?; awk "{print \$5, \$9, \$10}" /proc/self/mountinfo | sort >"$SNAP"; exit $rc' \
+		sh "$@"
+}
+
+# bad CMD...: one line, exit 125, starts "pivot: ", and the namespace it
+# ran in has the mount table it started with.
+bad() {
+	rm -f "$BOX_TMP/snap"
+	run ns_snap "$@"
+	assertEquals "exit status of: $* (stderr: $err)" 125 "$rc"
+	assertEquals "one line of stderr for: $* (got: $err)" 1 \
+		"$(printf '%s\n' "$err" | grep -c .)"
+	case $err in
+	"pivot: "*) ;;
+	*) fail "stderr does not start with 'pivot: ': $err" ;;
+	esac
+	assertEquals "mounts left behind by: $*" "$host_before" "$(cat "$BOX_TMP/snap")"
+}
+
+test_new_root_is_the_image_and_no_host_mount_is_visible() {
+	pv 'cat /MARKER; awk "{print \$5}" /proc/self/mountinfo'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "marker" pivot-marker "$(echo "$out" | head -1)"
+	local mp stray=
+	for mp in $(echo "$out" | tail -n +2); do
+		case $mp in
+		/ | /proc | /proc/* | /dev | /dev/* | /sys | /sys/*) ;;
+		*) stray="$stray $mp" ;;
+		esac
+	done
+	assertEquals "mounts outside the container's own" "" "$stray"
+	# the host's /tmp, /work ... are not there
+	assertNotContains "host's mount table leaked" "$out" "$BOX_ROOT"
+	# and the first mount is the image itself
+	assertEquals "root mount" / "$(echo "$out" | sed -n 2p)"
+}
+
+test_proc_shows_only_the_namespace_processes() {
+	pv 'cat /proc/1/comm; ls /proc | grep -c "^[0-9][0-9]*$"; grep " /proc " /proc/self/mountinfo'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "pid 1 is the shell pivot exec'd" sh "$(echo "$out" | sed -n 1p)"
+	local n
+	n=$(echo "$out" | sed -n 2p)
+	# sh, and the pipeline's ls and grep at most
+	assertTrue "only our processes in /proc (saw $n)" "[ '$n' -ge 1 ] && [ '$n' -le 3 ]"
+	assertContains "a fresh procfs" "$(echo "$out" | sed -n 3p)" " - proc proc "
+}
+
+test_no_proc_leaves_proc_alone() {
+	# the masks in /proc are skipped quietly: nothing there to mask
+	pv 'ls -A /proc | wc -l' --no-proc
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "the image's empty /proc" 0 "$out"
+}
+
+test_dev_holds_exactly_the_standard_nodes() {
+	pv 'ls -A /dev | tr "\n" " "; echo; for n in null zero full random urandom tty; do [ -c /dev/$n ] || echo "not a char device: $n"; done;
+	    echo hi >/dev/null && head -c 4 /dev/zero | od -An -tx1 | tr -d " \n"; echo;
+	    for l in ptmx fd stdin stdout stderr; do printf "%s " "$(readlink /dev/$l)"; done; echo;
+	    grep -E " /dev(/pts|/shm)? " /proc/self/mountinfo | awk "{print \$5, \$6, \$9}"'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "/dev listing" \
+		"fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " \
+		"$(echo "$out" | sed -n 1p)"
+	assertEquals "nodes work" 00000000 "$(echo "$out" | sed -n 2p)"
+	assertEquals "links" "pts/ptmx /proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 " \
+		"$(echo "$out" | sed -n 3p)"
+	assertContains "/dev is a tmpfs" "$out" "/dev rw,nosuid,noexec,relatime tmpfs"
+	assertContains "/dev/pts is devpts" "$out" "/dev/pts rw,nosuid,noexec,relatime devpts"
+	assertContains "/dev/shm is a tmpfs" "$out" "/dev/shm rw,nosuid,nodev,noexec,relatime tmpfs"
+}
+
+test_pts_is_a_new_instance_and_ptmx_opens() {
+	pv 'ls /dev/pts | tr "\n" " "; echo; grep " /dev/pts " /proc/self/mountinfo'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	# a new instance holds only ptmx, not the host's ptys
+	assertEquals "new devpts" "ptmx " "$(echo "$out" | sed -n 1p)"
+	assertContains "ptmxmode" "$out" "ptmxmode=666"
+}
+
+test_no_dev_leaves_dev_alone() {
+	pv 'ls -A /dev | wc -l' --no-dev
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "the image's empty /dev" 0 "$out"
+}
+
+test_sys_is_read_only() {
+	pv 'touch /sys/x 2>/dev/null && echo WROTE; grep " /sys " /proc/self/mountinfo | awk "{print \$6}"; ls /sys/kernel >/dev/null && echo listed'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertNotContains "wrote into /sys" "$out" WROTE
+	assertEquals "/sys mount options" "ro,nosuid,nodev,noexec,relatime" "$(echo "$out" | sed -n 1p)"
+	assertContains "sysfs is there" "$out" listed
+}
+
+test_masked_paths_are_empty_and_read_only_paths_ro() {
+	local script='
+	    for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do
+		[ -e $f ] && echo "$f $(stat -c %s $f) $(cat $f | wc -c)"
+	    done
+	    echo "firmware $(ls -A /sys/firmware | wc -l)"
+	    touch /sys/firmware/x 2>/dev/null && echo WROTE
+	    for p in /proc/sys /proc/sysrq-trigger /proc/irq /proc/bus /proc/fs; do
+		m=$(grep " $p " /proc/self/mountinfo | awk "{print \$6}")
+		[ -e $p ] && echo "ro $p ${m%%,*}"
+	    done
+	'
+	pv "$script"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertNotContains "masked dir writable" "$out" WROTE
+	assertContains "/sys/firmware empty" "$out" "firmware 0"
+	local f
+	for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do
+		[ -e "$f" ] || continue
+		assertContains "$f masked" "$out" "$f 0 0"
+	done
+	assertContains "/proc/sys read-only" "$out" "ro /proc/sys ro"
+	assertNotContains "a read-only path is rw" "$out" " rw"
+	# the host really has something there to hide
+	if [ -s /proc/timer_list ] || [ -n "$(ls -A /sys/firmware)" ]; then
+		pv "$script" --no-mask
+		assertNotContains "--no-mask: /sys/firmware still empty" "$out" "firmware 0"
+	fi
+}
+
+test_bind_ro_bind_tmpfs_and_ro_root() {
+	local h=$BOX_TMP/host
+	mkdir -p "$h/rw" "$h/ro"
+	echo host-rw >"$h/rw/f"
+	echo host-ro >"$h/ro/f"
+	echo a-file >"$h/file"
+	copy_image binds
+	pv 'cat /mnt/rw/f /deep/new/ro/f /etc/bound; echo in >/mnt/rw/g;
+	    echo x >/deep/new/ro/g 2>/dev/null && echo WROTE-RO;
+	    echo t >/scratch/t && echo tmpfs-ok;
+	    touch /newfile 2>/dev/null && echo WROTE-ROOT;
+	    grep -E " / | /scratch " /proc/self/mountinfo | awk "{print \$5, \$6, \$9}"' \
+		--bind "$h/rw:/mnt/rw" --ro-bind "$h/ro:/deep/new/ro" \
+		--bind "$h/file:/etc/bound" --tmpfs /scratch --ro
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertContains "bind" "$out" host-rw
+	assertContains "ro-bind" "$out" host-ro
+	assertContains "file bind" "$out" a-file
+	assertEquals "write through --bind" in "$(cat "$h/rw/g" 2>/dev/null)"
+	assertNotContains "--ro-bind was writable" "$out" WROTE-RO
+	assertFalse "--ro-bind wrote to the host" "[ -e '$h/ro/g' ]"
+	assertContains "tmpfs" "$out" tmpfs-ok
+	assertNotContains "--ro root was writable" "$out" WROTE-ROOT
+	assertContains "root ro" "$out" "/ ro,"
+	assertContains "scratch tmpfs" "$out" "/scratch rw,nosuid,nodev,relatime tmpfs"
+	# the missing mount points were made inside the image
+	assertTrue "mount point made" "[ -d '$IMG/deep/new/ro' ] && [ -f '$IMG/etc/bound' ]"
+}
+
+test_bind_spec_escapes_colons() {
+	local h=$BOX_TMP/co:lon
+	mkdir -p "$h"
+	echo colon >"$h/f"
+	pv 'cat "/a:b/f"' --bind "${h//:/\\:}:/a\\:b"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals colon "$out"
+}
+
+# pivot: the hostile images, each with both resolvers: openat2 and the
+# user-space walk.
+hostile() {
+	local walk
+	for walk in 0 1; do
+		BOX_RESOLVE_WALK=$walk "$@"
+	done
+}
+
+absolute_proc_symlink() {
+	copy_image procsym
+	rmdir "$IMG/proc"
+	ln -s /etc "$IMG/proc"
+	pv 'awk "\$4 == \"/\" && \$9 == \"proc\" {print \$5}" /proc/self/mountinfo; [ -d /etc/1 ] && echo pid-1'
+	assertEquals "status (walk=$BOX_RESOLVE_WALK; stderr: $err)" 0 "$rc"
+	# procfs went onto the image's /etc, where its /proc link leads
+	# inside the container, not onto the host's /etc
+	assertEquals "procfs inside the image" "/etc
+pid-1" "$out"
+	assertFalse "host /etc is not a procfs" "[ -e /etc/self ]"
+}
+
+test_absolute_proc_symlink_stays_inside() {
+	hostile absolute_proc_symlink
+}
+
+dotdot_dev_symlink() {
+	copy_image devsym
+	rmdir "$IMG/dev"
+	ln -s ../../.. "$IMG/dev"
+	bad pivot "$IMG" true
+	assertContains "says why" "$err" "resolves to the new root itself"
+	assertEquals "image's dev link untouched" ../../.. "$(readlink "$IMG/dev")"
+}
+
+test_dotdot_dev_symlink_is_refused() {
+	hostile dotdot_dev_symlink
+}
+
+tmp_symlink_to_root() {
+	copy_image tmpsym
+	rmdir "$IMG/tmp"
+	ln -s / "$IMG/tmp"
+	# a first mount point made before it fails must go again
+	bad pivot --tmpfs /made/here --tmpfs /tmp "$IMG" true
+	assertContains "says why" "$err" "/tmp: it resolves to the new root itself"
+	assertFalse "made mount point removed on failure" "[ -e '$IMG/made' ]"
+}
+
+test_tmpfs_on_symlink_to_root_is_refused_and_undone() {
+	hostile tmp_symlink_to_root
+}
+
+dev_null_symlink_to_host_file() {
+	copy_image nullsym
+	local victim=$BOX_TMP/victim
+	echo victim >"$victim"
+	echo bound >"$BOX_TMP/boundsrc"
+	ln -s "$victim" "$IMG/dev/null"
+	# default: /dev is a fresh tmpfs, the link is hidden
+	pv 'echo x >/dev/null; [ -c /dev/null ] && echo chardev'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "real /dev/null" chardev "$out"
+	# --no-dev, and a bind onto the link: lands inside the image
+	pv "cat /dev/null; cat $victim" --no-dev --bind "$BOX_TMP/boundsrc:/dev/null"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "bind followed the link inside the image" "bound
+bound" "$out"
+	assertEquals "host file untouched" victim "$(cat "$victim")"
+	assertTrue "made inside the image" "[ -f '$IMG$victim' ]"
+}
+
+test_dev_null_symlink_does_not_reach_host_file() {
+	hostile dev_null_symlink_to_host_file
+}
+
+test_masks_through_symlinks_stay_inside() {
+	copy_image sysfw
+	# /sys -> a directory of the image: sysfs and its masks land there
+	rmdir "$IMG/sys"
+	mkdir "$IMG/elsewhere"
+	ln -s /elsewhere "$IMG/sys"
+	pv 'ls -A /elsewhere/firmware | wc -l; grep -c " /elsewhere/firmware " /proc/self/mountinfo'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "masked in the image" "0
+1" "$out"
+}
+
+test_rootless_in_a_user_namespace() {
+	need_userns || return 0
+	local r=$BOX_TMP/rootless
+	rm -rf "$r"
+	cp -a "$ROOT" "$r"
+	chown -R 65534:65534 "$r"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare -Urm -p -f "$BOX_BIN/pivot" --tmpfs /tmp "$r" /bin/sh -c '
+		id -u; cat /MARKER; cat /proc/1/comm
+		ls -A /dev | tr "\n" " "; echo
+		touch /sys/x 2>/dev/null && echo WROTE-SYS
+		echo "keys $(cat /proc/keys | wc -c)"
+		echo hi >/dev/null && echo null-ok
+		echo t >/tmp/t && echo tmp-ok
+		grep " /sys " /proc/self/mountinfo | awk "{print \$6}"'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "root inside" 0 "$(echo "$out" | sed -n 1p)"
+	assertEquals "marker" pivot-marker "$(echo "$out" | sed -n 2p)"
+	assertEquals "pid 1" sh "$(echo "$out" | sed -n 3p)"
+	# no mqueue: that needs an ipc namespace of our own
+	assertEquals "/dev listing" \
+		"fd full null ptmx pts random shm stderr stdin stdout tty urandom zero " \
+		"$(echo "$out" | sed -n 4p)"
+	assertNotContains "/sys writable" "$out" WROTE-SYS
+	assertContains "masked" "$out" "keys 0"
+	assertContains "/dev/null" "$out" null-ok
+	assertContains "tmpfs" "$out" tmp-ok
+	assertEquals "/sys read-only" ro "$(echo "$out" | tail -1 | cut -d, -f1)"
+}
+
+test_refuses_the_initial_mount_namespace() {
+	# The check comes before NEWROOT is even opened, so if it ever
+	# failed this run would stop at the missing directory.
+	if [ "$(stat -L -c %i /proc/self/ns/mnt)" != 4026531832 ]; then
+		skip_test "cannot tell the initial mount namespace by inode here (kernel < 6.18)"
+		return 0
+	fi
+	assert_bad_input "$BOX_BIN/pivot" "$BOX_TMP/does-not-exist" true
+	assertContains "says why" "$err" "initial mount namespace"
+}
+
+test_bad_input_is_one_line_and_changes_nothing() {
+	echo file >"$BOX_TMP/afile"
+	bad pivot
+	assertContains "$err" "missing NEWROOT"
+	bad pivot "$BOX_TMP/nonexistent" true
+	bad pivot "$BOX_TMP/afile" true
+	assertContains "$err" "Not a directory"
+	bad pivot --bind "" "$ROOT" true
+	bad pivot --bind ":/x" "$ROOT" true
+	bad pivot --bind "/tmp:" "$ROOT" true
+	bad pivot --bind "/tmp:/a:/b" "$ROOT" true
+	bad pivot --bind "/tmp:relative" "$ROOT" true
+	assertContains "$err" "absolute"
+	bad pivot --bind "/tmp:/" "$ROOT" true
+	bad pivot --ro-bind "/tmp:/x/../.." "$ROOT" true
+	bad pivot --bind "$BOX_TMP/nonexistent:/x" "$ROOT" true
+	assertContains "$err" "No such file"
+	bad pivot --tmpfs tmp "$ROOT" true
+	bad pivot --tmpfs "" "$ROOT" true
+	bad pivot --propagation shared "$ROOT" true
+	bad pivot --tmpfs
+	bad pivot --no-such-option "$ROOT"
+}
+
+test_missing_prog_is_127_after_pivot() {
+	run in_ns pivot "$ROOT" /no/such/prog
+	assertEquals "exit status" 127 "$rc"
+}
+
+box_run_suite
