@@ -464,6 +464,25 @@ int cg_open_dir(const struct cg_hier *h, const char *rel)
 	return fd;
 }
 
+int cg_join(const struct cg_hier *h, const char *rel)
+{
+	char file[CG_PATH_MAX + 16];
+	int mfd, fd, err = 0;
+
+	snprintf(file, sizeof(file), "%s%scgroup.procs", rel, *rel ? "/" : "");
+	mfd = open(h->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (mfd < 0)
+		return -1;
+	fd = open_below(mfd, file, O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	close(mfd);
+	errno = err;
+	return err ? -1 : 0;
+}
+
 int cg_read(int dirfd, const char *file, char *buf, size_t n)
 {
 	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

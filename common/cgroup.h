@@ -113,6 +113,12 @@ int cg_rel(const struct cg_hier *h, bool relative, const char *path,
  */
 int cg_open_dir(const struct cg_hier *h, const char *rel);
 
+/*
+ * Move the calling process into cgroup rel of h: write "0" (the writer
+ * itself) to its cgroup.procs.  -1 with errno (ENOENT: no such cgroup).
+ */
+int cg_join(const struct cg_hier *h, const char *rel);
+
 /* --- limits -------------------------------------------------------------- */
 
 struct cg_plan;

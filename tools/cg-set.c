@@ -1,0 +1,109 @@
+/*
+ * cg-set - change the limits of existing cgroups.
+ *
+ *   cg-set [--relative] [--owner USER[:GROUP]] [limits] PATH...
+ *
+ * The same limit options as cg-create.  On cgroup v2 the controllers a
+ * limit needs are enabled top-down in the ancestors' cgroup.subtree_control
+ * first; a limit whose hierarchy lacks the cgroup is an error.
+ */
+#include "box.h"
+#include "cgroup.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { OPT_LIMIT = 0x100 };
+
+static const struct option longopts[] = {
+	{ "memory", required_argument, NULL, OPT_LIMIT },
+	{ "memory-swap", required_argument, NULL, OPT_LIMIT },
+	{ "cpus", required_argument, NULL, OPT_LIMIT },
+	{ "cpu-weight", required_argument, NULL, OPT_LIMIT },
+	{ "pids", required_argument, NULL, OPT_LIMIT },
+	{ "cpuset", required_argument, NULL, OPT_LIMIT },
+	{ "io-max", required_argument, NULL, OPT_LIMIT },
+	{ "set", required_argument, NULL, OPT_LIMIT },
+	{ "relative", no_argument, NULL, 'r' },
+	{ "owner", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+_Noreturn static void usage(void)
+{
+	printf("Usage: %s [options] PATH...\n"
+	       "Change the limits of existing cgroups, on cgroup v2, v1 and hybrid hosts.\n"
+	       "\n"
+	       "  -m, --memory SIZE        memory limit (64M, 1.5G, max)\n"
+	       "      --memory-swap SIZE   memory plus swap, as in Docker\n"
+	       "      --cpus N             CPU bandwidth in CPUs (0.5, 2)\n"
+	       "      --cpu-weight N       CPU weight 1..10000 (default 100)\n"
+	       "      --pids N             most tasks (or max)\n"
+	       "      --cpuset CPUS        CPUs to run on (0-3,6)\n"
+	       "      --io-max DEV:K=V,..  block I/O limits: rbps wbps riops wiops\n"
+	       "      --set FILE=VALUE     write a raw control file\n"
+	       "  -r, --relative           PATH is below the caller's own cgroup\n"
+	       "  -o, --owner USER[:GROUP] delegate the cgroup to USER\n"
+	       "  -h, --help               show this help\n"
+	       "  -V, --version            show the version\n",
+	       box_prog);
+	exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	struct cg_plan plan = { 0 };
+	struct cg_owner owner = { 0 };
+	struct cg_sys sys;
+	struct cg_err e;
+	int c, idx, flags = 0;
+
+	box_init(argc, argv);
+	while ((c = getopt_long(argc, argv, "+m:ro:hV", longopts, &idx)) != -1) {
+		switch (c) {
+		case 'm':
+			idx = 0;
+			/* fall through */
+		case OPT_LIMIT:
+			if (cg_plan_request(&plan,
+					    cg_limit_by_option(longopts[idx].name),
+					    optarg, &e) < 0)
+				xcg_die(&e);
+			break;
+		case 'r':
+			flags |= CG_RELATIVE;
+			break;
+		case 'o':
+			if (cg_parse_owner(optarg, &owner, &e) < 0)
+				xcg_die(&e);
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			xversion();
+		default:
+			xusage_error("unknown option");
+		}
+	}
+	if (optind == argc)
+		xusage_error("no cgroup PATH given");
+	if (plan.nreq == 0 && !owner.set)
+		xusage_error("nothing to set: give a limit or --owner");
+
+	/* Validate every path and value before making anything. */
+	for (int i = optind; i < argc; i++)
+		if (cg_check_path(argv[i], flags & CG_RELATIVE, &e) < 0)
+			xcg_die(&e);
+	if (cg_discover(&sys, &e) < 0 || cg_load_v2(&sys, &e) < 0 ||
+	    ((flags & CG_RELATIVE) && cg_load_self(&sys, &e) < 0) ||
+	    cg_plan_build(&plan, &sys, &e) < 0)
+		xcg_die(&e);
+
+	if (cg_apply(&sys, &plan, argv + optind, argc - optind, flags, &owner,
+		     &e) < 0)
+		xcg_die(&e);
+	return 0;
+}
