@@ -116,7 +116,7 @@ static void parse_args(struct plan *p, int argc, char **argv)
 	if (!optv || !p->lower)
 		xdie_errno("allocate");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+l:o:rt:u:hV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "+:l:o:rt:u:hV", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'l':
@@ -155,14 +155,13 @@ static void parse_args(struct plan *p, int argc, char **argv)
 			usage();
 		case 'V':
 			xversion();
-		default:
-			if (optopt && optopt != '?')
-				xusage_error("option -%c: %s", optopt,
-					     strchr("lotu", optopt) ?
-						     "needs an argument" :
-						     "unknown option");
-			xusage_error("unknown or incomplete option '%s'",
+		case ':':
+			xusage_error("option '%s' needs an argument",
 				     q(argv[optind - 1]));
+		default:
+			if (optopt && strncmp(argv[optind - 1], "--", 2) != 0)
+				xusage_error("unknown option '-%c'", optopt);
+			xusage_error("unknown option '%s'", q(argv[optind - 1]));
 		}
 	}
 	/* -o after -t, whatever the order on the line */
