@@ -1,0 +1,12 @@
+# fish completion for pivot(1)
+complete -c pivot -l bind -r -F -d 'Bind SRC onto DST inside the new root'
+complete -c pivot -l ro-bind -r -F -d 'Bind SRC onto DST, read-only'
+complete -c pivot -l tmpfs -x -d 'A fresh tmpfs on DST inside the new root'
+complete -c pivot -l ro -d 'Make the new root read-only'
+complete -c pivot -l no-proc -d 'Do not mount /proc'
+complete -c pivot -l no-dev -d 'Do not build /dev'
+complete -c pivot -l no-sys -d 'Do not mount /sys'
+complete -c pivot -l no-mask -d 'Leave the masked and read-only paths alone'
+complete -c pivot -l propagation -x -a 'private slave' -d 'Propagation of the mounts'
+complete -c pivot -s h -l help -d 'Show help'
+complete -c pivot -s V -l version -d 'Show version'
