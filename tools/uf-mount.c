@@ -664,7 +664,8 @@ static void do_unmount(const struct plan *p)
 
 int main(int argc, char **argv)
 {
-	struct plan p = { 0 };
+	/* static: what it points to stays reachable until exit */
+	static struct plan p;
 
 	box_init(argc, argv);
 	parse_args(&p, argc, argv);
