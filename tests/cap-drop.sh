@@ -281,6 +281,24 @@ test_unknown_names_are_refused() {
 	assertEquals "one line" 1 "$(printf '%s\n' "$err" | grep -c .)"
 }
 
+test_hostile_passwd_file_does_not_hang() {
+	need_root || return 0
+	need_cmd unshare mkfifo timeout || return 0
+	mkfifo "$BOX_TMP/fifo"
+	# a FIFO where /etc/passwd should be: refused at once, not waited on
+	run timeout 10 unshare --mount --propagation private sh -c '
+		mount --bind "$1" /etc/passwd && exec cap-drop --user alice true' \
+		- "$BOX_TMP/fifo"
+	assertEquals "exit (stderr: $err)" 125 "$rc"
+	assertContains "$err" "/etc/passwd"
+	# a numeric uid needs no passwd entry, so a bad file is no error
+	run timeout 10 unshare --mount --propagation private sh -c '
+		mount --bind "$1" /etc/passwd && exec cap-drop --user 2001:2001 -- id -u' \
+		- "$BOX_TMP/fifo"
+	assertEquals "exit (stderr: $err)" 0 "$rc"
+	assertEquals 2001 "$out"
+}
+
 test_bad_user_and_groups_are_refused() {
 	assert_bad_input cap-drop --user -1 true
 	assert_bad_input cap-drop --user 4294967295 true
@@ -373,6 +391,11 @@ test_unprivileged_user_can_set_no_new_privs_with_caps_all() {
 		"$BOX_BIN/cap-drop" --caps all --user 0 true
 	assertEquals 125 "$rc"
 	assertContains "$err" "needs CAP_SET"
+	# cap-drop only lowers: a capability the caller lacks cannot be kept
+	run setpriv --reuid 65534 --regid 65534 --clear-groups \
+		"$BOX_BIN/cap-drop" --caps chown true
+	assertEquals 125 "$rc"
+	assertContains "$err" "keep cap_chown: not held"
 }
 
 test_rootless_in_a_user_namespace() {

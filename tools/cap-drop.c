@@ -211,7 +211,7 @@ static void plan_caps(const struct request *r, struct plan *p)
 	if (r->keep_all)
 		keep = bnd;
 	else if (r->keep_given) {
-		keep = r->keep;
+		keep = r->keep & ~r->drop;
 		if (keep & ~known)
 			die_cap("keep", keep & ~known,
 				"unknown to this kernel (too old for it)");
