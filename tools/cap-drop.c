@@ -271,8 +271,7 @@ static uint32_t resolve_group(const char *name, const char *gbuf, size_t glen)
 	if (looks_numeric(name) || *name == '-' || *name == '\0')
 		return parse_id(name, "gid");
 	if (!gbuf)
-		xdie("look up group '%s': %s: %s", name, GROUP_FILE,
-		     strerror(ENOENT));
+		xdie("look up group '%s': cannot read %s", name, GROUP_FILE);
 	if (ids_group_find(gbuf, glen, name, &gid) < 0)
 		xdie("look up group '%s': no such group in %s", name,
 		     GROUP_FILE);
