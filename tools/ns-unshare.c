@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -133,6 +134,8 @@ static struct {
 	const char *hostname, *pidfile, *root, *wd;
 	bool set_mono, set_boot;
 	int64_t mono, boot;
+	uid_t euid;			/* ours outside, read before unshare */
+	gid_t egid;
 } opt = {
 	.propagation = MS_REC | MS_PRIVATE,
 	.uid = { .single = -1 },
@@ -284,14 +287,14 @@ static void add_range(struct idplan *plan, const char *s, const char *what)
  * up by one past the single id when that falls inside it (so -r with
  * --map-users=auto gives root = us, 1.. = the block).
  */
-static void plan_ids(struct idplan *plan, const char *subfile, uid_t self,
-		     const char *name, const char *what)
+static void plan_ids(struct idplan *plan, const char *subfile, const char *name,
+		     uint32_t self, const char *what)
 {
 	if (plan->autorange) {
 		struct idmap m = { 0 };
 		uint32_t v;
 
-		if (userns_subid_range(subfile, name, self, &m) < 0) {
+		if (userns_subid_range(subfile, name, geteuid(), &m) < 0) {
 			if (errno == ENOENT)
 				xusage_error("%s auto: no range for %s in %s",
 					     what, name ? name : "this user",
@@ -525,7 +528,7 @@ static int map_from_outside(pid_t target, const struct idplan *plan,
 	if (!plan->n)
 		return 0;
 	/* root may write any map; others need the setuid helper's checks */
-	if (geteuid() == 0) {
+	if (opt.euid == 0) {
 		if (userns_write_map(target, file, plan->range, plan->n) == 0)
 			return 0;
 		box_err("write %s", file);
@@ -580,8 +583,16 @@ static _Noreturn void helper_main(pid_t target, int in, int out)
 		snprintf(dst, sizeof(dst), "/proc/self/fd/%d",
 			 run.persist_fd[i]);
 		if (mount(src, dst, NULL, MS_BIND, NULL) < 0) {
-			box_err("persist %s namespace on %s", ns_types[i].option,
-				opt.persist[i]);
+			int err = errno;
+
+			box_errh(err,
+				 err == EINVAL && ns_types[i].flag == CLONE_NEWNS
+					 ? "the new namespace's id is not above "
+					   "yours; on Linux 6.18+ ids depend on "
+					   "the CPU: allow more CPUs or retry"
+					 : box_priv_hint(err),
+				 "persist %s namespace on %s",
+				 ns_types[i].option, opt.persist[i]);
 			goto undo;
 		}
 		mounted[i] = true;
@@ -642,6 +653,53 @@ static void helper_commit(void)
 
 /* --- setting the namespaces up -------------------------------------------- */
 
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, uint64_t)
+#endif
+
+/* The kernel's id of a mount namespace (Linux 6.9+), or 0. */
+static uint64_t mntns_id(const char *path)
+{
+	uint64_t id = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (ioctl(fd, NS_GET_MNTNS_ID, &id) < 0)
+		id = 0;
+	close(fd);
+	return id;
+}
+
+/*
+ * The kernel binds a mount namespace file only when the namespace is
+ * newer (has a higher id) than the binder's, so no namespace can pin
+ * itself.  Since Linux 6.18 the ids come from per-CPU batches, so a
+ * namespace made on one CPU can get a lower id than an older one made
+ * on another.  Then make it again on each CPU in turn until it is newer
+ * than the caller's, which the helper binds from.
+ */
+static void mntns_newer_than(uint64_t outer)
+{
+	cpu_set_t old, one;
+	uint64_t id = mntns_id("/proc/self/ns/mnt");
+
+	if (!outer || !id || id > outer ||
+	    sched_getaffinity(0, sizeof(old), &old) < 0)
+		return;
+	for (int cpu = 0; cpu < CPU_SETSIZE && id <= outer; cpu++) {
+		if (!CPU_ISSET(cpu, &old))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) < 0 ||
+		    unshare(CLONE_NEWNS) < 0)
+			continue;
+		id = mntns_id("/proc/self/ns/mnt");
+	}
+	sched_setaffinity(0, sizeof(old), &old);
+}
+
 static const char *unshare_hint(int err, int flags)
 {
 	if (err == EPERM && geteuid() != 0 && (flags & CLONE_NEWUSER))
@@ -692,6 +750,17 @@ static void write_time_offsets(void)
 	close(fd);
 }
 
+#define fail_map(...)                                                       \
+	do {                                                                \
+		box_errh(errno,                                             \
+			 errno == EPERM ? "the kernel allows one line mapping " \
+					  "our own id; ranges need "          \
+					  "--map-users/--map-groups"          \
+					: NULL,                               \
+			 __VA_ARGS__);                                      \
+		fail_exit(EXIT_TOOL);                                       \
+	} while (0)
+
 static void write_own_maps(void)
 {
 	struct idmap m;
@@ -700,15 +769,16 @@ static void write_own_maps(void)
 		return;
 	if (opt.setgroups >= 0 && userns_write_setgroups(0, opt.setgroups) < 0)
 		fail("write setgroups %s", opt.setgroups ? "allow" : "deny");
+	/* inside, before the maps, we are the overflow id: use opt.euid */
 	if (opt.uid.single >= 0) {
-		m = (struct idmap){ (uint32_t)opt.uid.single, geteuid(), 1 };
+		m = (struct idmap){ (uint32_t)opt.uid.single, opt.euid, 1 };
 		if (userns_write_map(0, "uid_map", &m, 1) < 0)
-			fail("map user %u to %u", m.outer, m.inner);
+			fail_map("map user %u to %u", m.outer, m.inner);
 	}
 	if (opt.gid.single >= 0) {
-		m = (struct idmap){ (uint32_t)opt.gid.single, getegid(), 1 };
+		m = (struct idmap){ (uint32_t)opt.gid.single, opt.egid, 1 };
 		if (userns_write_map(0, "gid_map", &m, 1) < 0)
-			fail("map group %u to %u", m.outer, m.inner);
+			fail_map("map group %u to %u", m.outer, m.inner);
 	}
 }
 
@@ -1002,8 +1072,8 @@ static void validate(void)
 
 	if (opt.setgroups >= 0 && !(opt.flags & CLONE_NEWUSER))
 		xusage_error("--setgroups needs a user namespace (--user)");
-	plan_ids(&opt.uid, "/etc/subuid", geteuid(), name, "--map-users");
-	plan_ids(&opt.gid, "/etc/subgid", geteuid(), name, "--map-groups");
+	plan_ids(&opt.uid, "/etc/subuid", name, geteuid(), "--map-users");
+	plan_ids(&opt.gid, "/etc/subgid", name, getegid(), "--map-groups");
 	/*
 	 * Without CAP_SETGID outside, the kernel takes a one-line gid_map
 	 * only after setgroups is denied (a group could otherwise be
@@ -1040,8 +1110,11 @@ int main(int argc, char **argv)
 	int ready[2] = { -1, -1 }, go[2] = { -1, -1 };
 	int parent_pidfd = -1;
 	pid_t child, parent = getpid();
+	uint64_t outer_mntns = 0;
 
 	box_init(argc, argv);
+	opt.euid = geteuid();
+	opt.egid = getegid();
 	parse_options(argc, argv);
 	argc -= optind;
 	argv += optind;
@@ -1050,6 +1123,8 @@ int main(int argc, char **argv)
 	prepare_files();
 	if (helper_needed())
 		helper_start();
+	if (opt.persist[ns_index(CLONE_NEWNS)])
+		outer_mntns = mntns_id("/proc/self/ns/mnt");
 
 	if (opt.flags && unshare(opt.flags) < 0) {
 		int err = errno;
@@ -1058,6 +1133,8 @@ int main(int argc, char **argv)
 			 "unshare %s namespace", ns_names(opt.flags));
 		fail_exit(EXIT_TOOL);
 	}
+	if (outer_mntns)
+		mntns_newer_than(outer_mntns);
 	write_time_offsets();
 	write_own_maps();
 	set_propagation();
