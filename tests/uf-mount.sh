@@ -376,6 +376,12 @@ test_bad_input_is_one_line_125_and_changes_nothing() {
 	bad -t aufs none mnt
 	bad -t aufs -o dirs=./up:./a,br=./a none mnt
 	bad -t aufs --lower a -o dirs=./up:./a none mnt
+	mkdir a/sub
+	bad --lower a --lower a/sub mnt
+	assertContains "overlapping layers" "$err" "overlap"
+	# the aufs work dir made for a mount the kernel refuses is removed
+	bad -t aufs -o br=./up=rw:./up=ro none mnt
+	assertContains "upper also a lower" "$err" "overlap"
 	bad -t bogus --lower a --lower b mnt
 	bad --lazy --lower a --lower b mnt
 	bad --lower

@@ -456,6 +456,9 @@ static const char *mount_hint(const struct plan *p, int err, const char *kmsg)
 	if (strstr(kmsg, "xattr") || err == EOPNOTSUPP)
 		return "the upper filesystem must support trusted.* xattrs, or "
 		       "user.* ones with --userxattr";
+	if (err == ELOOP || strstr(kmsg, "overlapping"))
+		return "layers overlap: one dir is inside another, or given "
+		       "twice";
 	if (err == EBUSY || strstr(kmsg, "in-use"))
 		return "another overlay uses this upper or work dir; unmount "
 		       "it or use fresh dirs";
