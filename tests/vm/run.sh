@@ -20,6 +20,10 @@
 #     BOX_VM_SUITE_TIMEOUT=150          limit per suite inside the VM, s
 #     BOX_VM_SUITES="cg-create selftest" run only these suites
 #     BOX_VM_VERBOSE=1                  show the console while it runs
+#     BOX_VM_EXTRA="a.sh b.sh"          more suites to copy into tests/
+#                                       and run in the VM (debugging)
+#     BOX_VM_ACCEL=tcg                  qemu accelerator (kvm is faster
+#                                       where present; CI uses tcg)
 #
 # Outcomes: qemu, the kernel or busybox-static missing, or no cgroup
 # suite yet -> one skipped test "vm 1 0 1" with the reason; the VM not
@@ -85,7 +89,7 @@ else
 fi
 
 suites=$(ls tests/cg-*.sh 2>/dev/null)
-[ -n "$suites" ] || [ -n "$BOX_VM_SUITES" ] ||
+[ -n "$suites" ] || [ -n "$BOX_VM_SUITES$BOX_VM_EXTRA" ] ||
 	skip_all "no cgroup suites (tests/cg-*.sh) to run on pure cgroup v2 yet"
 
 # --- the image ----------------------------------------------------------
@@ -117,11 +121,19 @@ inputs() { # every file whose content goes into the image
 	ls -d "$BOX_BIN"/* 2>/dev/null
 	ls tests/lib*.sh tests/cg-*.sh tests/vm/init tests/vm/selftest.sh tests/vm/run.sh 2>/dev/null
 	ls /usr/share/shunit2/* 2>/dev/null
+	for f in $BOX_VM_EXTRA; do
+		readlink -f "$f"
+	done
 }
 
+extra_abs=
+for f in $BOX_VM_EXTRA; do
+	[ -f "$f" ] || fail_all "BOX_VM_EXTRA: no file $f"
+	extra_abs="$extra_abs $(readlink -f "$f")"
+done
 mapfile -t files < <(inputs | sort -u)
 hash=$( {
-	echo "$kver $busybox $BOX_BIN $modules"
+	echo "$kver $busybox $BOX_BIN $modules $BOX_VM_EXTRA"
 	printf '%s\n' "${files[@]}"
 	sha256sum "${files[@]}" 2>/dev/null
 } | sha256sum | cut -c1-16)
@@ -161,6 +173,7 @@ build_image() {
 			case $f in
 			"$BOX_BIN"/* | tests/* | /usr/share/shunit2/*) continue ;;
 			esac
+			case " $extra_abs " in *" $f "*) continue ;; esac
 			echo "$f"
 			ldd "$f" 2>/dev/null | grep -oE '/[^ ]+'
 		done
@@ -188,6 +201,10 @@ build_image() {
 		"$BOX_BIN"/*) cp -L "$f" "$root/boxutils/build/bin/" ;;
 		tests/*) cp -L "$f" "$root/boxutils/$f" ;;
 		esac
+	done
+	for f in $BOX_VM_EXTRA; do
+		cp -L "$f" "$root/boxutils/tests/"
+		echo "tests/${f##*/}" >>"$root/boxutils/tests/vm/extra.list"
 	done
 	# Libraries of the built tools
 	for f in "$root"/boxutils/build/bin/*; do
@@ -249,10 +266,10 @@ only=
 [ -n "$BOX_VM_SUITES" ] && only=" boxvm.only=$(echo $BOX_VM_SUITES | tr ' ' ,)"
 cmdline="console=ttyS0 panic=-1 quiet loglevel=3 boxvm.nonce=$nonce boxvm.timeout=$BOX_VM_SUITE_TIMEOUT$only"
 
-echo "vm: booting $kernel with -accel tcg (timeout ${BOX_VM_TIMEOUT}s)"
+echo "vm: booting $kernel with -accel ${BOX_VM_ACCEL:-tcg} (timeout ${BOX_VM_TIMEOUT}s)"
 t0=$(date +%s.%N)
 qemu=(timeout -k 5 "$BOX_VM_TIMEOUT" qemu-system-x86_64
-	-accel tcg -smp 2 -m 512M
+	-accel "${BOX_VM_ACCEL:-tcg}" -smp 2 -m 512M
 	-nodefaults -no-user-config -nographic -no-reboot
 	-serial stdio -monitor none -net none
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline")
