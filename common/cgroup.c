@@ -646,14 +646,15 @@ static int add_write(struct cg_plan *p, int hier, const char *file,
 
 static bool is_max(const char *s)
 {
-	return !strcmp(s, "max") || !strcmp(s, "-1");
+	return !strcmp(s, "max");
 }
 
 /* A size for a memory limit; "max" or "-1" lift it. */
 static int memory_bytes(struct cg_plan *p, const char *opt, const char *arg,
 			uint64_t *out)
 {
-	if (is_max(arg)) {
+	/* Docker spells an unlimited --memory-swap -1 */
+	if (is_max(arg) || (!strcmp(opt, "memory-swap") && !strcmp(arg, "-1"))) {
 		*out = UINT64_MAX;
 		return 0;
 	}

@@ -1,0 +1,273 @@
+#!/bin/bash
+# tests/cg-create.sh - cg-create makes cgroups in every hierarchy, writes
+# the limits the kernel then enforces, refuses bad input without making
+# anything, and delegates to an unprivileged user.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib-cgroup.sh
+. "$(dirname "$0")/lib-cgroup.sh"
+
+test_create_makes_the_cgroup_in_every_hierarchy() {
+	local d n=0
+	cg-create $CG_R "$CG_T/every"
+	assertEquals "cg-create status" 0 $?
+	for d in $(cg_all_dirs every); do
+		assertTrue "$d exists" "[ -d '$d' ]"
+		n=$((n + 1))
+	done
+	assertTrue "some hierarchy checked" "[ $n -gt 0 ]"
+}
+
+test_limits_are_written_in_the_kernel_units() {
+	need_ctrl memory || return 0
+	need_ctrl pids || return 0
+	need_ctrl cpu || return 0
+	run cg-create $CG_R --memory 64M --pids 42 --cpus 0.5 --cpu-weight 50 \
+		"$CG_T/units"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "memory" 67108864 \
+		"$(cg_read memory units memory.max memory.limit_in_bytes)"
+	assertEquals "pids" 42 "$(cg_read pids units pids.max pids.max)"
+	if cg_is_v2 cpu; then
+		assertEquals "cpu.max" "50000 100000" "$(cg_read cpu units cpu.max)"
+		assertEquals "cpu.weight" 50 "$(cg_read cpu units cpu.weight)"
+	else
+		assertEquals "quota" 50000 "$(cg_read cpu units - cpu.cfs_quota_us)"
+		assertEquals "period" 100000 "$(cg_read cpu units - cpu.cfs_period_us)"
+		# the kernel's weight<->shares mapping: round(50 * 1024 / 100)
+		assertEquals "shares" 512 "$(cg_read cpu units - cpu.shares)"
+	fi
+}
+
+test_memory_swap_means_memory_plus_swap() {
+	need_ctrl memory || return 0
+	if ! cg_is_v2 memory && [ ! -e "$(cg_mnt memory)/memory.memsw.limit_in_bytes" ]; then
+		run cg-create $CG_R --memory 32M --memory-swap 64M "$CG_T/swap"
+		assertEquals "refused without swap accounting" 125 "$rc"
+		assertContains "$err" "swap accounting"
+		return 0
+	fi
+	run cg-create $CG_R --memory 32M --memory-swap 64M "$CG_T/swap"
+	if cg_is_v2 memory && [ "$rc" != 0 ] && [ -z "${err##*swap.max*}" ]; then
+		skip_test "kernel has no v2 swap accounting: $err"
+		return 0
+	fi
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	if cg_is_v2 memory; then
+		assertEquals "swap alone" 33554432 "$(cg_read memory swap memory.swap.max)"
+	else
+		assertEquals "memsw" 67108864 \
+			"$(cg_read memory swap - memory.memsw.limit_in_bytes)"
+	fi
+	assert_bad_input cg-create $CG_R --memory 64M --memory-swap 32M "$CG_T/swap2"
+	assert_bad_input cg-create $CG_R --memory-swap 32M "$CG_T/swap2"
+}
+
+test_cpuset_and_raw_set() {
+	need_ctrl cpuset || return 0
+	need_ctrl pids || return 0
+	run cg-create $CG_R --cpuset 0 --set pids.max=7 "$CG_T/cs"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "cpuset" 0 "$(cat "$(cg_dir cpuset cs)/cpuset.cpus")"
+	assertEquals "raw pids.max" 7 "$(cg_read pids cs pids.max pids.max)"
+	if ! cg_is_v2 cpuset; then
+		# v1 takes no task without mems: copied from the parent
+		assertEquals "mems" "$(cat "$(cg_dir cpuset)/cpuset.mems")" \
+			"$(cat "$(cg_dir cpuset cs)/cpuset.mems")"
+	fi
+}
+
+test_parents_like_mkdir_p() {
+	assert_bad_input cg-create $CG_R "$CG_T/p1/p2/p3"
+	assertEquals "nothing made" "" "$(cg_snapshot | grep /p1)"
+	run cg-create $CG_R --parents "$CG_T/p1/p2/p3"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertTrue "made" "[ -d '$(cg_dir pids p1/p2/p3)' ] || [ -d '$(cg_all_dirs p1/p2/p3 | head -1)' ]"
+	run cg-create $CG_R --parents "$CG_T/p1/p2/p3"
+	assertEquals "existing is fine with --parents" 0 "$rc"
+	assert_bad_input cg-create $CG_R "$CG_T/p1"
+	assertContains "$err" "File exists"
+}
+
+test_bad_input_is_refused_and_makes_nothing() {
+	local before a long
+	long=$(printf 'x%.0s' $(seq 300))
+	cg-create $CG_R "$CG_T/bad"
+	before=$(cg_snapshot)
+	for a in "--memory 64Q" "--memory -1M" "--memory 99999999999999999999" \
+		"--memory 0" "--cpus 0" "--cpus -1" "--cpus 0.0001" "--cpus abc" \
+		"--cpu-weight 0" "--cpu-weight 10001" "--pids -5" "--pids 1x" \
+		"--cpuset 3-1" "--cpuset 0,,1" "--io-max 8:0" "--io-max 8:0:xbps=1" \
+		"--io-max 8:0:rbps=-1" "--set ../x=1" "--set pids/max=1" \
+		"--set nosuch.file=1" "--set =1" "--set memory.max" \
+		"--owner no-such-user-xyz"; do
+		# shellcheck disable=SC2086 # split the option and its value
+		assert_bad_input cg-create $CG_R $a "$CG_T/bad/x"
+	done
+	for a in .. "bad/../x" "bad//x" "bad/./x" "bad/x/" "bad/$long" \
+		"$(printf 'bad/a\nb')"; do
+		assert_bad_input cg-create $CG_R "$CG_T/$a"
+	done
+	if [ -n "$CG_R" ]; then
+		assert_bad_input cg-create $CG_R "/$CG_T/abs"
+	fi
+	assert_bad_input cg-create $CG_R
+	assertEquals "nothing made" "$before" "$(cg_snapshot)"
+}
+
+test_failure_half_way_removes_what_this_run_made() {
+	local before
+	need_ctrl pids || return 0
+	before=$(cg_snapshot)
+	# valid for us, refused by the kernel after the cgroup is made
+	run cg-create $CG_R --parents --set pids.max=bogus "$CG_T/half/way"
+	assertEquals "status" 125 "$rc"
+	assertContains "$err" "pids.max"
+	assertEquals "all removed again" "$before" "$(cg_snapshot)"
+}
+
+test_owner_delegates_directory_and_files() {
+	local d f
+	run cg-create $CG_R --owner 65534:65534 "$CG_T/own"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	for d in $(cg_all_dirs own); do
+		assertEquals "$d owner" 65534:65534 "$(stat -c %u:%g "$d")"
+		assertEquals "$d/cgroup.procs owner" 65534:65534 \
+			"$(stat -c %u:%g "$d/cgroup.procs")"
+		for f in cgroup.threads cgroup.subtree_control; do
+			[ -e "$d/$f" ] || continue
+			assertEquals "$d/$f owner" 65534:65534 "$(stat -c %u:%g "$d/$f")"
+		done
+		# the limits stay with the delegator
+		for f in pids.max memory.max; do
+			[ -e "$d/$f" ] || continue
+			assertEquals "$d/$f owner" 0 "$(stat -c %u "$d/$f")"
+		done
+	done
+}
+
+test_delegated_user_makes_a_child_and_moves_itself() {
+	local out_cg d
+	need_nobody || return 0
+	cg-create $CG_R --owner 65534:65534 "$CG_T/deleg"
+	# root puts the user's process into the delegated cgroup (as systemd
+	# does); from there the user makes a child and moves into it.
+	run cg-exec $CG_R "$CG_T/deleg" setpriv --reuid=65534 --regid=65534 \
+		--clear-groups bash -c 'cg-create --relative child &&
+			exec cg-exec --relative child cat /proc/self/cgroup'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	out_cg=$out
+	for d in $(cg_all_dirs deleg/child); do
+		assertTrue "$d made" "[ -d '$d' ]"
+		assertEquals "$d made by the user" 65534 "$(stat -c %u "$d")"
+	done
+	assertContains "moved into the child" "$out_cg" "${CG_T#/}/deleg/child"
+	assertEquals "in the child in every hierarchy" "$(cg_all_dirs | wc -l)" \
+		"$(echo "$out_cg" | grep -c '/deleg/child$')"
+}
+
+test_v2_enables_controllers_top_down() {
+	if ! cg_is_v2 pids; then
+		skip_test "the pids controller is not on cgroup2 here (v1 or hybrid host)"
+		return 0
+	fi
+	run cg-create $CG_R --parents --pids 5 "$CG_T/td1/td2"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertContains "T" "$(cat "$(cg_dir pids)/cgroup.subtree_control")" pids
+	assertContains "td1" "$(cat "$(cg_dir pids td1)/cgroup.subtree_control")" pids
+	assertEquals "limit" 5 "$(cat "$(cg_dir pids td1/td2)/pids.max")"
+}
+
+test_v2_no_internal_process_rule_is_explained() {
+	local pid
+	if ! cg_is_v2 pids; then
+		skip_test "the pids controller is not on cgroup2 here (v1 or hybrid host)"
+		return 0
+	fi
+	cg-create $CG_R "$CG_T/busy"
+	cg-exec $CG_R "$CG_T/busy" sleep 30 &
+	pid=$!
+	wait_for "grep -q $pid '$(cg_dir pids busy)/cgroup.procs'"
+	run cg-create $CG_R --pids 5 "$CG_T/busy/child"
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	assertEquals "status" 125 "$rc"
+	assertContains "$err" "no-internal-process"
+	assertFalse "child removed again" "[ -d '$(cg_dir pids busy/child)' ]"
+}
+
+# --- the limits act ---------------------------------------------------------
+
+test_memory_hog_is_oom_killed_and_counted() {
+	local opts="--memory 32M" kills
+	need_ctrl memory || return 0
+	if cg_swap_on; then
+		opts="$opts --memory-swap 32M"
+	fi
+	# shellcheck disable=SC2086
+	cg-create $CG_R $opts "$CG_T/hog"
+	# a string that doubles until the kernel kills its shell
+	run cg-exec $CG_R "$CG_T/hog" bash -c 'a=x; while :; do a=$a$a; done'
+	assertEquals "killed by SIGKILL" 137 "$rc"
+	kills=$(cg_stat_key hog oom_kill_events)
+	assertTrue "cg-stat counts the OOM kill (got '$kills')" "[ '${kills:-0}' -ge 1 ]"
+	if cg_is_v2 memory; then
+		assertTrue "oom events" "[ '$(cg_stat_key hog oom_events)' -ge 1 ]"
+	fi
+	return 0
+}
+
+test_fork_loop_hits_the_pids_limit() {
+	local pid cur
+	need_ctrl pids || return 0
+	cg-create $CG_R --pids 20 "$CG_T/forks"
+	cg-exec $CG_R "$CG_T/forks" bash -c \
+		'for ((i = 0; i < 40; i++)); do sleep 30 & done; wait' \
+		2>"$BOX_TMP/forks.err" &
+	pid=$!
+	wait_for "grep -q 'Resource temporarily unavailable' '$BOX_TMP/forks.err'" 200
+	assertContains "fork fails with EAGAIN" "$(cat "$BOX_TMP/forks.err")" \
+		"Resource temporarily unavailable"
+	cur=$(cg_stat_key forks pids_current)
+	assertEquals "held at the limit" 20 "$cur"
+	cg-delete $CG_R "$CG_T/forks"
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# CPU time of a busy loop run for about 2 s under --cpus 0.5, against
+# half the wall time it ran; prints "USED EXPECTED" in microseconds.
+_cpu_trial() {
+	local pid t0 t1 used
+	cg-delete $CG_R "$CG_T/cpu" 2>/dev/null
+	cg-create $CG_R --cpus 0.5 "$CG_T/cpu" || return 1
+	t0=${EPOCHREALTIME/./}
+	cg-exec $CG_R "$CG_T/cpu" bash -c 'while :; do :; done' &
+	pid=$!
+	sleep 2
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	t1=${EPOCHREALTIME/./}
+	used=$(cg_stat_key cpu cpu_usage_usec)
+	echo "$used $(((t1 - t0) / 2))"
+}
+
+test_busy_loop_gets_half_a_cpu() {
+	local r used exp lo hi try
+	need_ctrl cpu || return 0
+	for try in 1 2; do
+		r=$(_cpu_trial) || fail "cpu trial"
+		used=${r% *} exp=${r#* }
+		lo=$((exp * 8 / 10)) hi=$((exp * 12 / 10))
+		# a loaded machine can starve the loop below its quota: once
+		# more before failing; above the quota is never noise
+		[ "$used" -ge "$lo" ] && break
+	done
+	assertTrue "cpu used ${used}us <= ${hi}us (1.2 x half of wall)" "[ $used -le $hi ]"
+	assertTrue "cpu used ${used}us >= ${lo}us (0.8 x half of wall)" "[ $used -ge $lo ]"
+	# the quota is in force: the scheduler counts its periods
+	assertTrue "cfs periods counted" "[ '$(cg_stat_key cpu cpu_nr_periods)' -gt 0 ]"
+}
+
+box_run_suite
