@@ -741,8 +741,11 @@ int main(int argc, char **argv)
 	ops = NULL;
 	nops = 0;
 	plan_system(proc, dev, sys);
-	for (size_t i = 0; i < nuser; i++)
+	for (size_t i = 0; i < nuser; i++) {
 		add_op(user[i].kind, user[i].dst, user[i].srcfd, user[i].ro);
+		free(user[i].dst);
+	}
+	free(user);
 	/* the masks last, so no bind of the user's can undo them */
 	if (mask)
 		plan_masks();
