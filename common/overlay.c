@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-/* --- escaping ----------------------------------------------------------- */
+/* --- escaping --- */
 
 /*
  * Security modules take their own options (SELinux context=, Smack
@@ -121,7 +121,7 @@ void overlay_quote(const char *s, char *out, size_t outsz)
 	out[n < outsz ? n : outsz - 1] = '\0';
 }
 
-/* --- the option table ----------------------------------------------------- */
+/* --- the option table --- */
 
 static const char *const v_on_off[] = { "on", "off", NULL };
 static const char *const v_redirect[] = { "on", "off", "follow", "nofollow",
@@ -309,7 +309,7 @@ int overlay_parse_options(const char *s, bool aufs, struct ovl_opts *o)
 	return 0;
 }
 
-/* --- the legacy option string ----------------------------------------------- */
+/* --- the legacy option string --- */
 
 struct buf {
 	char *p;
@@ -385,7 +385,7 @@ ssize_t overlay_build_data(const struct ovl_layout *l, char *out,
 	return b.n;
 }
 
-/* --- aufs branches ------------------------------------------------------------ */
+/* --- aufs branches --- */
 
 static const struct {
 	const char *name;

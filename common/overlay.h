@@ -50,7 +50,7 @@ ssize_t overlay_escape_value(const char *path, char *out, size_t outsz);
  */
 void overlay_quote(const char *s, char *out, size_t outsz);
 
-/* --- overlay's own options (-o) ------------------------------------------ */
+/* --- overlay's own options (-o) --- */
 
 /* One overlay parameter for fsconfig or the option string: key[=value]. */
 struct ovl_param {
@@ -97,7 +97,7 @@ int overlay_add_param(struct ovl_opts *o, const char *key, const char *value);
 /* "on|off|..." for an option, for the man page and error hints. */
 const char *overlay_option_values(const char *key);
 
-/* --- the legacy option string ---------------------------------------------- */
+/* --- the legacy option string --- */
 
 struct ovl_layout {
 	const char *const *lower;	/* lower[0] is the top of the stack */
@@ -117,7 +117,7 @@ struct ovl_layout {
 ssize_t overlay_build_data(const struct ovl_layout *l, char *out,
 			   size_t outsz);
 
-/* --- aufs branches ----------------------------------------------------------- */
+/* --- aufs branches --- */
 
 enum branch_perm {
 	BRANCH_RW,	/* writable: becomes overlay's upperdir */

@@ -107,6 +107,44 @@ static const char *q(const char *s)
 	return buf[i];
 }
 
+/* One -o string, checked against overlay's table; a bad one ends here. */
+static void parse_option_string(struct plan *p, const char *s)
+{
+	struct ovl_opts *o = &p->opts;
+	char bad[200];
+
+	if (overlay_parse_options(s, p->aufs, o) == 0)
+		return;
+	snprintf(bad, sizeof(bad), "%.*s", (int)o->bad_len, s + o->bad_off);
+	switch (errno) {
+	case EPERM:
+		xusage_error("option '%s': layers are given with --lower, "
+			     "--upper and --work", q(bad));
+	case EINVAL: {
+		size_t k = strcspn(bad, "=");
+		char key[200];
+		const char *v;
+
+		snprintf(key, sizeof(key), "%.*s", (int)k, bad);
+		v = overlay_option_values(key);
+		if (v)
+			xusage_error("option '%s': takes %s=%s", q(bad), key,
+				     v);
+		xusage_error("option '%s': takes no value", q(bad));
+	}
+	case EEXIST:
+		xusage_error("option '%s': a second branch list", q(bad));
+	case E2BIG:
+		xusage_error("option '%s': too many options", q(bad));
+	default:
+		if (!p->aufs && (strncmp(bad, "br", 2) == 0 ||
+				 strncmp(bad, "dirs=", 5) == 0))
+			xusage_error("option '%s': an aufs branch list "
+				     "needs -t aufs", q(bad));
+		xusage_error("unknown overlay option '%s'", q(bad));
+	}
+}
+
 static void parse_args(struct plan *p, int argc, char **argv)
 {
 	int c, nopt = 0;
@@ -165,44 +203,8 @@ static void parse_args(struct plan *p, int argc, char **argv)
 		}
 	}
 	/* -o after -t, whatever the order on the line */
-	for (int i = 0; i < nopt; i++) {
-		const char *s = optv[i];
-		struct ovl_opts *o = &p->opts;
-		char bad[200];
-
-		if (overlay_parse_options(s, p->aufs, o) == 0)
-			continue;
-		snprintf(bad, sizeof(bad), "%.*s", (int)o->bad_len,
-			 s + o->bad_off);
-		switch (errno) {
-		case EPERM:
-			xusage_error("option '%s': layers are given with --lower, "
-				     "--upper and --work", q(bad));
-		case EINVAL: {
-			size_t k = strcspn(bad, "=");
-			char key[200];
-			const char *v;
-
-			snprintf(key, sizeof(key), "%.*s", (int)k, bad);
-			v = overlay_option_values(key);
-			if (v)
-				xusage_error("option '%s': takes %s=%s", q(bad),
-					     key, v);
-			xusage_error("option '%s': takes no value", q(bad));
-		}
-		case EEXIST:
-			xusage_error("option '%s': a second branch list",
-				     q(bad));
-		case E2BIG:
-			xusage_error("option '%s': too many options", q(bad));
-		default:
-			if (!p->aufs && (strncmp(bad, "br", 2) == 0 ||
-					 strncmp(bad, "dirs=", 5) == 0))
-				xusage_error("option '%s': an aufs branch list "
-					     "needs -t aufs", q(bad));
-			xusage_error("unknown overlay option '%s'", q(bad));
-		}
-	}
+	for (int i = 0; i < nopt; i++)
+		parse_option_string(p, optv[i]);
 	free(optv);
 	if (p->unmount) {
 		if (p->nlower || p->upper || p->work || p->aufs || nopt)
@@ -413,7 +415,7 @@ static void undo(struct plan *p)
 	rmdir(p->rwork);
 }
 
-/* --- mounting ------------------------------------------------------------- */
+/* --- mounting --- */
 
 /* The kernel's own words, read from the fs context: "e overlay: ..." */
 static void read_fs_log(int fsfd, char *msg, size_t size)
