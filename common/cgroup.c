@@ -589,7 +589,14 @@ void cg_explain(struct cg_err *e, int err, const struct cg_hier *h,
 	else if ((err == EACCES || err == EPERM) && geteuid() != 0) {
 		const char *who = file ? dir : pdir;
 
-		if (stat(who, &st) == 0)
+		if (stat(who, &st) == 0 && st.st_uid == geteuid() && h->v2 &&
+		    file && !strcmp(file, "cgroup.procs"))
+			hintf(e, "cgroup v2 delegation: moving a process also "
+			      "needs write access to cgroup.procs of the "
+			      "nearest common ancestor of its current cgroup "
+			      "and %s; start it inside the delegated cgroup",
+			      dir);
+		else if (stat(who, &st) == 0)
 			hintf(e, "delegation boundary: %s belongs to uid %u, "
 				 "not to you; its owner can delegate it with "
 				 "cg-create --owner", who, (unsigned)st.st_uid);

@@ -1,0 +1,72 @@
+#!/bin/bash
+# tests/cg-delete.sh - cg-delete kills what runs inside and removes the
+# cgroup bottom-up in every hierarchy.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib-cgroup.sh
+. "$(dirname "$0")/lib-cgroup.sh"
+
+test_delete_with_running_processes_leaves_nothing() {
+	local p1 p2 d
+	cg-create $CG_R "$CG_T/run"
+	cg-exec $CG_R "$CG_T/run" sleep 60 &
+	p1=$!
+	# one that forks children of its own
+	cg-exec $CG_R "$CG_T/run" bash -c 'sleep 60 & sleep 60 & wait' &
+	p2=$!
+	wait_for "[ \$(wc -l <'$(cg_all_dirs run | head -1)/cgroup.procs') -ge 4 ]"
+	run cg-delete $CG_R "$CG_T/run"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	for d in $(cg_all_dirs run); do
+		assertFalse "$d removed" "[ -d '$d' ]"
+	done
+	wait "$p1"
+	assertEquals "sleep killed" 137 $?
+	wait "$p2"
+	assertEquals "forker killed" 137 $?
+}
+
+test_children_need_recursive() {
+	local d
+	cg-create $CG_R --parents "$CG_T/tree/a/b" "$CG_T/tree/c"
+	run cg-delete $CG_R "$CG_T/tree"
+	assertEquals "refused" 125 "$rc"
+	assertContains "$err" "--recursive"
+	for d in $(cg_all_dirs tree/a/b); do
+		assertTrue "$d kept" "[ -d '$d' ]"
+	done
+	cg-exec $CG_R "$CG_T/tree/a/b" sleep 60 &
+	run cg-delete $CG_R --recursive "$CG_T/tree"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	for d in $(cg_all_dirs tree); do
+		assertFalse "$d removed" "[ -d '$d' ]"
+	done
+	wait
+	return 0
+}
+
+test_several_paths() {
+	cg-create $CG_R "$CG_T/s1" "$CG_T/s2"
+	run cg-delete $CG_R "$CG_T/s1" "$CG_T/s2"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "gone" "" "$(cg_snapshot | grep '/s[12]$')"
+}
+
+test_missing_and_bad_input() {
+	local before
+	run cg-delete $CG_R "$CG_T/absent"
+	assertEquals "missing" 125 "$rc"
+	assertContains "$err" "No such file"
+	before=$(cg_snapshot)
+	assert_bad_input cg-delete $CG_R "$CG_T/../$CG_T"
+	assert_bad_input cg-delete $CG_R "$CG_T/."
+	assert_bad_input cg-delete $CG_R --timeout -1 "$CG_T"
+	assert_bad_input cg-delete $CG_R
+	if [ -n "$CG_R" ]; then
+		assert_bad_input cg-delete $CG_R /
+	fi
+	assertEquals "nothing removed" "$before" "$(cg_snapshot)"
+}
+
+box_run_suite

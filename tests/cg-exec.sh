@@ -1,0 +1,119 @@
+#!/bin/bash
+# tests/cg-exec.sh - cg-exec moves its own process into the cgroup (in
+# every hierarchy, or those named with -g) and execs prog without a fork.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib-cgroup.sh
+. "$(dirname "$0")/lib-cgroup.sh"
+
+# The cgroup lines of /proc/self/cgroup for real hierarchies ending in SUB.
+_lines_in() {
+	grep -c "/${CG_T#/}/$2\$" <<<"$1"
+}
+
+test_exec_joins_every_hierarchy() {
+	cg-create $CG_R "$CG_T/all"
+	run cg-exec $CG_R "$CG_T/all" cat /proc/self/cgroup
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "every hierarchy" "$(cg_all_dirs | wc -l)" "$(_lines_in "$out" all)"
+}
+
+test_exec_does_not_fork() {
+	cg-create $CG_R "$CG_T/nofork"
+	run bash -c 'echo $$; exec "$@"' bash cg-exec $CG_R "$CG_T/nofork" \
+		sh -c 'echo $$; cat /proc/$$/cgroup'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "same PID before and after" "$(sed -n 1p <<<"$out")" \
+		"$(sed -n 2p <<<"$out")"
+	assertContains "$out" "/nofork"
+}
+
+test_dash_g_joins_only_the_named_controllers() {
+	local line
+	need_ctrl pids || return 0
+	cg-create $CG_R "$CG_T/g"
+	run cg-exec $CG_R -g pids:"$CG_T/g" cat /proc/self/cgroup
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	if cg_is_v2 pids; then
+		line=$(grep '^0::' <<<"$out")
+	else
+		line=$(grep -E '^[0-9]+:([^:]*,)?pids(,[^:]*)?:' <<<"$out")
+		if cg_has memory && ! cg_is_v2 memory; then
+			assertNotContains "memory not joined" \
+				"$(grep -E ':([^:]*,)?memory(,[^:]*)?:' <<<"$out")" "/g"
+		fi
+	fi
+	assertContains "pids joined" "$line" "${CG_T#/}/g"
+	run cg-exec $CG_R -g '*':"$CG_T/g" cat /proc/self/cgroup
+	assertEquals "* joins all" "$(cg_all_dirs | wc -l)" "$(_lines_in "$out" g)"
+}
+
+test_exit_status_of_prog_is_passed_on() {
+	cg-create $CG_R "$CG_T/st"
+	run cg-exec $CG_R "$CG_T/st" sh -c 'exit 7'
+	assertEquals "prog's status" 7 "$rc"
+	run cg-exec $CG_R "$CG_T/st" /nonexistent/prog
+	assertEquals "not found" 127 "$rc"
+	run cg-exec $CG_R "$CG_T/st" /dev/null
+	assertEquals "not runnable" 126 "$rc"
+}
+
+test_no_prog_runs_the_shell() {
+	cg-create $CG_R "$CG_T/sh"
+	out=$(echo 'cat /proc/self/cgroup' | SHELL=/bin/sh cg-exec $CG_R "$CG_T/sh")
+	assertContains "$out" "${CG_T#/}/sh"
+}
+
+test_missing_cgroup_and_bad_input() {
+	run cg-exec $CG_R "$CG_T/nonexistent" true
+	assertEquals "missing" 125 "$rc"
+	assertContains "$err" "cg-create"
+	assert_bad_input cg-exec $CG_R "$CG_T/../x" true
+	assert_bad_input cg-exec $CG_R "$CG_T//x" true
+	assert_bad_input cg-exec $CG_R -g nosuchctrl:"$CG_T" true
+	assert_bad_input cg-exec $CG_R -g :"$CG_T" true
+	assert_bad_input cg-exec $CG_R -g pids "$CG_T" true
+	assert_bad_input cg-exec $CG_R
+}
+
+test_unprivileged_user_cannot_enter_a_cgroup_not_delegated() {
+	need_nobody || return 0
+	cg-create $CG_R "$CG_T/notmine"
+	run as_nobody cg-exec $CG_R "$CG_T/notmine" true
+	assertEquals "refused" 125 "$rc"
+	assertContains "$err" "Permission denied"
+	assertContains "hint names the owner" "$err" "uid 0"
+}
+
+test_delegated_user_enters_its_cgroup() {
+	need_nobody || return 0
+	cg-create $CG_R --owner 65534 "$CG_T/mine"
+	if [ -n "$CG_V2" ]; then
+		# v2 also needs the common ancestor's cgroup.procs: start inside
+		cg-create $CG_R --owner 65534 "$CG_T/mine/a"
+		run cg-exec $CG_R "$CG_T/mine" setpriv --reuid=65534 \
+			--regid=65534 --clear-groups \
+			cg-exec --relative a cat /proc/self/cgroup
+		assertEquals "status (stderr: $err)" 0 "$rc"
+		assertContains "$out" "/mine/a"
+		return 0
+	fi
+	run as_nobody cg-exec $CG_R "$CG_T/mine" cat /proc/self/cgroup
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "every hierarchy" "$(cg_all_dirs | wc -l)" "$(_lines_in "$out" mine)"
+}
+
+test_v2_delegation_hint_names_the_common_ancestor_rule() {
+	need_nobody || return 0
+	if [ -z "$CG_V2" ]; then
+		skip_test "no cgroup2 mount"
+		return 0
+	fi
+	cg-create $CG_R --owner 65534 "$CG_T/anc"
+	run as_nobody cg-exec $CG_R "$CG_T/anc" true
+	assertEquals "refused" 125 "$rc"
+	assertContains "$err" "common ancestor"
+}
+
+box_run_suite
