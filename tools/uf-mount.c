@@ -535,21 +535,28 @@ static int mount_new_api(struct plan *p)
 		}
 		mount_failed(p, errno, "");
 	}
+	/*
+	 * Does this overlay take "lowerdir+"?  Asked with a bare flag, which
+	 * 6.8+ refuses as a bad value (it wants a string) and 6.5 to 6.7 as
+	 * an unknown parameter.  Before 6.5 overlay had no fs context of its
+	 * own: the VFS's legacy one accepts any key and fails only at create
+	 * time, too late to fall back, so a flag it accepts means mount(2).
+	 */
+	if (sys_fsconfig(fsfd, FSCONFIG_SET_FLAG, "lowerdir+", NULL, 0) == 0) {
+		close(fsfd);
+		return USE_LEGACY;
+	}
+	read_fs_log(fsfd, kmsg, sizeof(kmsg));
+	if (strstr(kmsg, "nknown parameter")) {
+		close(fsfd);
+		return USE_LEGACY;
+	}
 	if (sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "source", p->source, 0) < 0)
 		goto fail;
-	for (int i = 0; i < p->nlower; i++) {
+	for (int i = 0; i < p->nlower; i++)
 		if (sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+",
-				 p->rlower[i], 0) == 0)
-			continue;
-		err = errno;
-		read_fs_log(fsfd, kmsg, sizeof(kmsg));
-		if (i == 0 && err == EINVAL && strstr(kmsg, "nknown parameter")) {
-			close(fsfd);
-			return USE_LEGACY;
-		}
-		close(fsfd);
-		mount_failed(p, err, kmsg);
-	}
+				 p->rlower[i], 0) < 0)
+			goto fail;
 	if (p->rupper) {
 		/* overlay unescapes upperdir and workdir even here */
 		if (overlay_escape_value(p->rupper, esc, sizeof(esc)) < 0 ||
