@@ -46,7 +46,8 @@ int main(int argc, char **argv)
 	int c;
 
 	box_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "+Rrt:hV", longopts, NULL)) != -1) {
+	opterr = 0; /* one line of our own, not getopt's */
+	while ((c = getopt_long(argc, argv, "+:Rrt:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'R':
 			recursive = true;
@@ -64,8 +65,11 @@ int main(int argc, char **argv)
 			usage();
 		case 'V':
 			xversion();
+		case ':':
+			xusage_error("option '%s' needs a value",
+				     argv[optind - 1]);
 		default:
-			xusage_error("unknown option");
+			xusage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind == argc)

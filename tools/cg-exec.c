@@ -52,7 +52,8 @@ int main(int argc, char **argv)
 	struct cg_err e;
 
 	box_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "+g:rhV", longopts, NULL)) != -1) {
+	opterr = 0; /* one line of our own, not getopt's */
+	while ((c = getopt_long(argc, argv, "+:g:rhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			if (ng == (int)ARRAY_SIZE(gs))
@@ -66,8 +67,11 @@ int main(int argc, char **argv)
 			usage();
 		case 'V':
 			xversion();
+		case ':':
+			xusage_error("option '%s' needs a value",
+				     argv[optind - 1]);
 		default:
-			xusage_error("unknown option");
+			xusage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (!ng && optind == argc)

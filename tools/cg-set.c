@@ -62,7 +62,8 @@ int main(int argc, char **argv)
 	int c, idx, flags = 0;
 
 	box_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "+m:ro:hV", longopts, &idx)) != -1) {
+	opterr = 0; /* one line of our own, not getopt's */
+	while ((c = getopt_long(argc, argv, "+:m:ro:hV", longopts, &idx)) != -1) {
 		switch (c) {
 		case 'm':
 			idx = 0;
@@ -84,8 +85,11 @@ int main(int argc, char **argv)
 			usage();
 		case 'V':
 			xversion();
+		case ':':
+			xusage_error("option '%s' needs a value",
+				     argv[optind - 1]);
 		default:
-			xusage_error("unknown option");
+			xusage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind == argc)

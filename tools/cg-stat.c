@@ -212,7 +212,8 @@ int main(int argc, char **argv)
 	const char *path;
 
 	box_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "+jrhV", longopts, NULL)) != -1) {
+	opterr = 0; /* one line of our own, not getopt's */
+	while ((c = getopt_long(argc, argv, "+:jrhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -224,8 +225,11 @@ int main(int argc, char **argv)
 			usage();
 		case 'V':
 			xversion();
+		case ':':
+			xusage_error("option '%s' needs a value",
+				     argv[optind - 1]);
 		default:
-			xusage_error("unknown option");
+			xusage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)

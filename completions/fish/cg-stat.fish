@@ -1,0 +1,13 @@
+# fish completion for cg-stat(1)
+
+function __boxutils_cgroups
+    set -l mnt (awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($(i + 1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo)
+    test -n "$mnt"; or set mnt (awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($(i + 1) == "cgroup" && $(i + 3) !~ /name=/) { print $5; exit } }' /proc/self/mountinfo)
+    test -d "$mnt"; and find $mnt -mindepth 1 -maxdepth 4 -type d 2>/dev/null | string replace -- "$mnt/" ""
+end
+
+complete -c cg-stat -s j -l json -d 'Print one JSON object'
+complete -c cg-stat -s r -l relative -d "Path below the caller's own cgroup"
+complete -c cg-stat -s h -l help -d 'Show help'
+complete -c cg-stat -s V -l version -d 'Show version'
+complete -c cg-stat -f -a '(__boxutils_cgroups)'
