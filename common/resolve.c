@@ -166,8 +166,8 @@ static void walk_pop(struct walk *w, int to)
 }
 
 /* The user-space RESOLVE_IN_ROOT, able to create what is missing. */
-static int walk(int rootfd, const char *path, enum resolve_how how,
-		resolve_created_fn *created, void *arg)
+int resolve_walk(int rootfd, const char *path, enum resolve_how how,
+		 resolve_created_fn *created, void *arg)
 {
 	struct walk *w;
 	char name[NAME_MAX + 1], link[PATH_MAX];
@@ -175,8 +175,12 @@ static int walk(int rootfd, const char *path, enum resolve_how how,
 	struct stat st;
 	int len, links = 0, fd, err, ret = -1;
 	ssize_t n;
-	bool last;
+	bool last, slash;
 
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
 	w = malloc(sizeof(*w));
 	if (!w)
 		return -1;
@@ -192,6 +196,7 @@ static int walk(int rootfd, const char *path, enum resolve_how how,
 		if (len < 0)
 			goto out;
 		last = p[strspn(p, "/")] == '\0';
+		slash = *p == '/';
 		if (strcmp(name, ".") == 0)
 			continue;
 		if (strcmp(name, "..") == 0) {
@@ -235,8 +240,11 @@ static int walk(int rootfd, const char *path, enum resolve_how how,
 			}
 			link[n] = '\0';
 			/* the link's text replaces its name in the path */
-			if (snprintf(w->tmp, sizeof(w->tmp), "%s/%s", link, p) >=
-			    (int)sizeof(w->tmp)) {
+			/* (a slash only where the path goes on: "link/"
+			 * must stay a directory lookup, "link" must not
+			 * become one) */
+			if (snprintf(w->tmp, sizeof(w->tmp), "%s%s%s", link,
+				     *p ? "/" : "", p) >= (int)sizeof(w->tmp)) {
 				errno = ENAMETOOLONG;
 				goto out;
 			}
@@ -246,7 +254,8 @@ static int walk(int rootfd, const char *path, enum resolve_how how,
 				walk_pop(w, 0);
 			continue;
 		}
-		if (!last && !S_ISDIR(st.st_mode)) {
+		/* as in the kernel, "file/" is not a directory either */
+		if ((!last || slash) && !S_ISDIR(st.st_mode)) {
 			close(fd);
 			errno = ENOTDIR;
 			goto out;
@@ -290,5 +299,5 @@ int resolve_in_root(int rootfd, const char *path, enum resolve_how how,
 		    !(errno == ENOENT && how != RES_OPEN))
 			return -1;
 	}
-	return walk(rootfd, path, how, created, arg);
+	return resolve_walk(rootfd, path, how, created, arg);
 }

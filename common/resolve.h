@@ -60,6 +60,14 @@ int resolve_in_root(int rootfd, const char *path, enum resolve_how how,
 		    resolve_created_fn *created, void *arg);
 
 /*
+ * The user-space walk alone, which resolve_in_root() falls back to
+ * without openat2(2) and uses to create what is missing; public so the
+ * two can be compared (tests/fuzz/fuzz_resolve_walk.c).
+ */
+int resolve_walk(int rootfd, const char *path, enum resolve_how how,
+		 resolve_created_fn *created, void *arg);
+
+/*
  * Whether resolve_in_root() may use openat2(2).  Set the environment
  * variable BOX_RESOLVE_WALK=1 to force the user-space walk (tests run
  * both).
