@@ -288,6 +288,27 @@ test_dev_null_symlink_does_not_reach_host_file() {
 	hostile dev_null_symlink_to_host_file
 }
 
+file_symlink_as_bind_target() {
+	copy_image filesym
+	echo inner >"$IMG/etc/real"
+	ln -s /etc/real "$IMG/etc/hostname"
+	mkdir -p "$IMG/run"
+	ln -s /run "$IMG/var/run"
+	echo outer >"$BOX_TMP/hostname-src"
+	pv 'cat /etc/real; ls /run' --ro-bind "$BOX_TMP/hostname-src:/etc/hostname" \
+		--tmpfs /var/run/lock
+	assertEquals "status (walk=$BOX_RESOLVE_WALK; stderr: $err)" 0 "$rc"
+	# the link was followed inside the image, to the file it names
+	assertEquals "bind on the link's target" "outer
+lock" "$out"
+	assertEquals "image file untouched" inner "$(cat "$IMG/etc/real")"
+	assertTrue "made through /var/run -> /run" "[ -d '$IMG/run/lock' ]"
+}
+
+test_symlinks_in_targets_resolve_inside_the_image() {
+	hostile file_symlink_as_bind_target
+}
+
 test_masks_through_symlinks_stay_inside() {
 	copy_image sysfw
 	# /sys -> a directory of the image: sysfs and its masks land there
@@ -328,6 +349,25 @@ test_rootless_in_a_user_namespace() {
 	assertContains "/dev/null" "$out" null-ok
 	assertContains "tmpfs" "$out" tmp-ok
 	assertEquals "/sys read-only" ro "$(echo "$out" | tail -1 | cut -d, -f1)"
+}
+
+test_chains_with_ns_unshare() {
+	[ -x "$BOX_BIN/ns-unshare" ] || {
+		skip_test "ns-unshare is not built in $BOX_BIN"
+		return 0
+	}
+	# --mount-proc: PID 1 shares our mount namespace, and is not the
+	# host's, so pivot must not take it for the initial namespace
+	run ns-unshare --mount --pid --fork --mount-proc pivot "$ROOT" \
+		/bin/sh -c 'cat /MARKER; cat /proc/1/comm; :'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "pivoted" "pivot-marker
+sh" "$out"
+	run ns-unshare --mount --uts --ipc --pid --init --hostname box1 \
+		pivot "$ROOT" /bin/sh -c 'hostname; ls /dev/mqueue >/dev/null && echo mq'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "with --init" "box1
+mq" "$out"
 }
 
 test_refuses_the_initial_mount_namespace() {
