@@ -23,7 +23,7 @@ struct open_how {
 	uint64_t resolve;
 };
 #define RESOLVE_NO_MAGICLINKS 0x02
-#define RESOLVE_IN_ROOT 0x10
+#define RESOLVE_IN_ROOT	      0x10
 #endif
 
 /* The kernel's own limit on symlinks followed in one lookup. */
@@ -110,8 +110,8 @@ static int try_openat2(int rootfd, const char *path)
 {
 #ifdef SYS_openat2
 	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_PATH | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd, tries = 0;
 
@@ -137,10 +137,9 @@ static int create(int dirfd, const char *name, bool file,
 	int fd;
 
 	if (file) {
-		fd = openat(dirfd, name,
-			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				    O_CLOEXEC,
-			    0644);
+		fd = openat(
+		    dirfd, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0)
 			return errno == EEXIST ? 0 : -1;
 		close(fd);
@@ -153,9 +152,9 @@ static int create(int dirfd, const char *name, bool file,
 }
 
 struct walk {
-	int fd[RES_MAXDEPTH];	/* fd[0] is the caller's root, not ours */
+	int fd[RES_MAXDEPTH]; /* fd[0] is the caller's root, not ours */
 	int depth;
-	char rest[2 * PATH_MAX];	/* what is still to be looked up */
+	char rest[2 * PATH_MAX]; /* what is still to be looked up */
 	char tmp[2 * PATH_MAX];
 };
 
@@ -211,8 +210,7 @@ int resolve_walk(int rootfd, const char *path, enum resolve_how how,
 			    O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT && how != RES_OPEN) {
 			if (create(w->fd[w->depth], name,
-				   last && how == RES_MKFILE, created,
-				   arg) < 0)
+				   last && how == RES_MKFILE, created, arg) < 0)
 				goto out;
 			fd = openat(w->fd[w->depth], name,
 				    O_PATH | O_NOFOLLOW | O_CLOEXEC);

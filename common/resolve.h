@@ -21,9 +21,9 @@
 
 /* What resolve_in_root() does about a missing component. */
 enum resolve_how {
-	RES_OPEN = 0,	/* fail with ENOENT */
-	RES_MKDIR,	/* create missing components as directories (0755) */
-	RES_MKFILE,	/* directories, and the last one as an empty file */
+	RES_OPEN = 0, /* fail with ENOENT */
+	RES_MKDIR,    /* create missing components as directories (0755) */
+	RES_MKFILE,   /* directories, and the last one as an empty file */
 };
 
 /* Called for every directory or file resolve_in_root() creates. */

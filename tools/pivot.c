@@ -51,22 +51,29 @@ enum op_kind {
 
 struct op {
 	enum op_kind kind;
-	char *dst;	/* cleaned, absolute inside NEWROOT */
-	int srcfd;	/* OP_BIND: the source, opened while planning */
-	bool ro;	/* OP_BIND: read-only */
+	char *dst; /* cleaned, absolute inside NEWROOT */
+	int srcfd; /* OP_BIND: the source, opened while planning */
+	bool ro;   /* OP_BIND: read-only */
 };
 
 /* Docker's defaults (moby oci/defaults.go): hidden from the container. */
 static const char *const masked_paths[] = {
-	"/proc/asound",	     "/proc/acpi",	 "/proc/kcore",
-	"/proc/keys",	     "/proc/latency_stats", "/proc/timer_list",
-	"/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-	"/sys/firmware",     "/sys/devices/virtual/powercap",
+    "/proc/asound",
+    "/proc/acpi",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
 };
 
 /* ... and visible but read-only. */
 static const char *const readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
 /* The minimal /dev, in the order it is built. */
@@ -74,31 +81,30 @@ enum dev_kind { DEV_NODE, DEV_FS, DEV_LINK };
 static const struct dev_entry {
 	const char *name;
 	enum dev_kind kind;
-	const char *arg;	/* DEV_FS: fs type; DEV_LINK: target */
+	const char *arg; /* DEV_FS: fs type; DEV_LINK: target */
 	unsigned long flags;
 	const char *data;
-	bool optional;		/* DEV_FS: skipped when not permitted */
+	bool optional; /* DEV_FS: skipped when not permitted */
 } dev_table[] = {
-	{ "null", DEV_NODE, NULL, 0, NULL, false },
-	{ "zero", DEV_NODE, NULL, 0, NULL, false },
-	{ "full", DEV_NODE, NULL, 0, NULL, false },
-	{ "random", DEV_NODE, NULL, 0, NULL, false },
-	{ "urandom", DEV_NODE, NULL, 0, NULL, false },
-	{ "tty", DEV_NODE, NULL, 0, NULL, false },
-	/* newinstance: our own pty numbering, not the host's ptys; no
-	 * gid=5, which a user namespace may not map */
-	{ "pts", DEV_FS, "devpts", MS_NOSUID | MS_NOEXEC,
-	  "newinstance,ptmxmode=0666,mode=0620", false },
-	{ "ptmx", DEV_LINK, "pts/ptmx", 0, NULL, false },
-	{ "shm", DEV_FS, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	  "mode=1777,size=65536k", false },
-	/* mqueue needs an ipc namespace owned by our user namespace */
-	{ "mqueue", DEV_FS, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-	  true },
-	{ "fd", DEV_LINK, "/proc/self/fd", 0, NULL, false },
-	{ "stdin", DEV_LINK, "/proc/self/fd/0", 0, NULL, false },
-	{ "stdout", DEV_LINK, "/proc/self/fd/1", 0, NULL, false },
-	{ "stderr", DEV_LINK, "/proc/self/fd/2", 0, NULL, false },
+    {"null", DEV_NODE, NULL, 0, NULL, false},
+    {"zero", DEV_NODE, NULL, 0, NULL, false},
+    {"full", DEV_NODE, NULL, 0, NULL, false},
+    {"random", DEV_NODE, NULL, 0, NULL, false},
+    {"urandom", DEV_NODE, NULL, 0, NULL, false},
+    {"tty", DEV_NODE, NULL, 0, NULL, false},
+    /* newinstance: our own pty numbering, not the host's ptys; no
+     * gid=5, which a user namespace may not map */
+    {"pts", DEV_FS, "devpts", MS_NOSUID | MS_NOEXEC,
+     "newinstance,ptmxmode=0666,mode=0620", false},
+    {"ptmx", DEV_LINK, "pts/ptmx", 0, NULL, false},
+    {"shm", DEV_FS, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+     "mode=1777,size=65536k", false},
+    /* mqueue needs an ipc namespace owned by our user namespace */
+    {"mqueue", DEV_FS, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true},
+    {"fd", DEV_LINK, "/proc/self/fd", 0, NULL, false},
+    {"stdin", DEV_LINK, "/proc/self/fd/0", 0, NULL, false},
+    {"stdout", DEV_LINK, "/proc/self/fd/1", 0, NULL, false},
+    {"stderr", DEV_LINK, "/proc/self/fd/2", 0, NULL, false},
 };
 
 struct created {
@@ -110,13 +116,13 @@ struct created {
 /* What this run did, so a failure half way can undo it. */
 static struct {
 	const char *newroot;
-	int rootfd;		/* NEWROOT's bind mount, once made */
+	int rootfd; /* NEWROOT's bind mount, once made */
 	bool bound;
-	int nullfd;		/* the host's /dev/null */
+	int nullfd; /* the host's /dev/null */
 	int devfd[ARRAY_SIZE(dev_table)];
 	struct created *created;
 	size_t ncreated;
-} run = { .rootfd = -1, .nullfd = -1 };
+} run = {.rootfd = -1, .nullfd = -1};
 
 enum {
 	OPT_BIND = 256,
@@ -131,18 +137,18 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{ "bind", required_argument, NULL, OPT_BIND },
-	{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
-	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
-	{ "ro", no_argument, NULL, OPT_RO },
-	{ "no-proc", no_argument, NULL, OPT_NO_PROC },
-	{ "no-dev", no_argument, NULL, OPT_NO_DEV },
-	{ "no-sys", no_argument, NULL, OPT_NO_SYS },
-	{ "no-mask", no_argument, NULL, OPT_NO_MASK },
-	{ "propagation", required_argument, NULL, OPT_PROPAGATION },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"bind", required_argument, NULL, OPT_BIND},
+    {"ro-bind", required_argument, NULL, OPT_RO_BIND},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"ro", no_argument, NULL, OPT_RO},
+    {"no-proc", no_argument, NULL, OPT_NO_PROC},
+    {"no-dev", no_argument, NULL, OPT_NO_DEV},
+    {"no-sys", no_argument, NULL, OPT_NO_SYS},
+    {"no-mask", no_argument, NULL, OPT_NO_MASK},
+    {"propagation", required_argument, NULL, OPT_PROPAGATION},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static _Noreturn void usage(void)
@@ -224,7 +230,7 @@ static void undo(void)
 }
 
 static _Noreturn void fail(int err, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void fail(int err, const char *hint, const char *fmt, ...)
 {
@@ -251,7 +257,7 @@ static void add_op(enum op_kind kind, const char *dst, int srcfd, bool ro)
 	if (!o)
 		xdie("plan: out of memory");
 	ops = o;
-	o[nops++] = (struct op){ kind, dst ? strdup(dst) : NULL, srcfd, ro };
+	o[nops++] = (struct op){kind, dst ? strdup(dst) : NULL, srcfd, ro};
 	if (dst && !o[nops - 1].dst)
 		xdie("plan: out of memory");
 }
@@ -293,9 +299,10 @@ static void bind_spec(const char *opt, const char *spec, bool ro)
 			*w++ = *++s;
 		} else if (*s == ':') {
 			if (split)
-				xusage_error("%s '%s': more than one ':' "
-					     "(write \\: for a colon in a path)",
-					     opt, spec);
+				xusage_error(
+				    "%s '%s': more than one ':' "
+				    "(write \\: for a colon in a path)",
+				    opt, spec);
 			*w = '\0';
 			w = dst;
 			split = true;
@@ -335,7 +342,7 @@ static bool in_initial_mount_ns(void)
 		return true;
 	if (stat("/proc/1/ns/mnt", &init) < 0 ||
 	    stat("/proc/1/ns/pid", &initpid) < 0)
-		return false;	/* not ours to read: not the host's root */
+		return false; /* not ours to read: not the host's root */
 	return self.st_ino == init.st_ino && self.st_dev == init.st_dev &&
 	       initpid.st_ino == PID_NS_INIT_INO;
 }
@@ -414,7 +421,7 @@ static int remount_ro(int fd, bool rec)
 	unsigned long fl = MS_REMOUNT | MS_BIND | MS_RDONLY;
 
 #if defined(SYS_mount_setattr) && defined(MOUNT_ATTR_RDONLY)
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 
 	if (syscall(SYS_mount_setattr, fd, "",
 		    AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &attr,
@@ -492,8 +499,10 @@ static void op_dev(const struct op *o)
 			 * would not open (SB_I_NODEV); a bind keeps the
 			 * host's devtmpfs */
 			if (run.devfd[i] < 0) {
-				if (i == 0)	/* null: the rest are nice to have */
-					fail(ENOENT, NULL, "open host /dev/null");
+				if (i ==
+				    0) /* null: the rest are nice to have */
+					fail(ENOENT, NULL,
+					     "open host /dev/null");
 				continue;
 			}
 			nfd = openat(devfd, d->name,
@@ -511,8 +520,8 @@ static void op_dev(const struct op *o)
 		case DEV_FS:
 			if (mkdirat(devfd, d->name, 0755) < 0 ||
 			    (nfd = openat(devfd, d->name,
-					  O_PATH | O_DIRECTORY |
-						  O_CLOEXEC)) < 0)
+					  O_PATH | O_DIRECTORY | O_CLOEXEC)) <
+				0)
 				fail(errno, NULL, "make /dev/%s", d->name);
 			if (mount_on(d->arg, nfd, d->arg, d->flags, d->data) <
 			    0) {
@@ -574,8 +583,8 @@ static void op_tmpfs(const struct op *o)
 {
 	int fd = target(o->dst, RES_MKDIR);
 
-	if (mount_on("tmpfs", fd, "tmpfs", MS_NOSUID | MS_NODEV,
-		     "mode=1777") < 0)
+	if (mount_on("tmpfs", fd, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") <
+	    0)
 		fail(errno, NULL, "mount tmpfs on %s", o->dst);
 	close(fd);
 }
@@ -792,9 +801,9 @@ int main(int argc, char **argv)
 		fail(errno, NULL, "chdir %s", run.newroot);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		fail(errno,
-		     errno == EINVAL ? "NEWROOT must be a mount point and "
-				       "/ must not be shared: run in a new "
-				       "mount namespace (ns-unshare --mount)"
+		     errno == EINVAL  ? "NEWROOT must be a mount point and "
+					"/ must not be shared: run in a new "
+					"mount namespace (ns-unshare --mount)"
 		     : errno == EPERM ? "needs CAP_SYS_ADMIN in the user "
 					"namespace that owns this mount "
 					"namespace"
@@ -809,7 +818,7 @@ int main(int argc, char **argv)
 	argv += optind + 1;
 	if (argc == 0) {
 		/* the caller's $SHELL names a file on the host */
-		static char *sh[] = { "/bin/sh", NULL };
+		static char *sh[] = {"/bin/sh", NULL};
 
 		argc = 1;
 		argv = sh;

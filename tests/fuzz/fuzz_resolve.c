@@ -166,9 +166,9 @@ done:
 
 static void check_walk(const char *path)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT |
-					   RESOLVE_NO_MAGICLINKS };
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve =
+				   RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 	struct stat a, b;
 	char fdp[64], where[PATH_MAX];
 	int w, k;

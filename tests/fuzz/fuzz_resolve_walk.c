@@ -22,22 +22,22 @@ static int rootfd = -1;
 static char dir[] = "/tmp/fuzz_resolve.XXXXXX";
 
 static const char *const tree[][2] = {
-	/* name, symlink target (NULL: a directory; "" a file) */
-	{ "dir", NULL },
-	{ "dir/sub", NULL },
-	{ "dir/f", "" },
-	{ "file", "" },
-	{ "abs", "/dir" },
-	{ "rel", "dir/f" },
-	{ "up", "../../.." },
-	{ "loop", "loop" },
-	{ "self", "." },
-	{ "chain", "abs/../rel" },
-	{ "dangling", "/nope" },
-	{ "slash", "/" },
-	{ "dir/back", "../file" },
-	{ "dir/sub/top", "../../up/dir" },
-	{ "dir/sub/ping", "../sub/ping" },
+    /* name, symlink target (NULL: a directory; "" a file) */
+    {"dir", NULL},
+    {"dir/sub", NULL},
+    {"dir/f", ""},
+    {"file", ""},
+    {"abs", "/dir"},
+    {"rel", "dir/f"},
+    {"up", "../../.."},
+    {"loop", "loop"},
+    {"self", "."},
+    {"chain", "abs/../rel"},
+    {"dangling", "/nope"},
+    {"slash", "/"},
+    {"dir/back", "../file"},
+    {"dir/sub/top", "../../up/dir"},
+    {"dir/sub/ping", "../sub/ping"},
 };
 
 #define NTREE (sizeof(tree) / sizeof(tree[0]))
@@ -72,7 +72,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (!t)
 			fd = mkdirat(dfd, name, 0755);
 		else if (!*t)
-			fd = openat(dfd, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+			fd = openat(dfd, name, O_CREAT | O_WRONLY | O_CLOEXEC,
+				    0644);
 		else
 			fd = symlinkat(t, dfd, name);
 		if (fd < 0)
@@ -87,8 +88,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_PATH | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	char path[1024];
 	struct stat a, b;
@@ -106,8 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w = resolve_walk(rootfd, path, RES_OPEN, NULL, NULL);
 	werr = errno;
 	if ((k < 0) != (w < 0)) {
-		fprintf(stderr, "'%s': kernel %d (%s), walk %d (%s)\n", path,
-			k, strerror(kerr), w, strerror(werr));
+		fprintf(stderr, "'%s': kernel %d (%s), walk %d (%s)\n", path, k,
+			strerror(kerr), w, strerror(werr));
 		abort();
 	}
 	if (k < 0) {
