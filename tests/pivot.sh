@@ -247,6 +247,18 @@ dotdot_dev_symlink() {
 	assertEquals "image's dev link untouched" ../../.. "$(readlink "$IMG/dev")"
 }
 
+mask_symlink_to_root() {
+	copy_image masksym
+	ln -s / "$IMG/proc/acpi"
+	# no procfs over it: the image's own /proc/acpi is the mask target
+	bad pivot --no-proc "$IMG" true
+	assertContains "says why" "$err" "/proc/acpi: it resolves to the new root itself"
+}
+
+test_mask_target_symlink_to_root_is_refused() {
+	hostile mask_symlink_to_root
+}
+
 test_dotdot_dev_symlink_is_refused() {
 	hostile dotdot_dev_symlink
 }

@@ -594,9 +594,12 @@ static int target_if_there(const char *dst)
 {
 	int fd = resolve_in_root(run.rootfd, dst, RES_OPEN, NULL, NULL);
 
-	if (fd < 0 && errno != ENOENT)
-		fail(errno, NULL, "resolve %s inside %s", dst, run.newroot);
-	return fd;
+	if (fd < 0 && errno == ENOENT)
+		return -1;
+	if (fd >= 0)
+		close(fd);
+	/* and, like every target, never the root itself */
+	return target(dst, RES_OPEN);
 }
 
 static void op_mask(const struct op *o)
