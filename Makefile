@@ -17,7 +17,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 CC         ?= cc
 CFLAGS     ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-BOX_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+BOX_CFLAGS := -std=gnu11 -fPIE -Wall -Wextra -Werror -D_GNU_SOURCE \
 	      -DBOX_VERSION='"$(VERSION)"' -Icommon
 # every library any module uses; headers only, each tool links its own
 PKGS_ALL   := libcap mount libmnl
@@ -49,6 +49,10 @@ tool_libs  = $(if $(strip $(call tool_pkgs,$(1))),$(shell $(PKG_CONFIG) --libs $
 
 all: $(BINS)
 
+# keep the objects: they are intermediate files to make, but rebuilding
+# them on every link is wasted time
+.SECONDARY:
+
 $(BUILD)/common/%.o: common/%.c $(wildcard common/*.h) | $(BUILD)/common
 	$(CC) $(BOX_CFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -59,8 +63,23 @@ $(LIBBOX): $(COMMON_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# Tools whose libraries all ship static archives are linked static-pie:
+# no dynamic loader, no relocation of shared libraries at every step of a
+# chain, and a binary that still runs after pivot has taken the host's
+# /lib away (pivot --host-prog cap-drop).  libmnl and libmount have no
+# static archive in Debian, so veth-link stays dynamic.  ASan needs
+# dynamic linking, so SANITIZE=1 builds are dynamic.
+STATIC_PKGS ?= libcap
+ifeq ($(SANITIZE),1)
+STATIC_LDFLAGS :=
+else
+STATIC_LDFLAGS ?= -static-pie
+endif
+tool_static = $(and $(STATIC_LDFLAGS),$(if $(filter-out $(STATIC_PKGS),$(call tool_pkgs,$(1))),,yes))
+tool_link  = $(if $(call tool_static,$(1)),$(STATIC_LDFLAGS) $(if $(strip $(call tool_pkgs,$(1))),$(shell $(PKG_CONFIG) --static --libs $(call tool_pkgs,$(1)))),$(call tool_libs,$(1)))
+
 $(BUILD)/bin/%: $(BUILD)/tools/%.o $(LIBBOX) | $(BUILD)/bin
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBBOX) $(call tool_libs,$*)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBBOX) $(call tool_link,$*)
 
 $(BUILD)/common $(BUILD)/tools $(BUILD)/bin:
 	mkdir -p $@

@@ -30,3 +30,19 @@ int wait_exit(pid_t pid);
 int close_fds_from(int lowfd);
 
 #endif
+
+/*
+ * Find prog the way execvp would (a name with '/' is taken as it is,
+ * else each PATH entry) and load it into a sealed, close-on-exec memory
+ * file, for running it after the file system it came from is gone (pivot
+ * --host-prog).  Sealed, so nothing that later sees /proc/PID/exe can
+ * write through it to the host's binary (CVE-2019-5736).  Refuses a
+ * dynamically linked program (errno ENOEXEC): its loader would be looked
+ * up in the new root.  Returns the fd, or -1 with errno set; *path gets
+ * the file found (for messages).
+ */
+int exec_load_sealed(const char *prog, char *path, size_t pathsz);
+
+/* execveat(fd, "", argv, environ, AT_EMPTY_PATH); on failure prints
+ * "tool: exec NAME: why" and exits 126. */
+_Noreturn void xexec_fd(int fd, char **argv);

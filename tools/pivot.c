@@ -134,6 +134,7 @@ enum {
 	OPT_NO_SYS,
 	OPT_NO_MASK,
 	OPT_PROPAGATION,
+	OPT_HOST_PROG,
 };
 
 static const struct option longopts[] = {
@@ -146,6 +147,7 @@ static const struct option longopts[] = {
     {"no-sys", no_argument, NULL, OPT_NO_SYS},
     {"no-mask", no_argument, NULL, OPT_NO_MASK},
     {"propagation", required_argument, NULL, OPT_PROPAGATION},
+    {"host-prog", no_argument, NULL, OPT_HOST_PROG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -170,6 +172,10 @@ static _Noreturn void usage(void)
 	       "      --no-mask            leave Docker's masked and "
 	       "read-only paths alone\n"
 	       "      --propagation MODE   private (default) or slave\n"
+	       "      --host-prog          take prog from the host's PATH, "
+	       "not from NEWROOT\n"
+	       "                           (a static tool such as cap-drop "
+	       "to chain after pivot)\n"
 	       "  -h, --help               show this help\n"
 	       "  -V, --version            show the version\n"
 	       "\nIn SRC:DST, write \\: for a colon and \\\\ for a "
@@ -676,6 +682,9 @@ static void act(const struct op *o)
 int main(int argc, char **argv)
 {
 	bool proc = true, dev = true, sys = true, mask = true, ro = false;
+	bool host_prog = false;
+	char progpath[PATH_MAX];
+	int progfd = -1;
 	unsigned long prop = MS_PRIVATE;
 	char cleaned[PATH_MAX];
 	struct op *user = NULL;
@@ -711,6 +720,9 @@ int main(int argc, char **argv)
 		case OPT_NO_MASK:
 			mask = false;
 			break;
+		case OPT_HOST_PROG:
+			host_prog = true;
+			break;
 		case OPT_PROPAGATION:
 			if (strcmp(optarg, "private") == 0)
 				prop = MS_PRIVATE;
@@ -745,6 +757,30 @@ int main(int argc, char **argv)
 	if (stat("/proc/self/fd", &st) < 0)
 		xdie_errno("stat /proc/self/fd (pivot names fds through a "
 			   "mounted /proc)");
+	/* --host-prog: the next tool of the chain (cap-drop, say) lives on
+	 * the host, not in the image: load it now, while the host's tree is
+	 * still reachable, and exec the copy after the pivot. */
+	if (host_prog) {
+		if (optind + 1 >= argc)
+			xusage_error("--host-prog needs a prog after NEWROOT");
+		progfd = exec_load_sealed(argv[optind + 1], progpath,
+					  sizeof(progpath));
+		if (progfd < 0) {
+			if (errno == ENOEXEC)
+				xdie("load %s: it is dynamically linked, and "
+				     "its loader would be looked up inside "
+				     "%s (--host-prog takes a static "
+				     "program, as boxutils tools are)",
+				     progpath, run.newroot);
+			if (errno == ENOENT) {
+				box_err("load %s from the host",
+					argv[optind + 1]);
+				exit(EXIT_NOTFOUND);
+			}
+			xdie_errno("load %s from the host",
+				   argv[optind + 1]);
+		}
+	}
 	root0 = open(run.newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root0 < 0)
 		xdie_errno("open NEWROOT '%s'", run.newroot);
@@ -826,5 +862,7 @@ int main(int argc, char **argv)
 		argc = 1;
 		argv = sh;
 	}
+	if (progfd >= 0)
+		xexec_fd(progfd, argv);
 	xexec(argc, argv);
 }

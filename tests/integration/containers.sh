@@ -66,7 +66,7 @@ container_chain() {
 		ns-enter --net="$d/ns/net" \
 		ns-unshare --mount --uts --ipc --pid --cgroup --fork --init --hostname "box$n" \
 		uf-mount --lower "$IMG" --upper "$d/up" --work "$d/work" "$d/root" \
-		pivot "$d/root" \
+		pivot --host-prog "$d/root" \
 		cap-drop --no-new-privs \
 		"$@"
 }
@@ -159,7 +159,7 @@ test_kill9_at_each_step_then_cleanup_leaves_nothing() {
 	seg2=(ns-enter --net="$d/ns/net")
 	seg3=(ns-unshare --mount --uts --ipc --pid --cgroup --fork --init --hostname box30)
 	seg4=(uf-mount --lower "$IMG" --upper "$d/up" --work "$d/work" "$d/root")
-	seg5=(pivot "$d/root")
+	seg5=(pivot --host-prog "$d/root")
 	seg6=(cap-drop --no-new-privs)
 	for k in 1 2 3 4 5 6; do
 		container_prepare 30 >/dev/null 2>&1 || fail "prepare for step $k"
