@@ -19,6 +19,7 @@
  */
 #include "box.h"
 #include "exec.h"
+#include "ids.h"
 #include "ns.h"
 #include "parse.h"
 #include "userns.h"
@@ -26,10 +27,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -238,24 +237,32 @@ static const char *ns_names(int flags)
 	return buf;
 }
 
+/*
+ * A uid or gid, by number or by name.  Names come from /etc/passwd and
+ * /etc/group read as text (common/ids), not NSS, so the tool links
+ * statically and starts fast.
+ */
 static long parse_id(const char *s, bool group)
 {
-	unsigned int v;
+	const char *file = group ? "/etc/group" : "/etc/passwd";
+	struct ids_user u;
+	uint32_t v;
+	char *buf;
+	size_t len;
+	int r;
 
-	if (parse_uint(s, &v) == 0 && v != (unsigned)-1)
+	if (ids_parse_id(s, &v) == 0)
 		return (long)v;
-	if (group) {
-		struct group *g = getgrnam(s);
-
-		if (g)
-			return (long)g->gr_gid;
-		xusage_error("bad --map-group: %s: no such group", s);
-	}
-	struct passwd *p = getpwnam(s);
-
-	if (p)
-		return (long)p->pw_uid;
-	xusage_error("bad --map-user: %s: no such user", s);
+	if (errno == ERANGE || ids_read_file(file, &buf, &len) < 0)
+		xusage_error("bad --map-%s %s", group ? "group" : "user", s);
+	r = group ? ids_group_find(buf, len, s, &v)
+		  : ids_passwd_find(buf, len, s, 0, &u);
+	free(buf);
+	if (r < 0)
+		xusage_error("bad --map-%s %s: no such %s in %s",
+			     group ? "group" : "user", s,
+			     group ? "group" : "user", file);
+	return group ? (long)v : (long)u.uid;
 }
 
 static void add_range(struct idplan *plan, const char *s, const char *what)
@@ -316,10 +323,12 @@ static void plan_ids(struct idplan *plan, const char *subfile, const char *name,
 		plan->range[plan->n++] = m;
 	}
 	if (plan->n && plan->single >= 0) {
+		/* our own id first, as util-linux writes it */
 		if (plan->n == USERNS_MAX_RANGES)
 			xusage_error("too many %s", what);
-		plan->range[plan->n++] =
-			(struct idmap){ (uint32_t)plan->single, self, 1 };
+		memmove(plan->range + 1, plan->range,
+			plan->n++ * sizeof(plan->range[0]));
+		plan->range[0] = (struct idmap){ (uint32_t)plan->single, self, 1 };
 		plan->single = -1;
 	}
 	if (userns_map_overlaps(plan->range, plan->n))
@@ -928,6 +937,7 @@ static void parse_options(int argc, char **argv)
 	char shortopts[32] = "+fhVrcR:w:";
 	int c;
 
+	opterr = 0;	/* one line, ours */
 	for (unsigned i = 0; i < ns_count; i++) {
 		char s[2] = { ns_types[i].shortopt, '\0' };
 
@@ -1058,7 +1068,8 @@ static void parse_options(int argc, char **argv)
 		case 'V':
 			xversion();
 		default:
-			xusage_error("unknown option");
+			xusage_error("unknown option or missing argument: %s",
+				     argv[optind - 1]);
 		}
 	}
 }
@@ -1066,9 +1077,22 @@ static void parse_options(int argc, char **argv)
 /* Everything that can be checked before acting is checked here. */
 static void validate(void)
 {
-	struct passwd *pw = getpwuid(geteuid());
-	const char *name = pw ? pw->pw_name : NULL;
+	char namebuf[256], *buf, *name = NULL;
+	struct ids_user u;
 	struct stat st;
+	size_t len;
+
+	/* /etc/subuid names users; find ours only when a range needs it */
+	if ((opt.uid.autorange || opt.gid.autorange) &&
+	    ids_read_file("/etc/passwd", &buf, &len) == 0) {
+		if (ids_passwd_find(buf, len, NULL, geteuid(), &u) == 0 &&
+		    u.namelen < sizeof(namebuf)) {
+			memcpy(namebuf, u.name, u.namelen);
+			namebuf[u.namelen] = '\0';
+			name = namebuf;
+		}
+		free(buf);
+	}
 
 	if (opt.setgroups >= 0 && !(opt.flags & CLONE_NEWUSER))
 		xusage_error("--setgroups needs a user namespace (--user)");
