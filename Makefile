@@ -75,11 +75,20 @@ STATIC_LDFLAGS :=
 else
 STATIC_LDFLAGS ?= -static-pie
 endif
+comma      := ,
 tool_static = $(and $(STATIC_LDFLAGS),$(if $(filter-out $(STATIC_PKGS),$(call tool_pkgs,$(1))),,yes))
 tool_link  = $(if $(call tool_static,$(1)),$(STATIC_LDFLAGS) $(if $(strip $(call tool_pkgs,$(1))),$(shell $(PKG_CONFIG) --static --libs $(call tool_pkgs,$(1)))),$(call tool_libs,$(1)))
 
+# A tool that calls getpwnam & co. stays dynamic all the same: glibc
+# loads NSS modules (libnss_systemd) with dlopen, and in a static binary
+# that crashes (`ns-unshare --map-group=nosuchgroup` and `cg-create
+# --owner nosuchuser` died of SIGSEGV).  ld warns about exactly those
+# calls, so the static link runs with --fatal-warnings, and a tool that
+# draws the warning is linked dynamically instead.
 $(BUILD)/bin/%: $(BUILD)/tools/%.o $(LIBBOX) | $(BUILD)/bin
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBBOX) $(call tool_link,$*)
+	$(if $(call tool_static,$*),$(CC) $(LDFLAGS) -Wl$(comma)--fatal-warnings \
+		-o $@ $< $(LIBBOX) $(call tool_link,$*) 2>/dev/null || \
+		) $(CC) $(LDFLAGS) -o $@ $< $(LIBBOX) $(call tool_libs,$*)
 
 $(BUILD)/common $(BUILD)/tools $(BUILD)/bin:
 	mkdir -p $@
