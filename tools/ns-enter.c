@@ -184,8 +184,9 @@ static void parse_args(int argc, char **argv)
 	bool any_ns = false, need_target = false;
 	int c;
 
+	opterr = 0; /* one line of our own, not getopt's */
 	while ((c = getopt_long(argc, argv,
-				"+t:am::u::i::n::p::U::C::T::S:G:r::w::ecFhV",
+				"+:t:am::u::i::n::p::U::C::T::S:G:r::w::ecFhV",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -242,8 +243,11 @@ static void parse_args(int argc, char **argv)
 			usage();
 		case 'V':
 			xversion();
+		case ':':
+			xusage_error("option '%s' needs an argument",
+				     argv[optind - 1]);
 		default:
-			xusage_error("bad usage");
+			xusage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 
@@ -302,8 +306,18 @@ _Noreturn static void die_exited(void)
 /* Something of /proc/PID could not be had: blame the process if gone. */
 _Noreturn static void die_proc(const char *path)
 {
-	if ((errno == ENOENT || errno == ESRCH) && target_exited())
+	int err = errno;
+	char hint[96];
+
+	if ((err == ENOENT || err == ESRCH) && target_exited())
 		die_exited();
+	if (err == EACCES || err == EPERM) {
+		snprintf(hint, sizeof(hint), "process %d belongs to another "
+			 "user: run as root or as its owner", (int)opt.pid);
+		box_errh(err, hint, "open %s", path);
+		exit(EXIT_TOOL);
+	}
+	errno = err;
 	xdie_errno("open %s", path);
 }
 
