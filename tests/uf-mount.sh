@@ -16,7 +16,7 @@ suite_setup() {
 	mkdir -p "$BOX_TMP/probe/a" "$BOX_TMP/probe/b" "$BOX_TMP/probe/m"
 	lowerdir_plus=$(cd "$BOX_TMP/probe" && unshare --mount --propagation \
 		private bash -c 'uf-mount --lower a --lower b m &&
-		grep -c "lowerdir+=" /proc/self/mountinfo')
+		grep -c "lowerdir+=" /proc/self/mountinfo') || true
 }
 
 need_lowerdir_plus() {

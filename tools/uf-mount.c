@@ -24,7 +24,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 static const struct option longopts[] = {
@@ -369,9 +368,9 @@ static void validate(struct plan *p)
 		p->rwork = resolve_dir("work dir", p->work);
 	}
 	if (is_under(p->rupper, p->rwork) || is_under(p->rwork, p->rupper))
-		xdie("upper dir %s and work dir %s: one is inside the "
-			     "other (overlay needs separate subtrees)",
-			     q(p->rupper), q(p->rwork));
+		xdie("upper dir %s and work dir %s: one is inside the other "
+		     "(overlay needs separate subtrees)",
+		     q(p->rupper), q(p->rwork));
 	if (!p->aufs && !same_mount(p->rupper, p->rwork))
 		xdie("work dir %s is not under the same mount as upper dir %s "
 		     "(overlay needs both on one filesystem mount)",
@@ -381,7 +380,6 @@ static void validate(struct plan *p)
 /* aufs: make the work dir if absent; the undo removes what we made. */
 static void make_work(struct plan *p)
 {
-
 	if (!p->aufs || !p->rwork)
 		return;
 	if (mkdir(p->rwork, 0700) == 0)
@@ -441,6 +439,14 @@ static void read_fs_log(int fsfd, char *msg, size_t size)
 	msg[strcspn(msg, "\n")] = '\0';
 }
 
+static bool has_param(const struct plan *p, const char *key)
+{
+	for (int i = 0; i < p->opts.nparam; i++)
+		if (strcmp(p->opts.param[i].key, key) == 0)
+			return true;
+	return false;
+}
+
 static const char *mount_hint(const struct plan *p, int err, const char *kmsg)
 {
 	struct statfs fs;
@@ -468,8 +474,8 @@ static const char *mount_hint(const struct plan *p, int err, const char *kmsg)
 		return "needs CAP_SYS_ADMIN: run as root, or in a user "
 		       "namespace you own (ns-unshare --user --map-root-user "
 		       "--mount) with --userxattr";
-	if (err == EINVAL && !p->ro && geteuid() != 0)
-		return "rootless overlays need --userxattr";
+	if (err == EINVAL && geteuid() != 0 && !has_param(p, "userxattr"))
+		return "rootless: try --userxattr";
 	return NULL;
 }
 
@@ -479,35 +485,16 @@ static _Noreturn void mount_failed(struct plan *p, int err, const char *kmsg)
 	char both[700];
 
 	undo(p);
+	/* the kernel's text may quote a path, newlines and all */
 	if (*kmsg && hint)
-		snprintf(both, sizeof(both), "%s; %s", kmsg, hint);
+		snprintf(both, sizeof(both), "%s; %s", q(kmsg), hint);
+	else if (*kmsg)
+		snprintf(both, sizeof(both), "%s", q(kmsg));
 	else
-		snprintf(both, sizeof(both), "%s", *kmsg ? kmsg : hint ? hint : "");
+		snprintf(both, sizeof(both), "%s", hint ? hint : "");
 	box_errh(err, *both ? both : NULL, "mount overlay on %s",
 		 q(p->rtarget));
 	exit(EXIT_TOOL);
-}
-
-static int sys_fsopen(const char *fs, unsigned flags)
-{
-	return syscall(SYS_fsopen, fs, flags);
-}
-
-static int sys_fsconfig(int fd, unsigned cmd, const char *key,
-			const void *value, int aux)
-{
-	return syscall(SYS_fsconfig, fd, cmd, key, value, aux);
-}
-
-static int sys_fsmount(int fd, unsigned flags, unsigned attr)
-{
-	return syscall(SYS_fsmount, fd, flags, attr);
-}
-
-static int sys_move_mount(int from_dfd, const char *from, int to_dfd,
-			  const char *to, unsigned flags)
-{
-	return syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
 }
 
 enum { MOUNTED = 0, USE_LEGACY = 1 };
@@ -523,7 +510,7 @@ static int mount_new_api(struct plan *p)
 	const struct ovl_opts *o = &p->opts;
 	int fsfd, mfd, err;
 
-	fsfd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+	fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fsfd < 0) {
 		if (errno == ENOSYS || errno == EPERM)
 			return USE_LEGACY; /* old kernel, or seccomp */
@@ -542,7 +529,7 @@ static int mount_new_api(struct plan *p)
 	 * own: the VFS's legacy one accepts any key and fails only at create
 	 * time, too late to fall back, so a flag it accepts means mount(2).
 	 */
-	if (sys_fsconfig(fsfd, FSCONFIG_SET_FLAG, "lowerdir+", NULL, 0) == 0) {
+	if (fsconfig(fsfd, FSCONFIG_SET_FLAG, "lowerdir+", NULL, 0) == 0) {
 		close(fsfd);
 		return USE_LEGACY;
 	}
@@ -551,40 +538,40 @@ static int mount_new_api(struct plan *p)
 		close(fsfd);
 		return USE_LEGACY;
 	}
-	if (sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "source", p->source, 0) < 0)
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", p->source, 0) < 0)
 		goto fail;
 	for (int i = 0; i < p->nlower; i++)
-		if (sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+",
+		if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+",
 				 p->rlower[i], 0) < 0)
 			goto fail;
 	if (p->rupper) {
 		/* overlay unescapes upperdir and workdir even here */
 		if (overlay_escape_value(p->rupper, esc, sizeof(esc)) < 0 ||
-		    sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", esc,
+		    fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", esc,
 				 0) < 0)
 			goto fail;
 		if (overlay_escape_value(p->rwork, esc, sizeof(esc)) < 0 ||
-		    sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", esc, 0) <
+		    fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", esc, 0) <
 			    0)
 			goto fail;
 	}
 	for (int i = 0; i < o->nparam; i++) {
 		const struct ovl_param *pa = &o->param[i];
 
-		if (sys_fsconfig(fsfd,
+		if (fsconfig(fsfd,
 				 pa->value ? FSCONFIG_SET_STRING :
 					     FSCONFIG_SET_FLAG,
 				 pa->key, pa->value, 0) < 0)
 			goto fail;
 	}
-	if (sys_fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		goto fail;
-	mfd = sys_fsmount(fsfd, FSMOUNT_CLOEXEC,
+	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC,
 			  o->attr_set | (p->ro ? MOUNT_ATTR_RDONLY : 0));
 	if (mfd < 0)
 		goto fail;
 	close(fsfd);
-	if (sys_move_mount(mfd, "", AT_FDCWD, p->rtarget,
+	if (move_mount(mfd, "", AT_FDCWD, p->rtarget,
 			   MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 		err = errno;
 		close(mfd);
