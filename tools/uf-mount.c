@@ -515,8 +515,9 @@ static int mount_new_api(struct plan *p)
 		if (errno == ENOSYS || errno == EPERM)
 			return USE_LEGACY; /* old kernel, or seccomp */
 		if (errno == ENODEV) {
+			err = errno;
 			undo(p);
-			box_errh(errno, "modprobe overlay",
+			box_errh(err, "modprobe overlay",
 				 "open overlay filesystem");
 			exit(EXIT_TOOL);
 		}
@@ -542,37 +543,34 @@ static int mount_new_api(struct plan *p)
 		goto fail;
 	for (int i = 0; i < p->nlower; i++)
 		if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+",
-				 p->rlower[i], 0) < 0)
+			     p->rlower[i], 0) < 0)
 			goto fail;
 	if (p->rupper) {
 		/* overlay unescapes upperdir and workdir even here */
 		if (overlay_escape_value(p->rupper, esc, sizeof(esc)) < 0 ||
-		    fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", esc,
-				 0) < 0)
+		    fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", esc, 0) < 0)
 			goto fail;
 		if (overlay_escape_value(p->rwork, esc, sizeof(esc)) < 0 ||
-		    fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", esc, 0) <
-			    0)
+		    fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", esc, 0) < 0)
 			goto fail;
 	}
 	for (int i = 0; i < o->nparam; i++) {
 		const struct ovl_param *pa = &o->param[i];
+		unsigned cmd = pa->value ? FSCONFIG_SET_STRING :
+					   FSCONFIG_SET_FLAG;
 
-		if (fsconfig(fsfd,
-				 pa->value ? FSCONFIG_SET_STRING :
-					     FSCONFIG_SET_FLAG,
-				 pa->key, pa->value, 0) < 0)
+		if (fsconfig(fsfd, cmd, pa->key, pa->value, 0) < 0)
 			goto fail;
 	}
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		goto fail;
 	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC,
-			  o->attr_set | (p->ro ? MOUNT_ATTR_RDONLY : 0));
+		      o->attr_set | (p->ro ? MOUNT_ATTR_RDONLY : 0));
 	if (mfd < 0)
 		goto fail;
 	close(fsfd);
 	if (move_mount(mfd, "", AT_FDCWD, p->rtarget,
-			   MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		       MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 		err = errno;
 		close(mfd);
 		mount_failed(p, err, "");
@@ -644,8 +642,8 @@ static void do_unmount(const struct plan *p)
 		xdie_errno("unmount %s", q(t));
 	if (fs.f_type != OVERLAYFS_SUPER_MAGIC)
 		xdie("unmount %s: not an overlay mount", q(t));
-	if (statx(AT_FDCWD, t, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) ==
-		    0 &&
+	/* a dir inside an overlay is on one too, but nothing is mounted there */
+	if (statx(AT_FDCWD, t, 0, STATX_BASIC_STATS, &stx) == 0 &&
 	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
 	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
 		xdie("unmount %s: not a mount point (it lies inside an overlay)",
