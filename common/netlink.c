@@ -255,7 +255,8 @@ static int nl_ack(struct nl *nl, const struct nlmsghdr *h)
 			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
 		if (mnl_nlmsg_size(off) > h->nlmsg_len)
 			return e->error;
-		mnl_attr_for_each(a, h, off) {
+		mnl_attr_for_each(a, h, off)
+		{
 			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
 			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
 				snprintf(nl->ext, sizeof(nl->ext), "%s",
@@ -325,20 +326,22 @@ static int link_reply(const struct nlmsghdr *h, void *data)
 	ifi = mnl_nlmsg_get_payload(h);
 	l->index = ifi->ifi_index;
 	l->flags = ifi->ifi_flags;
-	mnl_attr_for_each(a, h, sizeof(*ifi)) {
+	mnl_attr_for_each(a, h, sizeof(*ifi))
+	{
 		switch (mnl_attr_get_type(a)) {
 		case IFLA_LINK:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 				l->link = mnl_attr_get_u32(a);
 			break;
 		case IFLA_LINKINFO:
-			mnl_attr_for_each_nested(b, a) {
+			mnl_attr_for_each_nested(b, a)
+			{
 				if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
 				    mnl_attr_validate(b, MNL_TYPE_STRING) == 0)
-					snprintf(l->kind, sizeof(l->kind),
-						 "%.*s",
-						 (int)mnl_attr_get_payload_len(b),
-						 mnl_attr_get_str(b));
+					snprintf(
+					    l->kind, sizeof(l->kind), "%.*s",
+					    (int)mnl_attr_get_payload_len(b),
+					    mnl_attr_get_str(b));
 			}
 			break;
 		}
@@ -447,9 +450,9 @@ int nl_link_del(struct nl *nl, int index, const char *name)
 
 int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace)
 {
-	struct nlmsghdr *h = nl_msg(nl, RTM_NEWADDR,
-				    NLM_F_CREATE |
-					    (replace ? NLM_F_REPLACE : NLM_F_EXCL));
+	struct nlmsghdr *h =
+	    nl_msg(nl, RTM_NEWADDR,
+		   NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
 	unsigned int len = cidr_addr_len(c);
 
@@ -466,7 +469,8 @@ int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace)
 
 int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw)
 {
-	struct nlmsghdr *h = nl_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *h =
+	    nl_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 	struct rtmsg *rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
 
 	rt->rtm_family = gw->family;

@@ -21,7 +21,7 @@
 /* An IPv4 or IPv6 address with a prefix length: "10.0.0.1/24", "fd00::1/64". */
 struct cidr {
 	int family;		/* AF_INET or AF_INET6 */
-	unsigned char addr[16];	/* network byte order; 4 used for IPv4 */
+	unsigned char addr[16]; /* network byte order; 4 used for IPv4 */
 	unsigned int prefix;	/* 0..32 or 0..128 */
 };
 
@@ -34,7 +34,8 @@ struct cidr {
  */
 int cidr_parse(const char *s, struct cidr *out);
 
-/* A bare address, no prefix (a gateway); out->prefix is set to the full length. */
+/* A bare address, no prefix (a gateway); out->prefix is set to the full length.
+ */
 int addr_parse(const char *s, struct cidr *out);
 
 /* Bytes of an address of the family: 4 or 16. */
@@ -69,9 +70,9 @@ struct nl {
 	struct mnl_socket *sock;
 	unsigned int portid;
 	unsigned int seq;
-	char ext[256];		/* the kernel's extended-ack text, "" if none */
-	char req[4096];		/* the request being built */
-	char resp[32768];	/* holds any single reply the kernel sends */
+	char ext[256];	  /* the kernel's extended-ack text, "" if none */
+	char req[4096];	  /* the request being built */
+	char resp[32768]; /* holds any single reply the kernel sends */
 };
 
 /* A socket in the caller's network namespace (NETLINK_ROUTE, O_CLOEXEC). */
@@ -92,9 +93,9 @@ const char *nl_ext(const struct nl *nl);
 
 struct nl_link {
 	int index;
-	unsigned int flags;	/* IFF_* */
-	int link;		/* IFLA_LINK: a veth's peer index (in its ns) */
-	char kind[32];		/* IFLA_INFO_KIND: "veth", "bridge", "" */
+	unsigned int flags; /* IFF_* */
+	int link;	    /* IFLA_LINK: a veth's peer index (in its ns) */
+	char kind[32];	    /* IFLA_INFO_KIND: "veth", "bridge", "" */
 };
 
 /* Look a link up by name; -ENODEV when there is none. */
@@ -104,15 +105,15 @@ int nl_link_get_index(struct nl *nl, int index, const char *name,
 		      struct nl_link *out);
 
 struct nl_veth {
-	const char *name;		/* host end */
-	const char *peer;		/* peer name, NULL for the kernel's choice */
-	unsigned int mtu;		/* 0: the default */
-	const unsigned char *mac;	/* NULL: random */
+	const char *name;	  /* host end */
+	const char *peer;	  /* peer name, NULL for the kernel's choice */
+	unsigned int mtu;	  /* 0: the default */
+	const unsigned char *mac; /* NULL: random */
 	const unsigned char *peer_mac;
-	int master;			/* bridge index for the host end, 0 none */
-	int peer_nsfd;			/* nsfs fd for the peer's namespace, -1 none */
-	pid_t peer_pid;			/* or a PID whose namespace it is, 0 none */
-	bool up;			/* host end up at creation */
+	int master;	/* bridge index for the host end, 0 none */
+	int peer_nsfd;	/* nsfs fd for the peer's namespace, -1 none */
+	pid_t peer_pid; /* or a PID whose namespace it is, 0 none */
+	bool up;	/* host end up at creation */
 };
 
 int nl_veth_create(struct nl *nl, const struct nl_veth *v);

@@ -251,6 +251,24 @@ test_chains_into_prog_and_passes_its_status() {
 	assertEquals "prog not found" 127 "$rc"
 }
 
+test_rootless_in_a_user_namespace_it_owns() {
+	in_sandbox || return 0
+	need_userns || return 0
+	# nobody makes a user namespace, a network namespace in it, and a
+	# second one for the peer: CAP_NET_ADMIN there is all it takes
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare --user --map-root-user --net sh -c '
+		unshare --net sleep 30 & p=$!
+		while [ "$(readlink /proc/$p/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
+			sleep 0.01
+		done
+		veth-link --netns $p --peer-name eth0 \
+			--addr 10.22.0.1/24 --peer-addr 10.22.0.2/24 vr || exit 1
+		ping -c1 -W1 10.22.0.2 >/dev/null || exit 2
+		kill $p'
+	assertEquals "rootless pair and ping (stderr: $err)" 0 "$rc"
+}
+
 # --- delete ------------------------------------------------------------------
 
 test_delete_removes_both_ends() {

@@ -54,52 +54,56 @@ enum {
 };
 
 static const struct option options[] = {
-	{ "netns", required_argument, NULL, 'n' },
-	{ "peer-name", required_argument, NULL, OPT_PEER_NAME },
-	{ "addr", required_argument, NULL, 'a' },
-	{ "peer-addr", required_argument, NULL, 'A' },
-	{ "gateway", required_argument, NULL, 'g' },
-	{ "bridge", required_argument, NULL, 'b' },
-	{ "bridge-create", no_argument, NULL, OPT_BRIDGE_CREATE },
-	{ "bridge-addr", required_argument, NULL, OPT_BRIDGE_ADDR },
-	{ "mtu", required_argument, NULL, OPT_MTU },
-	{ "mac", required_argument, NULL, OPT_MAC },
-	{ "peer-mac", required_argument, NULL, OPT_PEER_MAC },
-	{ "down", no_argument, NULL, OPT_DOWN },
-	{ "delete", no_argument, NULL, 'd' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"netns", required_argument, NULL, 'n'},
+    {"peer-name", required_argument, NULL, OPT_PEER_NAME},
+    {"addr", required_argument, NULL, 'a'},
+    {"peer-addr", required_argument, NULL, 'A'},
+    {"gateway", required_argument, NULL, 'g'},
+    {"bridge", required_argument, NULL, 'b'},
+    {"bridge-create", no_argument, NULL, OPT_BRIDGE_CREATE},
+    {"bridge-addr", required_argument, NULL, OPT_BRIDGE_ADDR},
+    {"mtu", required_argument, NULL, OPT_MTU},
+    {"mac", required_argument, NULL, OPT_MAC},
+    {"peer-mac", required_argument, NULL, OPT_PEER_MAC},
+    {"down", no_argument, NULL, OPT_DOWN},
+    {"delete", no_argument, NULL, 'd'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static void usage(void)
 {
-	printf("Usage: veth-link [options] [--] NAME [prog [arg...]]\n"
-	       "       veth-link -d [--netns NS] NAME [prog [arg...]]\n"
-	       "\n"
-	       "Make a veth pair: host end NAME here, the peer in namespace NS;\n"
-	       "addresses, routes and links up; then exec prog, or exit 0.\n"
-	       "\n"
-	       "  -n, --netns PID|FILE|NAME  peer's namespace: a process, a file\n"
-	       "                             (with a '/'), or /run/netns/NAME\n"
-	       "      --peer-name NAME       name of the peer (eth0 is usual)\n"
-	       "  -a, --addr CIDR            address of the host end (repeatable)\n"
-	       "  -A, --peer-addr CIDR       address of the peer (repeatable)\n"
-	       "  -g, --gateway ADDR         default route of the peer via ADDR\n"
-	       "  -b, --bridge BR            attach the host end to bridge BR\n"
-	       "      --bridge-create        create BR if missing, and set it up\n"
-	       "      --bridge-addr CIDR     address of a bridge it creates\n"
-	       "      --mtu N                MTU of both ends (68..65535)\n"
-	       "      --mac MAC              MAC of the host end\n"
-	       "      --peer-mac MAC         MAC of the peer\n"
-	       "      --down                 leave both ends down\n"
-	       "  -d, --delete               delete the pair NAME (in NS with --netns)\n"
-	       "  -h, --help                 this text\n"
-	       "  -V, --version              the version\n"
-	       "\n"
-	       "CIDR is ADDR/PREFIX, IPv4 or IPv6 (IPv6 ones usable at once: no DAD).\n"
-	       "Exit: 0 done, 125 veth-link failed (nothing left half made),\n"
-	       "else prog's status.\n");
+	printf(
+	    "Usage: veth-link [options] [--] NAME [prog [arg...]]\n"
+	    "       veth-link -d [--netns NS] NAME [prog [arg...]]\n"
+	    "\n"
+	    "Make a veth pair: host end NAME here, the peer in namespace NS;\n"
+	    "addresses, routes and links up; then exec prog, or exit 0.\n"
+	    "\n"
+	    "  -n, --netns PID|FILE|NAME  peer's namespace: a process, a file\n"
+	    "                             (with a '/'), or /run/netns/NAME\n"
+	    "      --peer-name NAME       name of the peer (eth0 is usual)\n"
+	    "  -a, --addr CIDR            address of the host end "
+	    "(repeatable)\n"
+	    "  -A, --peer-addr CIDR       address of the peer (repeatable)\n"
+	    "  -g, --gateway ADDR         default route of the peer via ADDR\n"
+	    "  -b, --bridge BR            attach the host end to bridge BR\n"
+	    "      --bridge-create        create BR if missing, and set it up\n"
+	    "      --bridge-addr CIDR     address of a bridge it creates\n"
+	    "      --mtu N                MTU of both ends (68..65535)\n"
+	    "      --mac MAC              MAC of the host end\n"
+	    "      --peer-mac MAC         MAC of the peer\n"
+	    "      --down                 leave both ends down\n"
+	    "  -d, --delete               delete the pair NAME (in NS with "
+	    "--netns)\n"
+	    "  -h, --help                 this text\n"
+	    "  -V, --version              the version\n"
+	    "\n"
+	    "CIDR is ADDR/PREFIX, IPv4 or IPv6 (IPv6 ones usable at once: no "
+	    "DAD).\n"
+	    "Exit: 0 done, 125 veth-link failed (nothing left half made),\n"
+	    "else prog's status.\n");
 	exit(0);
 }
 
@@ -117,18 +121,18 @@ static struct {
 	unsigned int mtu;
 	unsigned char mac[6], peer_mac[6];
 	bool has_mac, has_peer_mac;
-	bool bridge_create, down, delete;
+	bool bridge_create, down, remove;
 } opt;
 
 /* The peer's namespace, opened before anything is changed. */
 static struct {
-	int fd;		/* nsfs fd, or a pidfd when no nsfs fd could be had */
-	pid_t pid;	/* set when fd is a pidfd: the link goes by PID */
-	bool same;	/* it is our own namespace after all */
-} ns = { -1, 0, false };
+	int fd;	   /* nsfs fd, or a pidfd when no nsfs fd could be had */
+	pid_t pid; /* set when fd is a pidfd: the link goes by PID */
+	bool same; /* it is our own namespace after all */
+} ns = {-1, 0, false};
 
 static struct nl host, peer;
-static struct nl *inside = &host;	/* the socket in the peer's namespace */
+static struct nl *inside = &host; /* the socket in the peer's namespace */
 
 /* What this run made, removed again if a later step fails. */
 static struct {
@@ -145,7 +149,8 @@ static void add_cidr(struct cidrs *c, const char *s, const char *what,
 	    0) {
 		if (errno == ERANGE)
 			xusage_error("bad %s '%s': prefix longer than %u", what,
-				     s, c->a[c->n].family == AF_INET ? 32 : 128);
+				     s,
+				     c->a[c->n].family == AF_INET ? 32 : 128);
 		xusage_error(bare ? "bad %s '%s': expected an IPv4 or IPv6 "
 				    "address"
 				  : "bad %s '%s': expected ADDR/PREFIX, as "
@@ -166,11 +171,12 @@ static void check_name(const char *what, const char *s)
 static void parse_mac(const char *s, unsigned char *mac, bool *has)
 {
 	if (mac_parse(s, mac) < 0)
-		xusage_error(errno == EDOM ? "bad MAC '%s': multicast or all "
-					     "zeros; a unicast one has bit 0 of "
-					     "the first byte clear"
-					   : "bad MAC '%s': expected six "
-					     "hex pairs, as 02:00:00:aa:bb:cc",
+		xusage_error(errno == EDOM
+				 ? "bad MAC '%s': multicast or all "
+				   "zeros; a unicast one has bit 0 of "
+				   "the first byte clear"
+				 : "bad MAC '%s': expected six "
+				   "hex pairs, as 02:00:00:aa:bb:cc",
 			     s);
 	*has = true;
 }
@@ -229,7 +235,7 @@ static int parse_args(int argc, char **argv)
 			opt.down = true;
 			break;
 		case 'd':
-			opt.delete = true;
+			opt.remove = true;
 			break;
 		case 'h':
 			usage();
@@ -254,8 +260,8 @@ static int parse_args(int argc, char **argv)
 
 static bool any_ipv6(void)
 {
-	const struct cidrs *l[] = { &opt.addr, &opt.peer_addr, &opt.gateway,
-				    &opt.bridge_addr };
+	const struct cidrs *l[] = {&opt.addr, &opt.peer_addr, &opt.gateway,
+				   &opt.bridge_addr};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(l); i++)
 		for (unsigned int j = 0; j < l[i]->n; j++)
@@ -267,10 +273,10 @@ static bool any_ipv6(void)
 /* Options that make no sense together, refused before anything is done. */
 static void check_combinations(void)
 {
-	if (opt.delete && (opt.peer || opt.addr.n || opt.peer_addr.n ||
-			   opt.gateway.n || opt.bridge || opt.bridge_create ||
-			   opt.bridge_addr.n || opt.mtu || opt.has_mac ||
-			   opt.has_peer_mac || opt.down))
+	if (opt.remove &&
+	    (opt.peer || opt.addr.n || opt.peer_addr.n || opt.gateway.n ||
+	     opt.bridge || opt.bridge_create || opt.bridge_addr.n || opt.mtu ||
+	     opt.has_mac || opt.has_peer_mac || opt.down))
 		xusage_error("--delete takes only NAME and --netns");
 	if ((opt.bridge_create || opt.bridge_addr.n) && !opt.bridge)
 		xusage_error("--bridge-create and --bridge-addr need --bridge");
@@ -326,7 +332,9 @@ static int pidfd_netns(pid_t pid, const char *spec)
 	if (fd < 0)
 		xdie_errno("open namespace of process %s", spec);
 	if (pidfd >= 0) {
-		if (syscall(__NR_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+		/* EPERM: alive, only not ours to signal */
+		if (syscall(__NR_pidfd_send_signal, pidfd, 0, NULL, 0) < 0 &&
+		    errno == ESRCH)
 			xdie_errno("open namespace of process %s", spec);
 		close(pidfd);
 	}
@@ -393,7 +401,7 @@ static void undo(void)
 
 /* A failed request: "veth-link: WHAT: strerror (kernel's text)", undo, 125. */
 static _Noreturn void fail(const struct nl *nl, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static _Noreturn void fail(const struct nl *nl, int r, const char *fmt, ...)
 {
 	const char *hint = nl ? nl_ext(nl) : NULL;
@@ -403,8 +411,9 @@ static _Noreturn void fail(const struct nl *nl, int r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (!hint)
-		hint = box_priv_hint(-r);
+	if (!hint && r == -EPERM)
+		hint = nl ? "needs CAP_NET_ADMIN over the network namespace"
+			  : "needs CAP_SYS_ADMIN over the network namespace";
 	if (!hint && r == -EEXIST)
 		hint = "already there";
 	box_errh(-r, hint, "%s", what);
@@ -530,7 +539,7 @@ static void wait_running(int host_index, int peer_index)
 
 int main(int argc, char **argv)
 {
-	struct nl_veth v = { .peer_nsfd = -1 };
+	struct nl_veth v = {.peer_nsfd = -1};
 	struct nl_link l, lo;
 	const char *peer_name;
 	char buf[64];
@@ -542,7 +551,7 @@ int main(int argc, char **argv)
 	open_netns();
 	open_sockets();
 
-	if (opt.delete) {
+	if (opt.remove) {
 		delete_pair();
 		goto done;
 	}
