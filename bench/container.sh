@@ -1,0 +1,180 @@
+#!/bin/bash
+# bench/container.sh - a whole container running /bin/true from the same
+# busybox root, in one hyperfine run:
+#   boxutils   cg-create; cg-exec ns-unshare pivot cap-drop; cg-delete
+#   crun run   (the default spec of `crun spec`)
+#   runc run   (the same config.json)
+#   bwrap --unshare-all
+# Target (issue 8): boxutils chain <= 0.75x crun run, on the mean.
+#
+# The spec, and what the chain does to match it: pid, net, ipc, uts and
+# mount namespaces, hostname (ns-unshare -m -u -i -n -p -f --hostname); a
+# cgroup made and removed per run (cg-create, cg-exec, cg-delete; crun and
+# runc make one at cgroupsPath and remove it on exit); read-only root,
+# /proc, /dev with pts, shm and mqueue, read-only /sys, Docker's masked
+# and read-only paths (pivot --ro); bounding, permitted, effective and
+# sets CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE and no_new_privs
+# (cap-drop; the spec's ambient set stays empty in crun and runc, as its
+# inheritable set is, so the chain raises none either).  One change to `crun spec`: no /sys/fs/cgroup
+# mount inside, as pivot makes none (keeping it would slow crun and runc
+# down).  crun and runc also write the spec's device-cgroup rule and
+# RLIMIT_NOFILE, which the chain does not: a few writes.  bwrap has no
+# cgroup support and no masked paths, so it runs without them; it drops
+# to the same three capabilities and always sets no_new_privs.
+#
+# Every contestant runs inside the same wrapper: a private mount
+# namespace (unshare -m --propagation private), where
+#   - the cgroup2 mount of a hybrid host is unmounted: crun refuses a
+#     hybrid host and then runs in cgroup v1 mode;
+#   - v1 hierarchies in which this process is not in the root cgroup are
+#     unmounted (here: memory, this session's accounting cgroup): crun
+#     takes a relative cgroupsPath from the hierarchy's root, and cgroups
+#     must go beneath the bench's own;
+#   - named hierarchies (name=systemd) are unmounted: cg-* make no cgroup
+#     there, and crun and runc would.
+# So all three make a cgroup in the same v1 hierarchies, under the
+# bench's parent cgroup, and nothing outside the private mount namespace
+# changes.  The wrapper alone is timed too ("wrapper alone").
+#
+# Usage: bench/container.sh [RUNS]   (BOX_BIN: the built tools; results
+# in bench/results/container.{md,json,csv})
+
+. "$(dirname "$0")/lib.sh"
+RUNS=${1:-${BENCH_RUNS:-100}}
+
+[ "$(id -u)" = 0 ] || bench_die "run as root"
+bench_need hyperfine crun runc bwrap unshare cg-create cg-exec cg-delete \
+	ns-unshare pivot cap-drop
+readelf -l "$BOX_BIN/cap-drop" 2>/dev/null | grep -q INTERP &&
+	bench_die "cap-drop is linked dynamically; pivot --host-prog needs it static"
+
+T=$(mktemp -d /tmp/boxbench-ctr.XXXXXX)
+B=boxbench-ctr-$$
+ID=bxb$$-
+cleanup() {
+	local id
+	# containers left by an interrupted run: only the ids made here
+	for id in $(crun list -q 2>/dev/null | grep "^$ID"); do
+		crun delete -f "$id"
+	done
+	for id in $(runc list -q 2>/dev/null | grep "^$ID"); do
+		runc delete -f "$id"
+	done
+	cg-delete --relative --recursive "$B" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+[ -n "$BENCH_KEEP" ] && trap - EXIT
+trap 'exit 130' INT TERM
+
+# the parent of every cgroup made here, beneath this process's own
+cg-create --relative "$B" || bench_die "cannot make cgroup $B"
+bench_rootfs "$T/rootfs"
+
+# The mounts the wrapper hides (see the top of this file).
+hide=$(awk -v ctl=/proc/self/cgroup '
+	BEGIN { while ((getline l < ctl) > 0) {
+		split(l, f, ":"); n = split(f[2], c, ",")
+		for (i = 1; i <= n; i++) if (f[3] != "/" || c[i] ~ /^name=/) hide[c[i]] = 1 } }
+	{ for (i = 7; i <= NF; i++) if ($i == "-") break
+	  type = $(i + 1); n = split($(i + 3), o, ",")
+	  if (type == "cgroup") { v1 = 1
+		for (j = 1; j <= n; j++) if (o[j] in hide) { print $5; break } }
+	  if (type == "cgroup2") v2 = $5 }
+	END { if (v1 && v2) print v2 }' /proc/self/mountinfo)
+
+cat >"$T/wrap" <<EOF
+#!/bin/sh
+# the same for every contestant: runs in unshare -m --propagation private
+for m in $(echo $hide); do umount "\$m" || exit 125; done
+PATH=$BOX_BIN:\$PATH
+eval "\$1"
+EOF
+chmod 755 "$T/wrap"
+
+# One config.json for crun and runc: `crun spec`, not a terminal,
+# /bin/true, a cgroupsPath beneath the bench's parent, no /sys/fs/cgroup.
+mkdir -p "$T/bundle"
+(cd "$T/bundle" && crun spec) || bench_die "crun spec failed"
+spec() {
+	# args through the environment: awk -v would undo the JSON escapes
+	SPEC_ARGS=$1 awk -v cg="$B/oci" -v root="$T/rootfs" '
+		{ line[NR] = $0 }
+		END {
+			for (i = 1; i <= NR; i++) {
+				l = line[i]
+				if (l ~ /"destination": "\/sys\/fs\/cgroup"/) {
+					skip_from = i - 1
+					for (j = i; line[j] !~ /^\t\t}/; j++);
+					skip_to = j
+					if (line[j] !~ /,$/) sub(/,$/, "", line[i - 2])
+				}
+			}
+			for (i = 1; i <= NR; i++) {
+				if (i >= skip_from && i <= skip_to) continue
+				l = line[i]
+				if (l ~ /"terminal": true/) sub(/true/, "false", l)
+				if (l ~ /"path": "rootfs"/) sub(/"rootfs"/, "\"" root "\"", l)
+				if (prev ~ /"args": \[/) l = "\t\t\t" ENVIRON["SPEC_ARGS"]
+				if (l ~ /^\t"linux": {/) l = l "\n\t\t\"cgroupsPath\": \"" cg "\","
+				print l; prev = line[i]
+			}
+		}' "$T/bundle/config.json.orig"
+}
+mv "$T/bundle/config.json" "$T/bundle/config.json.orig"
+
+caps=audit_write,kill,net_bind_service
+chain="cg-create --relative $B/\$\$ && cg-exec --relative $B/\$\$ \
+ns-unshare -m -u -i -n -p -f --hostname box \
+pivot --ro --host-prog $T/rootfs \
+cap-drop --caps $caps --no-new-privs"
+bwrap="bwrap --unshare-all --hostname box --ro-bind $T/rootfs / \
+--proc /proc --dev /dev --ro-bind /sys /sys --cap-drop ALL \
+--cap-add CAP_AUDIT_WRITE --cap-add CAP_KILL --cap-add CAP_NET_BIND_SERVICE"
+oci="--bundle $T/bundle $ID\$\$"
+
+# what each contestant's payload sees, checked before anything is timed
+probe='echo "pid=$$ host=$(hostname) $(grep -E "^(NoNewPrivs|CapBnd|CapAmb)" /proc/self/status | tr -s "\t\n" "  ")"; touch /x 2>/dev/null && echo rw-root; [ -s /proc/kcore ] && echo kcore-visible; ls /dev/pts >/dev/null && echo ok'
+check() {
+	local name=$1 cmd=$2 out
+	out=$(unshare -m --propagation private "$T/wrap" "$cmd" 2>&1)
+	printf '  %-8s %s\n' "$name" "$(echo "$out" | tr '\n' ' ')"
+	case $out in
+	*"pid="[12]" host=box"*"NoNewPrivs: 1"*ok*) ;;
+	*) bench_die "$name: the payload does not see the spec: $out" ;;
+	esac
+}
+spec "\"/bin/sh\", \"-c\", \"$(printf '%s' "$probe" | sed 's/\\/\\\\/g; s/"/\\"/g')\"" >"$T/bundle/config.json"
+sed -i 's/"hostname": "crun"/"hostname": "box"/' "$T/bundle/config.json"
+echo "hidden in the wrapper's mount namespace: $(echo $hide)"
+echo "what the payload sees:"
+check boxutils "$chain /bin/sh -c '$probe'; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc"
+check crun "crun run $oci"
+check runc "runc run $oci"
+check bwrap "$bwrap /bin/sh -c '$probe'"
+
+spec '"/bin/true"' >"$T/bundle/config.json"
+sed -i 's/"hostname": "crun"/"hostname": "box"/' "$T/bundle/config.json"
+w="unshare -m --propagation private $T/wrap"
+csv=$BENCH_RESULTS/container.csv
+hyperfine -N --warmup 5 --runs "$RUNS" \
+	--export-csv "$csv" --export-json "$BENCH_RESULTS/container.json" \
+	--export-markdown "$BENCH_RESULTS/container.md" \
+	-n "wrapper alone" "$w true" \
+	-n "boxutils chain" "$w '$chain /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" \
+	-n "crun run" "$w 'crun run $oci'" \
+	-n "runc run" "$w 'runc run $oci'" \
+	-n "bwrap --unshare-all" "$w '$bwrap /bin/true'" || bench_die "hyperfine failed"
+
+echo
+bench_table "$csv"
+bench_ratio "$csv" "container vs crun" "boxutils chain" "crun run" "<=" 0.75
+bench_ratio "$csv" "container vs runc" "boxutils chain" "runc run" "<=" 1
+bench_ratio "$csv" "container vs bwrap" "boxutils chain" "bwrap --unshare-all" "<=" 1
+# the same with the wrapper's own time taken off both sides
+awk -F, 'NR > 1 { gsub(/"/, ""); m[$1] = $2 }
+	END { w = m["wrapper alone"]; b = m["boxutils chain"] - w
+		printf "net of the wrapper (%.2f ms): boxutils %.2f ms, crun %.2f ms (%.2fx), runc %.2f ms (%.2fx), bwrap %.2f ms (%.2fx)\n",
+			w * 1000, b * 1000, (m["crun run"] - w) * 1000, b / (m["crun run"] - w),
+			(m["runc run"] - w) * 1000, b / (m["runc run"] - w),
+			(m["bwrap --unshare-all"] - w) * 1000, b / (m["bwrap --unshare-all"] - w) }' "$csv"

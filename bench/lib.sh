@@ -1,0 +1,84 @@
+# bench/lib.sh - helpers for the benchmark scripts (sourced, not run).
+#
+# Sets BOX_BIN (the built tools, first on PATH) and BENCH_RESULTS (where
+# hyperfine's exports go).  A script that compares prints one line per
+# target, which bench/run.sh copies into bench/results.md:
+#   ratio: NAME | OURS | PEER | mean RATIO | median RATIO | target OP N | met
+# made by bench_ratio from a hyperfine CSV export.
+# shellcheck shell=bash
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+: "${BOX_BIN:=$BENCH_ROOT/build/bin}"
+: "${BENCH_RESULTS:=$BENCH_ROOT/bench/results}"
+PATH=$BOX_BIN:$PATH
+export BOX_BIN BENCH_RESULTS PATH
+mkdir -p "$BENCH_RESULTS"
+
+bench_die() {
+	echo "${0##*/}: $*" >&2
+	exit 125
+}
+
+# bench_need CMD...: every command must exist (a tool of ours or a peer)
+bench_need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || bench_die "needs $c (make deps; make)"
+	done
+}
+
+# bench_rootfs DIR: a busybox-static root file system, as tests/lib.sh
+# make_busybox_rootfs builds it (relative applet links, passwd, group).
+bench_rootfs() {
+	local r=$1 d a
+	local bb
+	bb=$(command -v busybox || echo /bin/busybox)
+	[ -x "$bb" ] || bench_die "needs busybox-static"
+	for d in bin sbin etc proc sys dev tmp root usr/bin usr/sbin var/tmp run; do
+		mkdir -p "$r/$d"
+	done
+	cp "$bb" "$r/bin/busybox"
+	for a in $("$r/bin/busybox" --list); do
+		[ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$r/etc/passwd"
+	echo 'root:x:0:' >"$r/etc/group"
+	echo 'nogroup:x:65534:' >>"$r/etc/group"
+	chmod 1777 "$r/tmp"
+}
+
+# bench_ratio CSV NAME OURS PEER OP TARGET: one ratio line from hyperfine's
+# CSV export (columns command,mean,stddev,median,user,system,min,max),
+# OURS and PEER being command names given with hyperfine -n.  The target
+# is judged on the mean, as issue 8 states it; the median is printed too,
+# as on a shared machine a few stalled runs swamp the mean.
+bench_ratio() {
+	awk -F, -v name="$2" -v ours="$3" -v peer="$4" -v op="$5" -v t="$6" '
+		NR > 1 { gsub(/"/, ""); mean[$1] = $2; med[$1] = $4 }
+		END {
+			if (!(ours in mean) || !(peer in mean)) {
+				printf "ratio: %s | %s | %s | missing\n", name, ours, peer
+				exit
+			}
+			r = mean[ours] / mean[peer]; m = med[ours] / med[peer]
+			met = (op == "<=") ? (r <= t) : (r >= t)
+			printf "ratio: %s | %s %.2f ms | %s %.2f ms | mean %.2fx | median %.2fx | target %s %s | %s\n",
+				name, ours, mean[ours] * 1000, peer, mean[peer] * 1000,
+				r, m, op, t, met ? "met" : "MISSED"
+		}' "$1"
+}
+
+# bench_table CSV: mean, median and min of every command, for the log
+bench_table() {
+	awk -F, 'NR > 1 { gsub(/"/, "")
+		printf "  %-34s mean %8.3f ms  median %8.3f ms  min %8.3f ms\n",
+			$1, $2 * 1000, $4 * 1000, $7 * 1000 }' "$1"
+}
+
+# Where this process sits in the v1 hierarchy of controller $1 ("" when
+# the controller is not mounted as v1), and the mount point of it.
+bench_own_cgroup() {
+	awk -F: -v c="$1" '{ n = split($2, a, ",")
+		for (i = 1; i <= n; i++) if (a[i] == c) { print $3; exit } }' /proc/self/cgroup
+}
