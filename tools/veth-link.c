@@ -525,13 +525,19 @@ static void add_addrs(struct nl *nl, int index, const struct cidrs *c,
  */
 static void wait_running(int host_index, int peer_index)
 {
-	struct nl_link a, b;
+	struct nl_link a, b, br = {.flags = IFF_RUNNING};
 
 	for (int i = 0; i < 1000; i++) {
 		if (nl_link_get_index(&host, host_index, NULL, &a) < 0 ||
 		    nl_link_get_index(inside, peer_index, NULL, &b) < 0)
 			return;
-		if (a.flags & b.flags & IFF_RUNNING)
+		/* A bridge made here gets its carrier from its first port,
+		 * by the same worker.  (One made elsewhere may run STP and
+		 * forward only after half a minute: not waited for.) */
+		if (made.bridge &&
+		    nl_link_get_index(&host, made.bridge, NULL, &br) < 0)
+			return;
+		if (a.flags & b.flags & br.flags & IFF_RUNNING)
 			return;
 		usleep(2000);
 	}
