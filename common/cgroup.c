@@ -1,14 +1,13 @@
 #include "cgroup.h"
 #include "box.h"
+#include "ids.h"
 #include "parse.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1051,36 +1050,48 @@ int cg_plan_build(struct cg_plan *p, const struct cg_sys *s, struct cg_err *e)
 
 /* --- owner ---------------------------------------------------------------- */
 
+/*
+ * Names are looked up in /etc/passwd and /etc/group as text (ids.h), not
+ * through NSS, which a static build cannot load.
+ */
 int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e)
 {
-	char user[256];
+	char user[256], *buf = NULL;
 	const char *colon = strchr(s, ':');
-	struct passwd *pw;
-	struct group *gr;
-	uint64_t v;
+	struct ids_user pw;
+	uint32_t id, gid;
+	size_t len = 0;
+	bool found, numeric;
 
 	snprintf(user, sizeof(user), "%.*s",
 		 colon ? (int)(colon - s) : (int)strlen(s), s);
 	o->gid = (gid_t)-1;
 	if (!*user)
 		return baduse(e, "bad --owner '%s': no user", s);
-	if (parse_u64_range(user, 0, UINT32_MAX - 1, &v) == 0) {
-		o->uid = (uid_t)v;
-		pw = getpwuid(o->uid);
-	} else if ((pw = getpwnam(user))) {
-		o->uid = pw->pw_uid;
-	} else {
+	numeric = ids_parse_id(user, &id) == 0;
+	if (ids_read_file("/etc/passwd", &buf, &len) < 0)
+		buf = NULL;
+	found = buf && ids_passwd_find(buf, len, numeric ? NULL : user, id,
+				       &pw) == 0;
+	free(buf);
+	if (!numeric && !found)
 		return baduse(e, "bad --owner '%s': no such user", s);
-	}
-	if (pw && !colon)
-		o->gid = pw->pw_gid;
+	o->uid = numeric ? id : pw.uid;
+	if (found && !colon)
+		o->gid = pw.gid;
 	if (colon) {
-		if (parse_u64_range(colon + 1, 0, UINT32_MAX - 1, &v) == 0)
-			o->gid = (gid_t)v;
-		else if ((gr = getgrnam(colon + 1)))
-			o->gid = gr->gr_gid;
-		else
-			return baduse(e, "bad --owner '%s': no such group", s);
+		if (ids_parse_id(colon + 1, &gid) == 0) {
+			o->gid = gid;
+		} else {
+			buf = NULL;
+			found = ids_read_file("/etc/group", &buf, &len) == 0 &&
+				ids_group_find(buf, len, colon + 1, &gid) == 0;
+			free(buf);
+			if (!found)
+				return baduse(e, "bad --owner '%s': no such "
+					      "group", s);
+			o->gid = gid;
+		}
 	}
 	o->set = true;
 	return 0;

@@ -37,6 +37,7 @@ test_children_need_recursive() {
 		assertTrue "$d kept" "[ -d '$d' ]"
 	done
 	cg-exec $CG_R "$CG_T/tree/a/b" sleep 60 &
+	wait_for "[ -s '$(cg_all_dirs tree/a/b | head -1)/cgroup.procs' ]"
 	run cg-delete $CG_R --recursive "$CG_T/tree"
 	assertEquals "status (stderr: $err)" 0 "$rc"
 	for d in $(cg_all_dirs tree); do
@@ -59,12 +60,12 @@ test_missing_and_bad_input() {
 	assertEquals "missing" 125 "$rc"
 	assertContains "$err" "No such file"
 	before=$(cg_snapshot)
-	assert_bad_input cg-delete $CG_R "$CG_T/../$CG_T"
-	assert_bad_input cg-delete $CG_R "$CG_T/."
-	assert_bad_input cg-delete $CG_R --timeout -1 "$CG_T"
-	assert_bad_input cg-delete $CG_R
+	cg_bad_input cg-delete $CG_R "$CG_T/../$CG_T"
+	cg_bad_input cg-delete $CG_R "$CG_T/."
+	cg_bad_input cg-delete $CG_R --timeout -1 "$CG_T"
+	cg_bad_input cg-delete $CG_R
 	if [ -n "$CG_R" ]; then
-		assert_bad_input cg-delete $CG_R /
+		cg_bad_input cg-delete $CG_R /
 	fi
 	assertEquals "nothing removed" "$before" "$(cg_snapshot)"
 }

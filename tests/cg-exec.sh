@@ -69,12 +69,12 @@ test_missing_cgroup_and_bad_input() {
 	run cg-exec $CG_R "$CG_T/nonexistent" true
 	assertEquals "missing" 125 "$rc"
 	assertContains "$err" "cg-create"
-	assert_bad_input cg-exec $CG_R "$CG_T/../x" true
-	assert_bad_input cg-exec $CG_R "$CG_T//x" true
-	assert_bad_input cg-exec $CG_R -g nosuchctrl:"$CG_T" true
-	assert_bad_input cg-exec $CG_R -g :"$CG_T" true
-	assert_bad_input cg-exec $CG_R -g pids "$CG_T" true
-	assert_bad_input cg-exec $CG_R
+	cg_bad_input cg-exec $CG_R "$CG_T/../x" true
+	cg_bad_input cg-exec $CG_R "$CG_T//x" true
+	cg_bad_input cg-exec $CG_R -g nosuchctrl:"$CG_T" true
+	cg_bad_input cg-exec $CG_R -g :"$CG_T" true
+	cg_bad_input cg-exec $CG_R -g pids "$CG_T" true
+	cg_bad_input cg-exec $CG_R
 }
 
 test_unprivileged_user_cannot_enter_a_cgroup_not_delegated() {

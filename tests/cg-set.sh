@@ -56,12 +56,12 @@ test_bad_input_changes_nothing() {
 	for a in "--pids 0" "--pids -1" "--pids 99999999999999999999999" \
 		"--memory 12X" "--cpus 0" "--cpu-weight 10001" "--set x" ""; do
 		# shellcheck disable=SC2086
-		assert_bad_input cg-set $CG_R $a "$CG_T/keep"
+		cg_bad_input cg-set $CG_R $a "$CG_T/keep"
 	done
 	# a valid limit next to a bad one is not written either
-	assert_bad_input cg-set $CG_R --pids 5 --cpus 0 "$CG_T/keep"
+	cg_bad_input cg-set $CG_R --pids 5 --cpus 0 "$CG_T/keep"
 	assertEquals "pids unchanged" 10 "$(cg_read pids keep pids.max pids.max)"
-	assert_bad_input cg-set $CG_R --pids 5 "$CG_T/../keep"
+	cg_bad_input cg-set $CG_R --pids 5 "$CG_T/../keep"
 	assertEquals "nothing made" "$before" "$(cg_snapshot)"
 }
 

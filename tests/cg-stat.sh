@@ -89,9 +89,9 @@ test_json_escapes_the_path() {
 test_missing_and_bad_input() {
 	run cg-stat $CG_R "$CG_T/absent"
 	assertEquals "missing" 125 "$rc"
-	assert_bad_input cg-stat $CG_R "$CG_T/../x"
-	assert_bad_input cg-stat $CG_R
-	assert_bad_input cg-stat $CG_R "$CG_T" extra
+	cg_bad_input cg-stat $CG_R "$CG_T/../x"
+	cg_bad_input cg-stat $CG_R
+	cg_bad_input cg-stat $CG_R "$CG_T" extra
 }
 
 box_run_suite

@@ -126,6 +126,21 @@ cg_stat_key() {
 	cg-stat $CG_R "$CG_T/$1" | awk -v k="$2" '$1 == k { print $2 }'
 }
 
+# cg_bad_input CMD...: as assert_bad_input (exit 125, one line of stderr
+# starting "tool: "), with shell builtins only: in the VM tier every fork
+# costs a good part of a second.
+cg_bad_input() {
+	local lines
+	"$@" >/dev/null 2>"$BOX_TMP/.bad" </dev/null
+	rc=$?
+	mapfile -t lines <"$BOX_TMP/.bad"
+	err=${lines[0]}
+	assertEquals "exit status of: $* (stderr: ${lines[*]})" 125 "$rc"
+	assertEquals "one line of stderr for: $* (got: ${lines[*]})" 1 "${#lines[@]}"
+	[[ $err == "${1##*/}: "* ]] ||
+		fail "stderr does not start with '${1##*/}: ': $err"
+}
+
 # Swap on the machine: a memory hog must be held to memory alone.
 cg_swap_on() {
 	[ "$(wc -l </proc/swaps)" -gt 1 ]

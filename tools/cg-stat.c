@@ -130,14 +130,14 @@ static void value(const struct row *r, bool v2, int dfd, char *out, size_t n)
 	const char *file = v2 ? r->v2_file : r->v1_file;
 	const char *fld = v2 ? r->v2_field : r->v1_field;
 	enum kind k = v2 ? r->v2_kind : r->v1_kind;
-	char a[256], b[256];
+	char a[256], b[256], line[256];
 	uint64_t x, y;
 
 	snprintf(out, n, "null");
 	if (k == K_CPUS) {
 		/* v2 "QUOTA PERIOD"; v1 two files */
-		if (v2 ? get(dfd, file, NULL, a, sizeof(a)) < 0 ||
-				 sscanf(a, "%255s %255s", a, b) != 2
+		if (v2 ? get(dfd, file, NULL, line, sizeof(line)) < 0 ||
+				 sscanf(line, "%255s %255s", a, b) != 2
 		       : get(dfd, file, NULL, a, sizeof(a)) < 0 ||
 				 get(dfd, fld, NULL, b, sizeof(b)) < 0)
 			return;
