@@ -65,7 +65,7 @@ net_snapshot() {
 	local n
 	for n in "" "$@"; do
 		echo "== ${n:-here}"
-		links "$n" | sort
+		ip ${n:+-n "$n"} -o link show
 		ip ${n:+-n "$n"} -o addr show | awk '{ print $2, $3, $4 }' | sort
 	done
 	ls /run/netns
@@ -301,7 +301,8 @@ test_bad_input_is_one_line_125_and_changes_nothing() {
 	in_sandbox || return 0
 	local before line
 	ip netns add p
-	ip link add brx type bridge 2>/dev/null # absent kernel bridge: still a fine test
+	# brx: a bridge that exists, for --bridge-addr without --bridge-create
+	ip link add brx type bridge 2>/dev/null
 	echo not-a-namespace >"$BOX_TMP/plain"
 	before=$(net_snapshot p)
 	while IFS= read -r line; do
