@@ -1,0 +1,198 @@
+#!/bin/bash
+# bench/run.sh - run every bench/*.sh and write bench/results.md: the
+# machine (date, kernel, CPU), a table of means and ratios against each
+# peer, issue 8's targets and whether they are met, the memory footprint
+# and the scale run.
+#
+# Each script's own output goes to bench/results/<script>.log.  hyperfine
+# runs through a shim that keeps every run's JSON export in
+# bench/results/<script>.hf<n>.json, so the means in the report come from
+# hyperfine itself, whatever a script prints.  Lines a script prints
+# beginning "ratio:", "footprint:" or "scale:" are copied as they are.
+#
+# Usage: bench/run.sh [SCRIPT...]      (default: every bench/*.sh)
+#   BOX_BIN        the built tools (make bench sets it)
+#   BENCH_RUNS     hyperfine runs for the container comparison (100)
+#   BENCH_SCALE_N  containers alive at once in bench/scale.sh (1000)
+
+. "$(dirname "$0")/lib.sh"
+cd "$BENCH_ROOT" || exit 125
+[ "$(id -u)" = 0 ] || bench_die "run as root (sudo make bench)"
+bench_need hyperfine
+
+if [ $# -gt 0 ]; then
+	scripts=("$@")
+else
+	scripts=()
+	for s in bench/*.sh; do
+		case ${s##*/} in
+		run.sh | lib.sh) ;;
+		*) scripts+=("$s") ;;
+		esac
+	done
+fi
+
+T=$(mktemp -d /tmp/boxbench-run.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+real_hf=$(command -v hyperfine)
+mkdir -p "$T/shim"
+cat >"$T/shim/hyperfine" <<EOF
+#!/bin/bash
+# keep a copy of every run's JSON export for bench/run.sh
+n=\$(ls "\$BENCH_RESULTS/\$BENCH_SCRIPT".hf*.json 2>/dev/null | wc -l)
+out="\$BENCH_RESULTS/\$BENCH_SCRIPT.hf\$((n + 1)).json"
+theirs=
+prev=
+for a in "\$@"; do
+	[ "\$prev" = --export-json ] && theirs=\$a
+	case \$a in --export-json=*) theirs=\${a#--export-json=} ;; esac
+	prev=\$a
+done
+if [ -n "\$theirs" ]; then
+	"$real_hf" "\$@"; rc=\$?
+	cp "\$theirs" "\$out" 2>/dev/null
+	exit \$rc
+fi
+exec "$real_hf" --export-json "\$out" "\$@"
+EOF
+chmod 755 "$T/shim/hyperfine"
+
+rm -f "$BENCH_RESULTS"/*.hf*.json "$BENCH_RESULTS"/*.log
+status=()
+for s in "${scripts[@]}"; do
+	name=$(basename "$s" .sh)
+	echo "bench: $s"
+	start=$(date +%s)
+	BENCH_SCRIPT=$name PATH=$T/shim:$PATH "$s" >"$BENCH_RESULTS/$name.log" 2>&1
+	rc=$?
+	status+=("$name: exit $rc, $(($(date +%s) - start)) s")
+	grep -E '^(ratio|footprint|scale):' "$BENCH_RESULTS/$name.log"
+	[ $rc = 0 ] || echo "bench: $s failed (exit $rc); see bench/results/$name.log" >&2
+done
+
+# Every hyperfine result as "script<TAB>name<TAB>mean<TAB>median<TAB>min"
+# (the JSON export is one key per line).
+for j in "$BENCH_RESULTS"/*.hf*.json; do
+	[ -e "$j" ] || continue
+	s=$(basename "$j" .json)
+	awk -v s="$s" -F'"' '
+		/"command":/ { c = $4 }
+		/"mean":/ { split($0, a, ": "); mean = a[2] + 0 }
+		/"median":/ { split($0, a, ": "); med = a[2] + 0 }
+		/"min":/ { split($0, a, ": "); printf "%s\t%s\t%s\t%s\t%s\n", s, c, mean, med, a[2] + 0 }' "$j"
+done >"$T/all.tsv"
+
+# target NAME OURS PEER OP N: from the first result file holding both a
+# command whose name matches OURS and one matching PEER (awk regexes)
+target() {
+	awk -F'\t' -v name="$1" -v ours="$2" -v peer="$3" -v op="$4" -v t="$5" \
+		-v quiet="${quiet:-}" '
+		{ if ($2 ~ ours && !(($1, "o") in m)) m[$1, "o"] = $2 "\t" $3 "\t" $4
+		  if ($2 ~ peer && !(($1, "p") in m)) m[$1, "p"] = $2 "\t" $3 "\t" $4
+		  files[$1] = 1 }
+		END {
+			for (f in files) if (((f, "o") in m) && ((f, "p") in m)) {
+				split(m[f, "o"], o, "\t"); split(m[f, "p"], p, "\t")
+				r = o[2] / p[2]; rm = o[3] / p[3]
+				met = (op == "<=") ? (r <= t) : (r >= t)
+				printf "| %s | `%s` %.2f ms | `%s` %.2f ms | %.2fx | %.2fx | %s %s | %s |\n",
+					name, o[1], o[2] * 1000, p[1], p[2] * 1000, r, rm, op, t,
+					met ? "met" : "**missed**"
+				exit
+			}
+			if (!quiet) printf "| %s | (no result) | | | | %s %s | not measured |\n", name, op, t
+		}' "$T/all.tsv"
+}
+
+# first_target NAME OURS PEER OURS2 PEER2 OP N: the pair OURS/PEER when
+# measured, else OURS2/PEER2
+first_target() {
+	local row
+	row=$(quiet=1 target "$1" "$2" "$3" "$6" "$7")
+	if [ -n "$row" ]; then echo "$row"; else target "$1" "$4" "$5" "$6" "$7"; fi
+}
+
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+{
+	echo "# boxutils benchmark results"
+	echo
+	echo "Written by \`make bench\` (bench/run.sh); every number below was measured"
+	echo "on this machine in this run."
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- kernel: $(uname -sr)"
+	echo "- CPU: $cpu, $(nproc) CPUs; memory $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+	echo "- cgroups: $(if grep -q ' - cgroup ' /proc/self/mountinfo; then
+		grep -q ' - cgroup2 ' /proc/self/mountinfo && echo hybrid || echo v1
+	else echo v2; fi)"
+	echo "- peers: $(crun --version 2>/dev/null | head -1), $(runc --version 2>/dev/null | head -1),"
+	echo "  $(bwrap --version 2>/dev/null), $(unshare --version 2>/dev/null), $(hyperfine --version)"
+	echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo
+	echo "## Targets (issue 8)"
+	echo
+	echo "Ratio = boxutils / peer, from the mean of one hyperfine run holding both."
+	echo "The median ratio is shown too: on a shared machine a few stalled runs"
+	echo "can swamp a mean."
+	echo
+	echo "| target | boxutils (mean) | peer (mean) | ratio (mean) | ratio (median) | target | result |"
+	echo "|---|---|---|---|---|---|---|"
+	awk -F' [|] ' '/^ratio: container vs/ {
+		split($2, o, " "); split($3, p, " "); sub(/^mean /, "", $4); sub(/^median /, "", $5)
+		sub(/^target /, "", $6)
+		ours = $2; peer = $3
+		printf "| %s | %s | %s | %s | %s | %s | %s |\n", substr($1, 8), ours, peer, $4, $5, $6,
+			($7 == "met") ? "met" : "**missed**" }' "$BENCH_RESULTS"/container.log 2>/dev/null
+	target "ns-unshare vs unshare" '^ns-unshare' '^unshare' '<=' 1.05
+	target "ns-enter vs nsenter" '^ns-enter' '^nsenter' '<=' 1.05
+	# like for like: one hierarchy each where the script measured that
+	first_target "cg-exec vs cgexec" '^cg-exec -g pids' '^cgexec -g pids' \
+		'^cg-exec' '^cgexec' '<=' 0.5
+	target "veth-link vs ip" '^veth-link' '^(ip|sh)' '<=' 0.5
+	echo
+	echo "## Every measurement"
+	echo
+	echo "| script | command | mean | median | min |"
+	echo "|---|---|---|---|---|"
+	awk -F'\t' '{ printf "| %s | `%s` | %.3f ms | %.3f ms | %.3f ms |\n", $1, $2,
+		$3 * 1000, $4 * 1000, $5 * 1000 }' "$T/all.tsv"
+	for name in footprint scale; do
+		[ -s "$BENCH_RESULTS/$name.log" ] || continue
+		echo
+		if [ $name = footprint ]; then
+			echo "## Memory and file descriptors (bench/footprint.sh)"
+		else
+			echo "## Scale (bench/scale.sh)"
+		fi
+		echo
+		sed -n "s/^$name: //p" "$BENCH_RESULTS/$name.log"
+	done
+	[ -e "$BENCH_RESULTS/scale.png" ] && printf '\n![set-up time against containers alive](results/scale.png)\n'
+	echo
+	echo "## What the scripts printed"
+	echo
+	for s in "${scripts[@]}"; do
+		name=$(basename "$s" .sh)
+		lines=$(grep -E '^(ratio|net of)|[0-9]x( |$)' "$BENCH_RESULTS/$name.log" | grep -v '^ *[0-9.]* ± ')
+		[ -n "$lines" ] || continue
+		echo "### $s"
+		echo
+		echo '```'
+		echo "$lines"
+		echo '```'
+		echo
+	done
+	echo "## Runs"
+	echo
+	printf -- '- %s\n' "${status[@]}"
+	echo
+	echo "How to reproduce: \`sudo make bench\` (logs and hyperfine exports in"
+	echo "bench/results/); one script alone: \`sudo BOX_BIN=\$PWD/build/bin bench/run.sh bench/container.sh\`."
+} >"$T/results.md"
+if [ $# -gt 0 ]; then
+	cp "$T/results.md" "$BENCH_RESULTS/results-partial.md"
+	echo "bench: wrote bench/results/results-partial.md (a subset; bench/results.md is kept)"
+else
+	cp "$T/results.md" "$BENCH_ROOT/bench/results.md"
+	echo "bench: wrote bench/results.md"
+fi
