@@ -17,7 +17,7 @@
 #                                       /boot/vmlinuz-* with modules)
 #     BOX_VM_CACHE=DIR                  initramfs cache (tests/vm/cache)
 #     BOX_VM_TIMEOUT=240                hard limit for the whole VM, s
-#     BOX_VM_SUITE_TIMEOUT=150          limit per suite inside the VM, s
+#     BOX_VM_SUITE_TIMEOUT=120          limit per suite inside the VM, s
 #     BOX_VM_SUITES="cg-create selftest" run only these suites
 #     BOX_VM_VERBOSE=1                  show the console while it runs
 #     BOX_VM_EXTRA="a.sh b.sh"          more suites to copy into tests/
@@ -37,7 +37,7 @@ top=$PWD
 : "${BOX_BIN:=$top/build/bin}"
 : "${BOX_VM_CACHE:=$top/tests/vm/cache}"
 : "${BOX_VM_TIMEOUT:=240}"
-: "${BOX_VM_SUITE_TIMEOUT:=150}"
+: "${BOX_VM_SUITE_TIMEOUT:=120}"
 
 report() { # NAME RAN FAILED SKIPPED
 	echo "BOXRESULT $1 ran=$2 failed=$3 skipped=$4"
@@ -253,10 +253,16 @@ if [ ! -s "$initrd" ]; then
 	# Atomic, so parallel runs never boot half an image.
 	mv "$work/root.cpio" "$initrd"
 	rm -rf "$work"
-	# Keep the newest few images only.
-	ls -t "$BOX_VM_CACHE"/initrd-*.cpio 2>/dev/null | tail -n +4 | xargs -r rm -f
+	# Keep the newest few images, and any used in the last half hour:
+	# a parallel run (another BOX_BIN) may be about to boot one.
+	ls -t "$BOX_VM_CACHE"/initrd-*.cpio 2>/dev/null | tail -n +4 |
+		while read -r f; do
+			[ -n "$(find "$f" -mmin +30)" ] && rm -f "$f"
+		done
+	find "$BOX_VM_CACHE" -maxdepth 1 -name 'build.*' -mmin +30 -exec rm -rf {} +
 	echo "vm: built $(basename "$initrd") ($(($(stat -c %s "$initrd") / 1048576)) MiB) in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}") s"
 else
+	touch "$initrd"
 	echo "vm: using cached $(basename "$initrd")"
 fi
 
