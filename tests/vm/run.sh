@@ -66,9 +66,9 @@ command -v qemu-system-x86_64 >/dev/null ||
 
 kernel=${BOX_VM_KERNEL:-}
 if [ -z "$kernel" ]; then
-	for k in $(ls -v /boot/vmlinuz-*-amd64 2>/dev/null); do
-		[ -d "/lib/modules/${k#/boot/vmlinuz-}" ] && kernel=$k
-	done
+	while read -r k; do
+		[ -f "$k" ] && [ -d "/lib/modules/${k#/boot/vmlinuz-}" ] && kernel=$k
+	done < <(printf '%s\n' /boot/vmlinuz-*-amd64 | sort -V)
 fi
 [ -n "$kernel" ] && [ -r "$kernel" ] ||
 	skip_all "no readable /boot/vmlinuz-*-amd64 (Debian package linux-image-amd64)"
@@ -271,20 +271,21 @@ fi
 nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 log=$(mktemp /tmp/boxvm-console.XXXXXX)
 only=
-[ -n "$BOX_VM_SUITES" ] && only=" boxvm.only=$(echo $BOX_VM_SUITES | tr ' ' ,)"
+[ -n "$BOX_VM_SUITES" ] && only=" boxvm.only=$(echo "$BOX_VM_SUITES" | tr -s ' ' ,)"
 # norandmaps: TCG keys its translated code by virtual address, so with
 # address-space randomization every new process translates libc, ld.so
 # and bash afresh; without it they are reused, and the exec-heavy suites
 # run 2-3 times faster.  Nothing the suites test depends on ASLR.
 cmdline="console=ttyS0 panic=-1 quiet loglevel=3 norandmaps ${BOX_VM_APPEND:+$BOX_VM_APPEND }boxvm.nonce=$nonce boxvm.timeout=$BOX_VM_SUITE_TIMEOUT$only"
 
+read -ra qemu_args <<<"${BOX_VM_QEMU_ARGS:-}"
 echo "vm: booting $kernel with -accel ${BOX_VM_ACCEL:-tcg} (timeout ${BOX_VM_TIMEOUT}s)"
 t0=$(date +%s.%N)
 qemu=(timeout -k 5 "$BOX_VM_TIMEOUT" qemu-system-x86_64
 	-accel "${BOX_VM_ACCEL:-tcg}" -smp 2 -m 512M
 	-nodefaults -no-user-config -nographic -no-reboot
 	-serial stdio -monitor none -net none
-	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" $BOX_VM_QEMU_ARGS)
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" "${qemu_args[@]}")
 if [ -n "$BOX_VM_VERBOSE" ]; then
 	"${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
 	code=${PIPESTATUS[0]}

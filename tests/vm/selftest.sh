@@ -83,8 +83,9 @@ test_leaf_layout_allows_children_with_controllers() {
 
 	mkdir "$leaf" "$box" || { fail "mkdir under $own"; return; }
 	echo $$ >"$leaf/cgroup.procs"
-	echo "+memory +pids +cpu" >"$own/cgroup.subtree_control"
-	assertTrue "memory enabled once the shell is in a leaf" $?
+	local ok=yes
+	echo "+memory +pids +cpu" >"$own/cgroup.subtree_control" || ok=no
+	assertEquals "memory enabled once the shell is in a leaf" yes "$ok"
 	assertTrue "box has memory.max" "[ -f $box/memory.max ]"
 	echo 5 >"$box/pids.max"
 	# A fork loop in the box stops at the limit (busybox sh: bash would
