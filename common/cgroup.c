@@ -569,6 +569,11 @@ void cg_explain(struct cg_err *e, int err, const struct cg_hier *h,
 			 "controllers for its children (cgroup.subtree_control)"
 			 ", so processes must go into a leaf cgroup below it",
 			 dir);
+	else if (err == ENOENT && file && h->v2 &&
+		 !strcmp(file, "cgroup.subtree_control"))
+		hintf(e, "a controller asked for is not available in %s: its "
+		      "parent %s does not enable it in cgroup.subtree_control "
+		      "(not delegated)", dir, pdir);
 	else if (err == ENOENT && file && h->v2 && strchr(file, '.') &&
 		 strncmp(file, "cgroup.", 7))
 		hintf(e, "the %.*s controller is not enabled here: the parent "

@@ -37,7 +37,7 @@ test_children_need_recursive() {
 		assertTrue "$d kept" "[ -d '$d' ]"
 	done
 	cg-exec $CG_R "$CG_T/tree/a/b" sleep 60 &
-	wait_for "[ -s '$(cg_all_dirs tree/a/b | head -1)/cgroup.procs' ]"
+	wait_for "grep -q . '$(cg_all_dirs tree/a/b | head -1)/cgroup.procs'"
 	run cg-delete $CG_R --recursive "$CG_T/tree"
 	assertEquals "status (stderr: $err)" 0 "$rc"
 	for d in $(cg_all_dirs tree); do
