@@ -619,6 +619,12 @@ void cg_explain(struct cg_err *e, int err, const struct cg_hier *h,
 			 "memory.memsw.limit_in_bytes; raise --memory-swap too");
 	else if (err == ENOSPC && file && !strcmp(file, "cgroup.procs"))
 		hintf(e, "cpuset.cpus or cpuset.mems of %s is empty", dir);
+	else if (err == ELOOP)
+		hintf(e, "a symlink on the way: a cgroup filesystem has none, "
+		      "refusing");
+	else if (err == EXDEV)
+		hintf(e, "not on the cgroup filesystem: something is mounted "
+		      "on the way, refusing");
 	else if (err == ENODEV)
 		hintf(e, "no such block device");
 	else if (err == EOPNOTSUPP && h->v2)
@@ -1228,20 +1234,25 @@ static int walk(const struct cg_sys *s, int hi, const char *path, int flags,
 	char rel[CG_PATH_MAX], base[CG_PATH_MAX], comp[NAME_MAX + 1];
 	char failed[512];
 	const char *p, *end;
+	struct stat st;
 	int fd, nfd, err;
-	bool made = false;
+	bool made;
+	dev_t dev;
 
 	if (cg_rel(h, flags & CG_RELATIVE, "", base, sizeof(base), e) < 0)
 		return -1;
 	fd = cg_open_dir(h, base);
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		cg_explain(e, errno, h, base, NULL, NULL);
-		whatf(e, "open cgroup %s/%s", h->mnt,
-			 base);
+		whatf(e, "open cgroup %s/%s", h->mnt, base);
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
+	dev = st.st_dev;
 	snprintf(rel, sizeof(rel), "%s", base);
 	for (p = path + (*path == '/'); *p; p = *end ? end + 1 : end) {
+		made = false;
 		end = strchr(p, '/');
 		if (!end)
 			end = p + strlen(p);
@@ -1291,6 +1302,14 @@ static int walk(const struct cg_sys *s, int hi, const char *path, int flags,
 			} else {
 				cg_explain(e, err, h, rel, NULL, NULL);
 			}
+			goto fail;
+		}
+		/* something mounted inside the tree is not a cgroup */
+		if (fstat(nfd, &st) < 0 || st.st_dev != dev) {
+			close(nfd);
+			seterr(e, EXDEV, "open cgroup %s/%s", h->mnt, rel);
+			hintf(e, "not on the cgroup filesystem: something is "
+			      "mounted there, refusing");
 			goto fail;
 		}
 		if (made && !h->v2 && (h->ctrls & (1u << CG_CPUSET))) {

@@ -116,6 +116,56 @@ test_bad_input_is_refused_and_makes_nothing() {
 	assertEquals "nothing made" "$before" "$(cg_snapshot)"
 }
 
+test_symlinks_and_mounts_in_the_tree_are_refused() {
+	local d
+	need_cmd unshare || return 0
+	cg-create $CG_R "$CG_T/trap"
+	d=$(cg_all_dirs trap | head -1)
+	# A cgroup filesystem has no symlinks; fake an attack with a tmpfs
+	# holding links, mounted in a private mount namespace only.  The
+	# walk stops at the mount already (so the links are never met).
+	run unshare --mount --propagation private bash -c '
+		mount -t tmpfs none "$1" && ln -s / "$1/root" && ln -s .. "$1/up" &&
+		mkdir "$1/dir" || exit 99
+		for p in trap/root/x trap/up/x trap/dir/x; do
+			cg-create $2 --parents "$3/$p" 2>&1
+			echo "rc=$?"
+			cg-exec $2 "$3/$p" true 2>&1
+			echo "rc=$?"
+		done' bash "$d" "$CG_R" "$CG_T"
+	assertNotContains "set up (out: $out)" "$out" "rc=99"
+	assertNotContains "nothing accepted: $out" "$out" "rc=0"
+	assertContains "cg-create refuses the mount" "$out" "mounted there"
+	assertContains "cg-exec refuses the mount" "$out" "cross-device"
+	assertFalse "nothing made at the root" "[ -e /x ]"
+	assertEquals "trap left empty" "" "$(cg_snapshot | grep '/trap/')"
+}
+
+test_io_max_on_a_block_device() {
+	local dev f
+	need_ctrl blkio 2>/dev/null || cg_has io || {
+		skip_test "no io or blkio controller"
+		return 0
+	}
+	dev=$(awk 'NR > 2 && $4 !~ /^(ram|zram)/ { print $1 ":" $2; exit }' /proc/partitions)
+	if [ -z "$dev" ]; then
+		skip_test "no block device in /proc/partitions"
+		return 0
+	fi
+	run cg-create $CG_R --io-max "$dev:rbps=1M,wiops=100" "$CG_T/io"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	if cg_is_v2 io; then
+		f=$(cat "$(cg_dir io io)/io.max")
+		assertContains "$f" "$dev rbps=1048576"
+		assertContains "$f" "wiops=100"
+	else
+		assertEquals "$dev 1048576" \
+			"$(cat "$(cg_dir blkio io)/blkio.throttle.read_bps_device")"
+		assertEquals "$dev 100" \
+			"$(cat "$(cg_dir blkio io)/blkio.throttle.write_iops_device")"
+	fi
+}
+
 test_failure_half_way_removes_what_this_run_made() {
 	local before
 	need_ctrl pids || return 0
