@@ -24,18 +24,18 @@
 #endif
 
 const char *const cg_ctrl_names[CG_NCTRL] = {
-	[CG_CPU] = "cpu",	    [CG_CPUACCT] = "cpuacct",
-	[CG_CPUSET] = "cpuset",	    [CG_MEMORY] = "memory",
-	[CG_DEVICES] = "devices",   [CG_FREEZER] = "freezer",
-	[CG_NET_CLS] = "net_cls",   [CG_NET_PRIO] = "net_prio",
-	[CG_BLKIO] = "blkio",	    [CG_PERF_EVENT] = "perf_event",
-	[CG_HUGETLB] = "hugetlb",   [CG_PIDS] = "pids",
-	[CG_RDMA] = "rdma",	    [CG_MISC] = "misc",
-	[CG_IO] = "io",
+    [CG_CPU] = "cpu",	      [CG_CPUACCT] = "cpuacct",
+    [CG_CPUSET] = "cpuset",   [CG_MEMORY] = "memory",
+    [CG_DEVICES] = "devices", [CG_FREEZER] = "freezer",
+    [CG_NET_CLS] = "net_cls", [CG_NET_PRIO] = "net_prio",
+    [CG_BLKIO] = "blkio",     [CG_PERF_EVENT] = "perf_event",
+    [CG_HUGETLB] = "hugetlb", [CG_PIDS] = "pids",
+    [CG_RDMA] = "rdma",	      [CG_MISC] = "misc",
+    [CG_IO] = "io",
 };
 
 static int seterr(struct cg_err *e, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int seterr(struct cg_err *e, int err, const char *fmt, ...)
 {
@@ -52,7 +52,7 @@ static int seterr(struct cg_err *e, int err, const char *fmt, ...)
 }
 
 static void hintf(struct cg_err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Hints and messages are cut to fit; a long path cannot overflow them. */
 static void hintf(struct cg_err *e, const char *fmt, ...)
@@ -65,7 +65,7 @@ static void hintf(struct cg_err *e, const char *fmt, ...)
 }
 
 static void whatf(struct cg_err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void whatf(struct cg_err *e, const char *fmt, ...)
 {
@@ -78,7 +78,7 @@ static void whatf(struct cg_err *e, const char *fmt, ...)
 
 /* Bad input: exit 125 without any change made. */
 static int baduse(struct cg_err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static int baduse(struct cg_err *e, const char *fmt, ...)
 {
@@ -145,8 +145,8 @@ static void unescape(char *s)
 	char *d = s;
 
 	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
 			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
 				      (s[3] - '0'));
 			s += 4;
@@ -175,7 +175,8 @@ static unsigned parse_ctrls(const char *opts, char *name, size_t namelen)
 			ctrls |= 1u << c;
 		else if (name && !strncmp(p, "name=", 5) &&
 			 (size_t)(end - p - 5) < namelen)
-			snprintf(name, namelen, "%.*s", (int)(end - p - 5), p + 5);
+			snprintf(name, namelen, "%.*s", (int)(end - p - 5),
+				 p + 5);
 		p = *end ? end + 1 : end;
 	}
 	return ctrls;
@@ -240,7 +241,8 @@ int cg_discover(struct cg_sys *s, struct cg_err *e)
 		s->n++;
 	}
 	if (s->n == 0)
-		return seterr(e, ENOENT, "find cgroup hierarchies in "
+		return seterr(e, ENOENT,
+			      "find cgroup hierarchies in "
 			      "/proc/self/mountinfo");
 	return 0;
 }
@@ -268,7 +270,8 @@ int cg_load_self(struct cg_sys *s, struct cg_err *e)
 			const char *p = c2 + 1;
 
 			if (h->v2 != (c1[1] == '\0') ||
-			    (!h->v2 && (h->ctrls != ctrls || strcmp(h->name, name))))
+			    (!h->v2 &&
+			     (h->ctrls != ctrls || strcmp(h->name, name))))
 				continue;
 			/* Below a mount of a subtree, strip the mount's root:
 			 * a cgroup outside it is not reachable here. */
@@ -330,13 +333,17 @@ int cg_check_path(const char *path, bool relative, struct cg_err *e)
 		return baduse(e, "bad cgroup path '': empty");
 	if (*p == '/') {
 		if (relative)
-			return baduse(e, "bad cgroup path '%s': absolute "
-				      "path with --relative", path);
+			return baduse(e,
+				      "bad cgroup path '%s': absolute "
+				      "path with --relative",
+				      path);
 		p++;
 	}
 	if (!*p)
-		return baduse(e, "bad cgroup path '%s': names no cgroup below "
-			      "the root", path);
+		return baduse(e,
+			      "bad cgroup path '%s': names no cgroup below "
+			      "the root",
+			      path);
 	if (strlen(path) >= CG_PATH_MAX / 2)
 		return baduse(e, "bad cgroup path: longer than %d bytes",
 			      CG_PATH_MAX / 2);
@@ -346,19 +353,25 @@ int cg_check_path(const char *path, bool relative, struct cg_err *e)
 			end = p + strlen(p);
 		len = (size_t)(end - p);
 		if (len == 0)
-			return baduse(e, "bad cgroup path '%s': empty "
-				      "component", path);
+			return baduse(e,
+				      "bad cgroup path '%s': empty "
+				      "component",
+				      path);
 		if (len > NAME_MAX)
-			return baduse(e, "bad cgroup path: a name is longer "
-				      "than %d bytes", NAME_MAX);
+			return baduse(e,
+				      "bad cgroup path: a name is longer "
+				      "than %d bytes",
+				      NAME_MAX);
 		if ((len == 1 && p[0] == '.') ||
 		    (len == 2 && p[0] == '.' && p[1] == '.'))
-			return baduse(e, "bad cgroup path '%s': '.' and '..' "
-				      "would leave the cgroup tree", path);
+			return baduse(e,
+				      "bad cgroup path '%s': '.' and '..' "
+				      "would leave the cgroup tree",
+				      path);
 		for (size_t i = 0; i < len; i++)
 			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
 				return baduse(e, "bad cgroup path: control "
-					      "character in a name");
+						 "character in a name");
 		if (*end == '/' && end[1] == '\0')
 			return baduse(e, "bad cgroup path '%s': trailing '/'",
 				      path);
@@ -366,16 +379,18 @@ int cg_check_path(const char *path, bool relative, struct cg_err *e)
 	return 0;
 }
 
-int cg_rel(const struct cg_hier *h, bool relative, const char *path,
-	   char *out, size_t n, struct cg_err *e)
+int cg_rel(const struct cg_hier *h, bool relative, const char *path, char *out,
+	   size_t n, struct cg_err *e)
 {
 	const char *base = "";
 	int r;
 
 	if (relative) {
 		if (!h->has_self)
-			return seterr(e, ENOENT, "find own cgroup in %s: not "
-				      "below this mount", h->mnt);
+			return seterr(e, ENOENT,
+				      "find own cgroup in %s: not "
+				      "below this mount",
+				      h->mnt);
 		base = h->self;
 	}
 	while (*path == '/')
@@ -406,9 +421,9 @@ static int open_below(int dirfd, const char *rel, int flags)
 #ifdef SYS_openat2
 	if (!no_openat2) {
 		struct open_how how = {
-			.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
-			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-				   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+		    .flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
+		    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			       RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 		};
 
 		fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
@@ -427,8 +442,9 @@ static int open_below(int dirfd, const char *rel, int flags)
 		end = strchr(p, '/');
 		if (end)
 			*end = '\0';
-		nfd = openat(fd, p, (end ? O_RDONLY | O_DIRECTORY : flags) |
-					    O_NOFOLLOW | O_CLOEXEC);
+		nfd = openat(fd, p,
+			     (end ? O_RDONLY | O_DIRECTORY : flags) |
+				 O_NOFOLLOW | O_CLOEXEC);
 		if (fd != dirfd) {
 			int err = errno;
 
@@ -560,26 +576,31 @@ void cg_explain(struct cg_err *e, int err, const struct cg_hier *h,
 		seterr(e, err, "create cgroup %s", dir);
 	if (err == EBUSY && h->v2 && file &&
 	    !strcmp(file, "cgroup.subtree_control"))
-		hintf(e, "cgroup v2 no-internal-process rule: %s has processes "
-			 "of its own, so it cannot enable controllers for "
-			 "children; move them into a leaf cgroup first", dir);
-	else if (err == EBUSY && h->v2 && file &&
-		 !strcmp(file, "cgroup.procs"))
-		hintf(e, "cgroup v2 no-internal-process rule: %s enables "
-			 "controllers for its children (cgroup.subtree_control)"
-			 ", so processes must go into a leaf cgroup below it",
-			 dir);
+		hintf(e,
+		      "cgroup v2 no-internal-process rule: %s has processes "
+		      "of its own, so it cannot enable controllers for "
+		      "children; move them into a leaf cgroup first",
+		      dir);
+	else if (err == EBUSY && h->v2 && file && !strcmp(file, "cgroup.procs"))
+		hintf(e,
+		      "cgroup v2 no-internal-process rule: %s enables "
+		      "controllers for its children (cgroup.subtree_control)"
+		      ", so processes must go into a leaf cgroup below it",
+		      dir);
 	else if (err == ENOENT && file && h->v2 &&
 		 !strcmp(file, "cgroup.subtree_control"))
-		hintf(e, "a controller asked for is not available in %s: its "
+		hintf(e,
+		      "a controller asked for is not available in %s: its "
 		      "parent %s does not enable it in cgroup.subtree_control "
-		      "(not delegated)", dir, pdir);
+		      "(not delegated)",
+		      dir, pdir);
 	else if (err == ENOENT && file && h->v2 && strchr(file, '.') &&
 		 strncmp(file, "cgroup.", 7))
-		hintf(e, "the %.*s controller is not enabled here: the parent "
-			 "%s does not list it in cgroup.subtree_control (not "
-			 "delegated)",
-			 (int)(strchr(file, '.') - file), file, pdir);
+		hintf(e,
+		      "the %.*s controller is not enabled here: the parent "
+		      "%s does not list it in cgroup.subtree_control (not "
+		      "delegated)",
+		      (int)(strchr(file, '.') - file), file, pdir);
 	else if (err == ENOENT && file && !strncmp(file, "memory.memsw", 12))
 		hintf(e, "the kernel has no swap accounting; boot it with "
 			 "swapaccount=1");
@@ -587,7 +608,7 @@ void cg_explain(struct cg_err *e, int err, const struct cg_hier *h,
 		hintf(e, "this kernel has no %s", file);
 	else if (err == ENOENT && !file)
 		hintf(e, "the parent cgroup %s does not exist; use --parents",
-			 pdir);
+		      pdir);
 	else if (err == EEXIST && !file)
 		hintf(e, "use --parents to accept an existing cgroup");
 	else if ((err == EACCES || err == EPERM) && geteuid() != 0) {
@@ -595,47 +616,57 @@ void cg_explain(struct cg_err *e, int err, const struct cg_hier *h,
 
 		if (stat(who, &st) == 0 && st.st_uid == geteuid() && h->v2 &&
 		    file && !strcmp(file, "cgroup.procs"))
-			hintf(e, "cgroup v2 delegation: moving a process also "
+			hintf(e,
+			      "cgroup v2 delegation: moving a process also "
 			      "needs write access to cgroup.procs of the "
 			      "nearest common ancestor of its current cgroup "
 			      "and %s; start it inside the delegated cgroup",
 			      dir);
 		else if (stat(who, &st) == 0)
-			hintf(e, "delegation boundary: %s belongs to uid %u, "
-				 "not to you; its owner can delegate it with "
-				 "cg-create --owner", who, (unsigned)st.st_uid);
+			hintf(e,
+			      "delegation boundary: %s belongs to uid %u, "
+			      "not to you; its owner can delegate it with "
+			      "cg-create --owner",
+			      who, (unsigned)st.st_uid);
 	} else if (err == EINVAL && file && !strncmp(file, "cpuset.cpus", 11)) {
 		fd = open(pdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0 && (cg_read(fd, "cpuset.cpus.effective", buf,
-					sizeof(buf)) == 0 ||
-				cg_read(fd, "cpuset.cpus", buf, sizeof(buf)) == 0))
-			hintf(e, "CPUs must lie within the parent's cpuset "
-				 "(%s has %s)", pdir, buf);
+		if (fd >= 0 &&
+		    (cg_read(fd, "cpuset.cpus.effective", buf, sizeof(buf)) ==
+			 0 ||
+		     cg_read(fd, "cpuset.cpus", buf, sizeof(buf)) == 0))
+			hintf(e,
+			      "CPUs must lie within the parent's cpuset "
+			      "(%s has %s)",
+			      pdir, buf);
 		if (fd >= 0)
 			close(fd);
 	} else if (err == EINVAL && file &&
 		   !strcmp(file, "memory.limit_in_bytes"))
-		hintf(e, "memory.limit_in_bytes may not exceed "
-			 "memory.memsw.limit_in_bytes; raise --memory-swap too");
+		hintf(e,
+		      "memory.limit_in_bytes may not exceed "
+		      "memory.memsw.limit_in_bytes; raise --memory-swap too");
 	else if (err == ENOSPC && file && !strcmp(file, "cgroup.procs"))
 		hintf(e, "cpuset.cpus or cpuset.mems of %s is empty", dir);
 	else if (err == ELOOP)
 		hintf(e, "a symlink on the way: a cgroup filesystem has none, "
-		      "refusing");
+			 "refusing");
 	else if (err == EXDEV)
 		hintf(e, "not on the cgroup filesystem: something is mounted "
-		      "on the way, refusing");
+			 "on the way, refusing");
 	else if (err == ENODEV)
 		hintf(e, "no such block device");
 	else if (err == EOPNOTSUPP && h->v2)
-		hintf(e, "%s is a threaded cgroup, or the controller cannot "
-			 "be used here", dir);
+		hintf(e,
+		      "%s is a threaded cgroup, or the controller cannot "
+		      "be used here",
+		      dir);
 }
 
 /* --- limits --------------------------------------------------------------- */
 
 static int add_write(struct cg_plan *p, int hier, const char *file,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static int add_write(struct cg_plan *p, int hier, const char *file,
 		     const char *fmt, ...)
@@ -671,13 +702,16 @@ static int memory_bytes(struct cg_plan *p, const char *opt, const char *arg,
 			uint64_t *out)
 {
 	/* Docker spells an unlimited --memory-swap -1 */
-	if (is_max(arg) || (!strcmp(opt, "memory-swap") && !strcmp(arg, "-1"))) {
+	if (is_max(arg) ||
+	    (!strcmp(opt, "memory-swap") && !strcmp(arg, "-1"))) {
 		*out = UINT64_MAX;
 		return 0;
 	}
 	if (parse_size(arg, out) < 0 || *out == 0 || *out > (uint64_t)INT64_MAX)
-		return baduse(p->e, "bad --%s '%s': expected a size such as "
-			      "64M or 1.5G, or max", opt, arg);
+		return baduse(p->e,
+			      "bad --%s '%s': expected a size such as "
+			      "64M or 1.5G, or max",
+			      opt, arg);
 	return 0;
 }
 
@@ -719,8 +753,9 @@ static int conv_swap(struct cg_plan *p, const struct cg_limit *l,
 		if (access(path, F_OK) < 0) {
 			seterr(p->e, ENOENT, "set --memory-swap: %s missing",
 			       l->v1_file);
-			hintf(p->e, "the kernel has no swap accounting; boot it "
-				 "with swapaccount=1");
+			hintf(p->e,
+			      "the kernel has no swap accounting; boot it "
+			      "with swapaccount=1");
 			return -1;
 		}
 	}
@@ -729,9 +764,10 @@ static int conv_swap(struct cg_plan *p, const struct cg_limit *l,
 				 v2 ? "max" : "-1");
 	if (!mem || memory_bytes(p, "memory", mem, &m) < 0 || m == UINT64_MAX)
 		return baduse(p->e, "--memory-swap needs a --memory limit "
-			      "(it is memory plus swap, as in Docker)");
+				    "(it is memory plus swap, as in Docker)");
 	if (total < m)
-		return baduse(p->e, "--memory-swap %s is less than --memory "
+		return baduse(p->e,
+			      "--memory-swap %s is less than --memory "
 			      "%s (it is memory plus swap, as in Docker)",
 			      arg, mem);
 	if (v2)
@@ -757,8 +793,10 @@ static int conv_cpus(struct cg_plan *p, const struct cg_limit *l,
 	}
 	/* the kernel's smallest quota is 1 ms: 0.01 of a 100 ms period */
 	if (parse_millis(arg, &m) < 0 || m < 10 || m > 1000000ull * 1000)
-		return baduse(p->e, "bad --cpus '%s': expected a number of "
-			      "CPUs from 0.01 up, such as 0.5 or 2", arg);
+		return baduse(p->e,
+			      "bad --cpus '%s': expected a number of "
+			      "CPUs from 0.01 up, such as 0.5 or 2",
+			      arg);
 	if (v2)
 		return add_write(p, hier, l->v2_file, "%llu %d",
 				 (unsigned long long)m * (CFS_PERIOD / 1000),
@@ -780,8 +818,10 @@ static int conv_weight(struct cg_plan *p, const struct cg_limit *l,
 	uint64_t w;
 
 	if (parse_u64_range(arg, 1, 10000, &w) < 0)
-		return baduse(p->e, "bad --cpu-weight '%s': expected 1 to "
-			      "10000 (100 is the default)", arg);
+		return baduse(p->e,
+			      "bad --cpu-weight '%s': expected 1 to "
+			      "10000 (100 is the default)",
+			      arg);
 	if (p->sys->h[hier].v2)
 		return add_write(p, hier, l->v2_file, "%llu",
 				 (unsigned long long)w);
@@ -797,8 +837,10 @@ static int conv_pids(struct cg_plan *p, const struct cg_limit *l,
 	if (!strcmp(arg, "max"))
 		return add_write(p, hier, l->v2_file, "max");
 	if (parse_u64_range(arg, 1, 4194304, &n) < 0)
-		return baduse(p->e, "bad --pids '%s': expected 1 to 4194304, "
-			      "or max", arg);
+		return baduse(p->e,
+			      "bad --pids '%s': expected 1 to 4194304, "
+			      "or max",
+			      arg);
 	return add_write(p, hier, p->sys->h[hier].v2 ? l->v2_file : l->v1_file,
 			 "%llu", (unsigned long long)n);
 }
@@ -835,8 +877,10 @@ static int conv_cpuset(struct cg_plan *p, const struct cg_limit *l,
 	return add_write(p, hier, p->sys->h[hier].v2 ? l->v2_file : l->v1_file,
 			 "%s", arg);
 bad:
-	return baduse(p->e, "bad --cpuset '%s': expected CPU numbers and "
-		      "ranges such as 0-3,6", arg);
+	return baduse(p->e,
+		      "bad --cpuset '%s': expected CPU numbers and "
+		      "ranges such as 0-3,6",
+		      arg);
 }
 
 /*
@@ -850,10 +894,10 @@ static int conv_iomax(struct cg_plan *p, const struct cg_limit *l,
 		const char *key, *v1_file;
 		bool bytes;
 	} keys[] = {
-		{ "rbps", "blkio.throttle.read_bps_device", true },
-		{ "wbps", "blkio.throttle.write_bps_device", true },
-		{ "riops", "blkio.throttle.read_iops_device", false },
-		{ "wiops", "blkio.throttle.write_iops_device", false },
+	    {"rbps", "blkio.throttle.read_bps_device", true},
+	    {"wbps", "blkio.throttle.write_bps_device", true},
+	    {"riops", "blkio.throttle.read_iops_device", false},
+	    {"wiops", "blkio.throttle.write_iops_device", false},
 	};
 	char dev[128], v2line[160], *eq, *sep, list[160], *tok, *save = NULL;
 	unsigned long long maj, min;
@@ -874,8 +918,10 @@ static int conv_iomax(struct cg_plan *p, const struct cg_limit *l,
 	strcpy(list, sep);
 	if (dev[0] == '/') {
 		if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode))
-			return baduse(p->e, "bad --io-max '%s': %s is not a "
-				      "block device", arg, dev);
+			return baduse(p->e,
+				      "bad --io-max '%s': %s is not a "
+				      "block device",
+				      arg, dev);
 		maj = major(st.st_rdev);
 		min = minor(st.st_rdev);
 	} else {
@@ -931,9 +977,11 @@ static int conv_iomax(struct cg_plan *p, const struct cg_limit *l,
 		goto bad;
 	return v2 ? add_write(p, hier, "io.max", "%s", v2line) : 0;
 bad:
-	return baduse(p->e, "bad --io-max '%s': expected "
+	return baduse(p->e,
+		      "bad --io-max '%s': expected "
 		      "MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N (N a number or "
-		      "max)", arg);
+		      "max)",
+		      arg);
 }
 
 /* --set FILE=VALUE: the controller is the file name's prefix. */
@@ -953,46 +1001,53 @@ static int conv_set(struct cg_plan *p, const struct cg_limit *l,
 	snprintf(file, sizeof(file), "%.*s", (int)len, arg);
 	for (size_t i = 0; i < len; i++)
 		if (!isalnum((unsigned char)file[i]) && !strchr("._-", file[i]))
-			return baduse(p->e, "bad --set file '%s': only "
+			return baduse(p->e,
+				      "bad --set file '%s': only "
 				      "letters, digits, '.', '_' and '-'",
 				      file);
 	if (strstr(file, "..") || !strchr(file, '.') || file[0] == '.')
-		return baduse(p->e, "bad --set file '%s': expected "
-			      "CONTROLLER.NAME such as memory.high", file);
+		return baduse(p->e,
+			      "bad --set file '%s': expected "
+			      "CONTROLLER.NAME such as memory.high",
+			      file);
 	if (strlen(eq + 1) >= sizeof(p->w[0].value))
 		return baduse(p->e, "bad --set value for %s: too long", file);
 	if (!strncmp(file, "cgroup.", 7)) {
 		if (p->sys->v2 < 0)
-			return baduse(p->e, "bad --set file '%s': cgroup.* "
+			return baduse(p->e,
+				      "bad --set file '%s': cgroup.* "
 				      "files need cgroup2, which is not "
-				      "mounted", file);
+				      "mounted",
+				      file);
 		return add_write(p, p->sys->v2, file, "%s", eq + 1);
 	}
 	c = cg_ctrl_by_name(file, strcspn(file, "."));
 	if (c < 0)
-		return baduse(p->e, "bad --set file '%s': unknown controller "
-			      "'%.*s'", file, (int)strcspn(file, "."), file);
+		return baduse(p->e,
+			      "bad --set file '%s': unknown controller "
+			      "'%.*s'",
+			      file, (int)strcspn(file, "."), file);
 	hier = cg_hier_of(p->sys, c);
 	if (hier < 0)
-		return baduse(p->e, "set %s: no cgroup hierarchy has the %s "
-			      "controller", file, cg_ctrl_names[c]);
+		return baduse(p->e,
+			      "set %s: no cgroup hierarchy has the %s "
+			      "controller",
+			      file, cg_ctrl_names[c]);
 	return add_write(p, hier, file, "%s", eq + 1);
 }
 
 const struct cg_limit cg_limits[] = {
-	{ "memory", CG_MEMORY, "memory.max", CG_MEMORY,
-	  "memory.limit_in_bytes", conv_memory },
-	{ "memory-swap", CG_MEMORY, "memory.swap.max", CG_MEMORY,
-	  "memory.memsw.limit_in_bytes", conv_swap },
-	{ "cpus", CG_CPU, "cpu.max", CG_CPU, "cpu.cfs_quota_us", conv_cpus },
-	{ "cpu-weight", CG_CPU, "cpu.weight", CG_CPU, "cpu.shares",
-	  conv_weight },
-	{ "pids", CG_PIDS, "pids.max", CG_PIDS, "pids.max", conv_pids },
-	{ "cpuset", CG_CPUSET, "cpuset.cpus", CG_CPUSET, "cpuset.cpus",
-	  conv_cpuset },
-	{ "io-max", CG_IO, "io.max", CG_BLKIO, "blkio.throttle.*", conv_iomax },
-	{ "set", -1, NULL, -1, NULL, conv_set },
-	{ NULL, -1, NULL, -1, NULL, NULL },
+    {"memory", CG_MEMORY, "memory.max", CG_MEMORY, "memory.limit_in_bytes",
+     conv_memory},
+    {"memory-swap", CG_MEMORY, "memory.swap.max", CG_MEMORY,
+     "memory.memsw.limit_in_bytes", conv_swap},
+    {"cpus", CG_CPU, "cpu.max", CG_CPU, "cpu.cfs_quota_us", conv_cpus},
+    {"cpu-weight", CG_CPU, "cpu.weight", CG_CPU, "cpu.shares", conv_weight},
+    {"pids", CG_PIDS, "pids.max", CG_PIDS, "pids.max", conv_pids},
+    {"cpuset", CG_CPUSET, "cpuset.cpus", CG_CPUSET, "cpuset.cpus", conv_cpuset},
+    {"io-max", CG_IO, "io.max", CG_BLKIO, "blkio.throttle.*", conv_iomax},
+    {"set", -1, NULL, -1, NULL, conv_set},
+    {NULL, -1, NULL, -1, NULL, NULL},
 };
 
 const struct cg_limit *cg_limit_by_option(const char *option)
@@ -1047,11 +1102,12 @@ int cg_plan_build(struct cg_plan *p, const struct cg_sys *s, struct cg_err *e)
 		if (l->v2_ctrl >= 0) {
 			hier = hier_for_limit(s, l);
 			if (hier < 0)
-				return baduse(e, "set --%s: no cgroup "
-					      "hierarchy has the %s controller "
-					      "(neither a v1 mount nor cgroup2)",
-					      l->option,
-					      cg_ctrl_names[l->v2_ctrl]);
+				return baduse(
+				    e,
+				    "set --%s: no cgroup "
+				    "hierarchy has the %s controller "
+				    "(neither a v1 mount nor cgroup2)",
+				    l->option, cg_ctrl_names[l->v2_ctrl]);
 		}
 		if (l->conv(p, l, p->req[i].arg, hier) < 0)
 			return -1;
@@ -1082,8 +1138,8 @@ int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e)
 	numeric = ids_parse_id(user, &id) == 0;
 	if (ids_read_file("/etc/passwd", &buf, &len) < 0)
 		buf = NULL;
-	found = buf && ids_passwd_find(buf, len, numeric ? NULL : user, id,
-				       &pw) == 0;
+	found = buf &&
+		ids_passwd_find(buf, len, numeric ? NULL : user, id, &pw) == 0;
 	free(buf);
 	if (!numeric && !found)
 		return baduse(e, "bad --owner '%s': no such user", s);
@@ -1099,8 +1155,10 @@ int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e)
 				ids_group_find(buf, len, colon + 1, &gid) == 0;
 			free(buf);
 			if (!found)
-				return baduse(e, "bad --owner '%s': no such "
-					      "group", s);
+				return baduse(e,
+					      "bad --owner '%s': no such "
+					      "group",
+					      s);
 			o->gid = gid;
 		}
 	}
@@ -1115,8 +1173,8 @@ int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e)
  */
 static int chown_cgroup(int dfd, const struct cg_owner *o)
 {
-	static const char *const files[] = { "cgroup.procs", "cgroup.threads",
-					     "cgroup.subtree_control", "tasks" };
+	static const char *const files[] = {"cgroup.procs", "cgroup.threads",
+					    "cgroup.subtree_control", "tasks"};
 
 	if (fchown(dfd, o->uid, o->gid) < 0)
 		return -1;
@@ -1207,7 +1265,7 @@ static int enable_ctrls(int dfd, unsigned mask, char *failed, size_t n)
  */
 static int cpuset_init(int pfd, int dfd, const char **file)
 {
-	static const char *const files[] = { "cpuset.mems", "cpuset.cpus" };
+	static const char *const files[] = {"cpuset.mems", "cpuset.cpus"};
 	char buf[512], cur[512];
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -1257,16 +1315,16 @@ static int walk(const struct cg_sys *s, int hi, const char *path, int flags,
 		if (!end)
 			end = p + strlen(p);
 		snprintf(comp, sizeof(comp), "%.*s", (int)(end - p), p);
-		if (!dry && h->v2 && enable_ctrls(fd, enable, failed,
-						  sizeof(failed)) < 0) {
+		if (!dry && h->v2 &&
+		    enable_ctrls(fd, enable, failed, sizeof(failed)) < 0) {
 			cg_explain(e, errno, h, rel, "cgroup.subtree_control",
 				   failed);
 			goto fail;
 		}
 		size_t o = strlen(rel);
 		snprintf(rel + o, sizeof(rel) - o, "%s%s", o ? "/" : "", comp);
-		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					       O_CLOEXEC);
+		nfd = openat(fd, comp,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd >= 0 && !*end && (flags & CG_CREATE) &&
 		    !(flags & CG_PARENTS)) {
 			close(nfd);
@@ -1285,17 +1343,21 @@ static int walk(const struct cg_sys *s, int hi, const char *path, int flags,
 			}
 			undo_add(u, hi, rel);
 			made = true;
-			nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY |
-						       O_NOFOLLOW | O_CLOEXEC);
+			nfd = openat(fd, comp,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC);
 		}
 		if (nfd < 0) {
 			err = errno;
 			if (err == ELOOP || err == ENOTDIR) {
-				seterr(e, err, "open cgroup %s/%s", h->mnt, rel);
-				hintf(e, "not a cgroup directory: a cgroup "
-					 "filesystem has no symlinks, refusing");
+				seterr(e, err, "open cgroup %s/%s", h->mnt,
+				       rel);
+				hintf(e,
+				      "not a cgroup directory: a cgroup "
+				      "filesystem has no symlinks, refusing");
 			} else if (err == ENOENT) {
-				seterr(e, err, "open cgroup %s/%s", h->mnt, rel);
+				seterr(e, err, "open cgroup %s/%s", h->mnt,
+				       rel);
 				if (flags & CG_CREATE)
 					hintf(e, "use --parents to make the "
 						 "missing parents");
@@ -1309,7 +1371,7 @@ static int walk(const struct cg_sys *s, int hi, const char *path, int flags,
 			close(nfd);
 			seterr(e, EXDEV, "open cgroup %s/%s", h->mnt, rel);
 			hintf(e, "not on the cgroup filesystem: something is "
-			      "mounted there, refusing");
+				 "mounted there, refusing");
 			goto fail;
 		}
 		if (made && !h->v2 && (h->ctrls & (1u << CG_CPUSET))) {
@@ -1332,8 +1394,8 @@ fail:
 }
 
 /* Write the plan's values for hierarchy hi into the cgroup at dfd. */
-static int apply_writes(const struct cg_sys *s, const struct cg_plan *p,
-			int hi, int dfd, const char *rel, struct cg_err *e)
+static int apply_writes(const struct cg_sys *s, const struct cg_plan *p, int hi,
+			int dfd, const char *rel, struct cg_err *e)
 {
 	const struct cg_hier *h = &s->h[hi];
 
@@ -1348,7 +1410,8 @@ static int apply_writes(const struct cg_sys *s, const struct cg_plan *p,
 		 * v1 keeps memory <= memory+swap at every step: when both
 		 * rise, the memsw limit has to go first.
 		 */
-		if (errno == EINVAL && !strcmp(w->file, "memory.limit_in_bytes"))
+		if (errno == EINVAL &&
+		    !strcmp(w->file, "memory.limit_in_bytes"))
 			for (int j = i + 1; j < p->nw; j++)
 				if (p->w[j].hier == hi &&
 				    !strcmp(p->w[j].file,
@@ -1359,7 +1422,7 @@ static int apply_writes(const struct cg_sys *s, const struct cg_plan *p,
 					goto next;
 		cg_explain(e, errno, h, rel, w->file, w->value);
 		return -1;
-next:;
+	next:;
 	}
 	return 0;
 }
@@ -1367,7 +1430,7 @@ next:;
 int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths,
 	     int n, int flags, const struct cg_owner *o, struct cg_err *e)
 {
-	struct undo u = { 0 };
+	struct undo u = {0};
 	char rel[CG_PATH_MAX];
 	int fd, found;
 	unsigned enable = p ? p->v2_enable : 0;
@@ -1382,8 +1445,8 @@ int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths,
 
 				if (!cg_hier_real(h))
 					continue;
-				fd = walk(s, hi, paths[i], flags,
-					  enable, pass == 0, &u, e);
+				fd = walk(s, hi, paths[i], flags, enable,
+					  pass == 0, &u, e);
 				if (fd < 0 && !(flags & CG_CREATE) && !needed &&
 				    errno == ENOENT)
 					continue; /* not in this hierarchy */
@@ -1404,7 +1467,7 @@ int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths,
 					cg_explain(e, errno, h, rel, NULL,
 						   NULL);
 					whatf(e, "chown cgroup %s/%s", h->mnt,
-						 rel);
+					      rel);
 					close(fd);
 					goto fail;
 				}
@@ -1482,8 +1545,8 @@ static int kill_procs(int dfd, struct killer *k)
 
 static int kill_tree(int pfd, const char *name, void *arg)
 {
-	int dfd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					    O_CLOEXEC);
+	int dfd =
+	    openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int r;
 
 	if (dfd < 0)
@@ -1497,8 +1560,8 @@ static int kill_tree(int pfd, const char *name, void *arg)
 
 static int rm_tree(int pfd, const char *name, void *arg)
 {
-	int dfd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					    O_CLOEXEC);
+	int dfd =
+	    openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	(void)arg;
 	if (dfd < 0)
@@ -1528,7 +1591,7 @@ static double now(void)
 
 static void nap(void)
 {
-	struct timespec ts = { 0, 5 * 1000 * 1000 };
+	struct timespec ts = {0, 5 * 1000 * 1000};
 
 	nanosleep(&ts, NULL);
 }
@@ -1539,7 +1602,7 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 	int pfd[CG_MAX_HIER], nfound = 0, frozen = -1, children, hi;
 	char rel[CG_PATH_MAX], par[CG_PATH_MAX];
 	const char *name = strrchr(path, '/');
-	struct killer k = { 0, getpid() };
+	struct killer k = {0, getpid()};
 	double deadline = now() + timeout;
 	int r = -1;
 
@@ -1562,8 +1625,8 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 			cg_explain(e, errno, h, par, NULL, NULL);
 			goto out;
 		}
-		dfd = openat(pfd[hi], name, O_RDONLY | O_DIRECTORY |
-						     O_NOFOLLOW | O_CLOEXEC);
+		dfd = openat(pfd[hi], name,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dfd < 0 && errno == ENOENT) {
 			close(pfd[hi]);
 			pfd[hi] = -1;
@@ -1577,7 +1640,8 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 		each_child(dfd, has_child, &children);
 		close(dfd);
 		if (children && !recursive) {
-			seterr(e, ENOTEMPTY, "remove cgroup %s/%s", h->mnt, rel);
+			seterr(e, ENOTEMPTY, "remove cgroup %s/%s", h->mnt,
+			       rel);
 			hintf(e, "it has child cgroups; use --recursive");
 			goto out;
 		}
@@ -1595,8 +1659,9 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 	 * reading cgroup.procs and the kill; frozen tasks die on thaw.
 	 */
 	if (s->v2 >= 0 && pfd[s->v2] >= 0) {
-		int dfd = openat(pfd[s->v2], name, O_RDONLY | O_DIRECTORY |
-							  O_NOFOLLOW | O_CLOEXEC);
+		int dfd =
+		    openat(pfd[s->v2], name,
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (dfd >= 0) {
 			if (cg_write(dfd, "cgroup.kill", "1") < 0 &&
@@ -1609,8 +1674,9 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 		if (pfd[hi] < 0 || s->h[hi].v2 ||
 		    !(s->h[hi].ctrls & (1u << CG_FREEZER)))
 			continue;
-		int dfd = openat(pfd[hi], name, O_RDONLY | O_DIRECTORY |
-							O_NOFOLLOW | O_CLOEXEC);
+		int dfd =
+		    openat(pfd[hi], name,
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (dfd >= 0) {
 			if (cg_write(dfd, "freezer.state", "FROZEN") == 0)
@@ -1626,11 +1692,12 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 		if (frozen >= 0) {
 			int dfd = openat(pfd[frozen], name,
 					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						 O_CLOEXEC);
+					     O_CLOEXEC);
 
 			if (dfd >= 0) {
-				cg_write(dfd, s->h[frozen].v2 ? "cgroup.freeze"
-							     : "freezer.state",
+				cg_write(dfd,
+					 s->h[frozen].v2 ? "cgroup.freeze"
+							 : "freezer.state",
 					 s->h[frozen].v2 ? "0" : "THAWED");
 				close(dfd);
 			}
@@ -1641,7 +1708,7 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 		if (now() > deadline) {
 			seterr(e, EBUSY, "empty cgroup %s", path);
 			hintf(e, "%d processes still there after %g s", k.found,
-				 timeout);
+			      timeout);
 			goto out;
 		}
 		nap();

@@ -62,15 +62,15 @@ struct cg_hier {
 struct cg_sys {
 	struct cg_hier h[CG_MAX_HIER];
 	int n;
-	int v2;			/* index of the cgroup2 hierarchy, or -1 */
-	bool v2_loaded;		/* v2 ctrls read from cgroup.controllers */
+	int v2;		/* index of the cgroup2 hierarchy, or -1 */
+	bool v2_loaded; /* v2 ctrls read from cgroup.controllers */
 };
 
 struct cg_err {
-	int err;		/* errno, or 0 */
-	char what[512];		/* "create cgroup /sys/fs/cgroup/x" */
-	char hint[512];		/* "" or why, and what to do */
-	bool usage;		/* bad input rather than a failed action */
+	int err;	/* errno, or 0 */
+	char what[512]; /* "create cgroup /sys/fs/cgroup/x" */
+	char hint[512]; /* "" or why, and what to do */
+	bool usage;	/* bad input rather than a failed action */
 };
 
 /* Print "tool: what: strerror (hint)" and exit 125. */
@@ -103,8 +103,8 @@ int cg_check_path(const char *path, bool relative, struct cg_err *e);
  * point ("" is the mount root): path below the root, or below the
  * caller's own cgroup when relative.
  */
-int cg_rel(const struct cg_hier *h, bool relative, const char *path,
-	   char *out, size_t n, struct cg_err *e);
+int cg_rel(const struct cg_hier *h, bool relative, const char *path, char *out,
+	   size_t n, struct cg_err *e);
 
 /*
  * Open directory rel below h's mount, component by component with
@@ -124,7 +124,7 @@ int cg_join(const struct cg_hier *h, const char *rel);
 struct cg_plan;
 
 struct cg_limit {
-	const char *option;	/* long option: "memory" */
+	const char *option; /* long option: "memory" */
 	int v2_ctrl;
 	const char *v2_file;
 	int v1_ctrl;
@@ -140,7 +140,7 @@ struct cg_write {
 	char value[160];
 };
 
-#define CG_MAX_REQ 32
+#define CG_MAX_REQ   32
 #define CG_MAX_WRITE 64
 
 struct cg_plan {
@@ -152,8 +152,8 @@ struct cg_plan {
 	int nreq;
 	struct cg_write w[CG_MAX_WRITE];
 	int nw;
-	unsigned v2_enable;	/* controllers to enable top-down on v2 */
-	unsigned hiers;		/* bit per hierarchy a limit writes into */
+	unsigned v2_enable; /* controllers to enable top-down on v2 */
+	unsigned hiers;	    /* bit per hierarchy a limit writes into */
 	struct cg_err *e;
 };
 
@@ -164,8 +164,8 @@ const struct cg_limit *cg_limit_by_option(const char *option);
 
 /* Remember --OPTION ARG; a repeated option replaces the earlier one,
  * except --set and --io-max, which add. */
-int cg_plan_request(struct cg_plan *p, const struct cg_limit *l, const char *arg,
-		    struct cg_err *e);
+int cg_plan_request(struct cg_plan *p, const struct cg_limit *l,
+		    const char *arg, struct cg_err *e);
 /* Validate and convert every request into file writes. */
 int cg_plan_build(struct cg_plan *p, const struct cg_sys *s, struct cg_err *e);
 
@@ -174,16 +174,16 @@ int cg_plan_build(struct cg_plan *p, const struct cg_sys *s, struct cg_err *e);
 struct cg_owner {
 	bool set;
 	uid_t uid;
-	gid_t gid;		/* (gid_t)-1: leave the group */
+	gid_t gid; /* (gid_t)-1: leave the group */
 };
 
 /* "USER[:GROUP]", names or numbers. */
 int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e);
 
 enum {
-	CG_CREATE = 1,		/* make the cgroup (else it must exist) */
-	CG_PARENTS = 2,		/* like mkdir -p */
-	CG_RELATIVE = 4,	/* paths below the caller's own cgroup */
+	CG_CREATE = 1,	 /* make the cgroup (else it must exist) */
+	CG_PARENTS = 2,	 /* like mkdir -p */
+	CG_RELATIVE = 4, /* paths below the caller's own cgroup */
 };
 
 /*
@@ -192,8 +192,8 @@ enum {
  * top-down, apply the plan's writes and the owner.  On failure every
  * cgroup this call made is removed again.
  */
-int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths, int n,
-	     int flags, const struct cg_owner *o, struct cg_err *e);
+int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths,
+	     int n, int flags, const struct cg_owner *o, struct cg_err *e);
 
 /*
  * Kill everything in the cgroup and its descendants in every hierarchy

@@ -17,63 +17,67 @@
 enum { OPT_LIMIT = 0x100 };
 
 static const struct option longopts[] = {
-	{ "memory", required_argument, NULL, OPT_LIMIT },
-	{ "memory-swap", required_argument, NULL, OPT_LIMIT },
-	{ "cpus", required_argument, NULL, OPT_LIMIT },
-	{ "cpu-weight", required_argument, NULL, OPT_LIMIT },
-	{ "pids", required_argument, NULL, OPT_LIMIT },
-	{ "cpuset", required_argument, NULL, OPT_LIMIT },
-	{ "io-max", required_argument, NULL, OPT_LIMIT },
-	{ "set", required_argument, NULL, OPT_LIMIT },
-	{ "parents", no_argument, NULL, 'p' },
-	{ "relative", no_argument, NULL, 'r' },
-	{ "owner", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"memory", required_argument, NULL, OPT_LIMIT},
+    {"memory-swap", required_argument, NULL, OPT_LIMIT},
+    {"cpus", required_argument, NULL, OPT_LIMIT},
+    {"cpu-weight", required_argument, NULL, OPT_LIMIT},
+    {"pids", required_argument, NULL, OPT_LIMIT},
+    {"cpuset", required_argument, NULL, OPT_LIMIT},
+    {"io-max", required_argument, NULL, OPT_LIMIT},
+    {"set", required_argument, NULL, OPT_LIMIT},
+    {"parents", no_argument, NULL, 'p'},
+    {"relative", no_argument, NULL, 'r'},
+    {"owner", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 _Noreturn static void usage(void)
 {
-	printf("Usage: %s [options] PATH...\n"
-	       "Create cgroups and set their limits, on cgroup v2, v1 and hybrid hosts.\n"
-	       "\n"
-	       "  -m, --memory SIZE        memory limit (64M, 1.5G, max)\n"
-	       "      --memory-swap SIZE   memory plus swap, as in Docker\n"
-	       "      --cpus N             CPU bandwidth in CPUs (0.5, 2)\n"
-	       "      --cpu-weight N       CPU weight 1..10000 (default 100)\n"
-	       "      --pids N             most tasks (or max)\n"
-	       "      --cpuset CPUS        CPUs to run on (0-3,6)\n"
-	       "      --io-max DEV:K=V,..  block I/O limits: rbps wbps riops wiops\n"
-	       "      --set FILE=VALUE     write a raw control file\n"
-	       "  -p, --parents            make missing parents, accept existing\n"
-	       "  -r, --relative           PATH is below the caller's own cgroup\n"
-	       "  -o, --owner USER[:GROUP] delegate the cgroup to USER\n"
-	       "  -h, --help               show this help\n"
-	       "  -V, --version            show the version\n",
-	       box_prog);
+	printf(
+	    "Usage: %s [options] PATH...\n"
+	    "Create cgroups and set their limits, on cgroup v2, v1 and hybrid "
+	    "hosts.\n"
+	    "\n"
+	    "  -m, --memory SIZE        memory limit (64M, 1.5G, max)\n"
+	    "      --memory-swap SIZE   memory plus swap, as in Docker\n"
+	    "      --cpus N             CPU bandwidth in CPUs (0.5, 2)\n"
+	    "      --cpu-weight N       CPU weight 1..10000 (default 100)\n"
+	    "      --pids N             most tasks (or max)\n"
+	    "      --cpuset CPUS        CPUs to run on (0-3,6)\n"
+	    "      --io-max DEV:K=V,..  block I/O limits: rbps wbps riops "
+	    "wiops\n"
+	    "      --set FILE=VALUE     write a raw control file\n"
+	    "  -p, --parents            make missing parents, accept existing\n"
+	    "  -r, --relative           PATH is below the caller's own cgroup\n"
+	    "  -o, --owner USER[:GROUP] delegate the cgroup to USER\n"
+	    "  -h, --help               show this help\n"
+	    "  -V, --version            show the version\n",
+	    box_prog);
 	exit(0);
 }
 
 int main(int argc, char **argv)
 {
-	struct cg_plan plan = { 0 };
-	struct cg_owner owner = { 0 };
+	struct cg_plan plan = {0};
+	struct cg_owner owner = {0};
 	struct cg_sys sys;
 	struct cg_err e;
 	int c, idx, flags = CG_CREATE;
 
 	box_init(argc, argv);
 	opterr = 0; /* one line of our own, not getopt's */
-	while ((c = getopt_long(argc, argv, "+:m:pro:hV", longopts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:m:pro:hV", longopts, &idx)) !=
+	       -1) {
 		switch (c) {
 		case 'm':
 			idx = 0;
 			/* fall through */
 		case OPT_LIMIT:
-			if (cg_plan_request(&plan,
-					    cg_limit_by_option(longopts[idx].name),
-					    optarg, &e) < 0)
+			if (cg_plan_request(
+				&plan, cg_limit_by_option(longopts[idx].name),
+				optarg, &e) < 0)
 				xcg_die(&e);
 			break;
 		case 'p':

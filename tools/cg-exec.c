@@ -20,31 +20,32 @@
 #include <unistd.h>
 
 static const struct option longopts[] = {
-	{ "cgroup", required_argument, NULL, 'g' },
-	{ "relative", no_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"cgroup", required_argument, NULL, 'g'},
+    {"relative", no_argument, NULL, 'r'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 _Noreturn static void usage(void)
 {
-	printf("Usage: %s [options] PATH [prog [arg...]]\n"
-	       "       %s [options] -g CONTROLLERS:PATH... [prog [arg...]]\n"
-	       "Move into a cgroup, then run prog (default $SHELL) in it.\n"
-	       "\n"
-	       "  -g, --cgroup CTRL[,CTRL]:PATH  join PATH in the hierarchies of\n"
-	       "                           these controllers (* for all)\n"
-	       "  -r, --relative           PATH is below the caller's own cgroup\n"
-	       "  -h, --help               show this help\n"
-	       "  -V, --version            show the version\n",
-	       box_prog, box_prog);
+	printf(
+	    "Usage: %s [options] PATH [prog [arg...]]\n"
+	    "       %s [options] -g CONTROLLERS:PATH... [prog [arg...]]\n"
+	    "Move into a cgroup, then run prog (default $SHELL) in it.\n"
+	    "\n"
+	    "  -g, --cgroup CTRL[,CTRL]:PATH  join PATH in the hierarchies of\n"
+	    "                           these controllers (* for all)\n"
+	    "  -r, --relative           PATH is below the caller's own cgroup\n"
+	    "  -h, --help               show this help\n"
+	    "  -V, --version            show the version\n",
+	    box_prog, box_prog);
 	exit(0);
 }
 
 int main(int argc, char **argv)
 {
-	const char *target[CG_MAX_HIER] = { 0 }, *gs[CG_MAX_HIER * 2];
+	const char *target[CG_MAX_HIER] = {0}, *gs[CG_MAX_HIER * 2];
 	bool relative = false, all;
 	char rel[CG_PATH_MAX];
 	int c, ng = 0, joined = 0;
@@ -107,21 +108,26 @@ int main(int argc, char **argv)
 						target[i] = colon + 1;
 				continue;
 			}
-			int ctl = cg_ctrl_by_name(p, (size_t)(end - p)), hi = -1;
+			int ctl = cg_ctrl_by_name(p, (size_t)(end - p)),
+			    hi = -1;
 
 			if (ctl < 0)
 				xusage_error("bad -g '%s': unknown controller "
-					     "'%.*s'", gs[g], (int)(end - p), p);
+					     "'%.*s'",
+					     gs[g], (int)(end - p), p);
 			for (int i = 0; i < sys.n; i++)
-				if (!sys.h[i].v2 && (sys.h[i].ctrls & (1u << ctl)))
+				if (!sys.h[i].v2 &&
+				    (sys.h[i].ctrls & (1u << ctl)))
 					hi = i;
 			/* not bound to v1: cgroup2 has it, or nobody */
 			if (hi < 0)
 				hi = sys.v2;
 			if (hi < 0)
-				xdie("join %.*s:%s: no cgroup hierarchy has the "
-				     "%.*s controller", (int)(end - p), p,
-				     colon + 1, (int)(end - p), p);
+				xdie(
+				    "join %.*s:%s: no cgroup hierarchy has the "
+				    "%.*s controller",
+				    (int)(end - p), p, colon + 1,
+				    (int)(end - p), p);
 			target[hi] = colon + 1;
 		}
 	}
@@ -156,6 +162,7 @@ int main(int argc, char **argv)
 	}
 	if (!joined)
 		xdie("join cgroup %s: No such file or directory (it exists in "
-		     "no hierarchy; make it with cg-create)", argv[optind - 1]);
+		     "no hierarchy; make it with cg-create)",
+		     argv[optind - 1]);
 	xexec(argc - optind, argv + optind);
 }

@@ -18,11 +18,11 @@
 #include <unistd.h>
 
 static const struct option longopts[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ "relative", no_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"json", no_argument, NULL, 'j'},
+    {"relative", no_argument, NULL, 'r'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 enum kind {
@@ -44,50 +44,52 @@ static const struct row {
 	const char *v1_file, *v1_field;
 	enum kind v1_kind;
 } rows[] = {
-	{ "memory_current", CG_MEMORY, "memory.current", NULL, K_NUM,
-	  CG_MEMORY, "memory.usage_in_bytes", NULL, K_NUM },
-	{ "memory_peak", CG_MEMORY, "memory.peak", NULL, K_NUM,
-	  CG_MEMORY, "memory.max_usage_in_bytes", NULL, K_NUM },
-	{ "memory_max", CG_MEMORY, "memory.max", NULL, K_LIMIT,
-	  CG_MEMORY, "memory.limit_in_bytes", NULL, K_LIMIT },
-	{ "memory_swap_max", CG_MEMORY, "memory.swap.max", NULL, K_SWAP,
-	  CG_MEMORY, "memory.memsw.limit_in_bytes", NULL, K_LIMIT },
-	/* v1 counts no OOM events apart from kills */
-	{ "oom_events", CG_MEMORY, "memory.events", "oom", K_NUM,
-	  CG_MEMORY, NULL, NULL, K_NUM },
-	{ "oom_kill_events", CG_MEMORY, "memory.events", "oom_kill", K_NUM,
-	  CG_MEMORY, "memory.oom_control", "oom_kill", K_NUM },
-	{ "pids_current", CG_PIDS, "pids.current", NULL, K_NUM,
-	  CG_PIDS, "pids.current", NULL, K_NUM },
-	{ "pids_max", CG_PIDS, "pids.max", NULL, K_LIMIT,
-	  CG_PIDS, "pids.max", NULL, K_LIMIT },
-	/* v2 keeps usage_usec in every cgroup, controller or not */
-	{ "cpu_usage_usec", -1, "cpu.stat", "usage_usec", K_NUM,
-	  CG_CPUACCT, "cpuacct.usage", NULL, K_NS },
-	{ "cpu_nr_periods", CG_CPU, "cpu.stat", "nr_periods", K_NUM,
-	  CG_CPU, "cpu.stat", "nr_periods", K_NUM },
-	{ "cpu_nr_throttled", CG_CPU, "cpu.stat", "nr_throttled", K_NUM,
-	  CG_CPU, "cpu.stat", "nr_throttled", K_NUM },
-	{ "cpu_throttled_usec", CG_CPU, "cpu.stat", "throttled_usec", K_NUM,
-	  CG_CPU, "cpu.stat", "throttled_time", K_NS },
-	{ "cpu_max", CG_CPU, "cpu.max", NULL, K_CPUS,
-	  CG_CPU, "cpu.cfs_quota_us", "cpu.cfs_period_us", K_CPUS },
-	{ "cpu_weight", CG_CPU, "cpu.weight", NULL, K_NUM,
-	  CG_CPU, "cpu.shares", NULL, K_WEIGHT },
-	{ "cpuset_cpus", CG_CPUSET, "cpuset.cpus.effective", NULL, K_STR,
-	  CG_CPUSET, "cpuset.cpus", NULL, K_STR },
+    {"memory_current", CG_MEMORY, "memory.current", NULL, K_NUM, CG_MEMORY,
+     "memory.usage_in_bytes", NULL, K_NUM},
+    {"memory_peak", CG_MEMORY, "memory.peak", NULL, K_NUM, CG_MEMORY,
+     "memory.max_usage_in_bytes", NULL, K_NUM},
+    {"memory_max", CG_MEMORY, "memory.max", NULL, K_LIMIT, CG_MEMORY,
+     "memory.limit_in_bytes", NULL, K_LIMIT},
+    {"memory_swap_max", CG_MEMORY, "memory.swap.max", NULL, K_SWAP, CG_MEMORY,
+     "memory.memsw.limit_in_bytes", NULL, K_LIMIT},
+    /* v1 counts no OOM events apart from kills */
+    {"oom_events", CG_MEMORY, "memory.events", "oom", K_NUM, CG_MEMORY, NULL,
+     NULL, K_NUM},
+    {"oom_kill_events", CG_MEMORY, "memory.events", "oom_kill", K_NUM,
+     CG_MEMORY, "memory.oom_control", "oom_kill", K_NUM},
+    {"pids_current", CG_PIDS, "pids.current", NULL, K_NUM, CG_PIDS,
+     "pids.current", NULL, K_NUM},
+    {"pids_max", CG_PIDS, "pids.max", NULL, K_LIMIT, CG_PIDS, "pids.max", NULL,
+     K_LIMIT},
+    /* v2 keeps usage_usec in every cgroup, controller or not */
+    {"cpu_usage_usec", -1, "cpu.stat", "usage_usec", K_NUM, CG_CPUACCT,
+     "cpuacct.usage", NULL, K_NS},
+    {"cpu_nr_periods", CG_CPU, "cpu.stat", "nr_periods", K_NUM, CG_CPU,
+     "cpu.stat", "nr_periods", K_NUM},
+    {"cpu_nr_throttled", CG_CPU, "cpu.stat", "nr_throttled", K_NUM, CG_CPU,
+     "cpu.stat", "nr_throttled", K_NUM},
+    {"cpu_throttled_usec", CG_CPU, "cpu.stat", "throttled_usec", K_NUM, CG_CPU,
+     "cpu.stat", "throttled_time", K_NS},
+    {"cpu_max", CG_CPU, "cpu.max", NULL, K_CPUS, CG_CPU, "cpu.cfs_quota_us",
+     "cpu.cfs_period_us", K_CPUS},
+    {"cpu_weight", CG_CPU, "cpu.weight", NULL, K_NUM, CG_CPU, "cpu.shares",
+     NULL, K_WEIGHT},
+    {"cpuset_cpus", CG_CPUSET, "cpuset.cpus.effective", NULL, K_STR, CG_CPUSET,
+     "cpuset.cpus", NULL, K_STR},
 };
 
 _Noreturn static void usage(void)
 {
-	printf("Usage: %s [options] PATH\n"
-	       "Print a cgroup's usage and limits: memory, OOM events, pids, CPU.\n"
-	       "\n"
-	       "  -j, --json               print one JSON object\n"
-	       "  -r, --relative           PATH is below the caller's own cgroup\n"
-	       "  -h, --help               show this help\n"
-	       "  -V, --version            show the version\n",
-	       box_prog);
+	printf(
+	    "Usage: %s [options] PATH\n"
+	    "Print a cgroup's usage and limits: memory, OOM events, pids, "
+	    "CPU.\n"
+	    "\n"
+	    "  -j, --json               print one JSON object\n"
+	    "  -r, --relative           PATH is below the caller's own cgroup\n"
+	    "  -h, --help               show this help\n"
+	    "  -V, --version            show the version\n",
+	    box_prog);
 	exit(0);
 }
 
@@ -96,17 +98,17 @@ static int field(const char *buf, const char *name, char *out, size_t n)
 {
 	size_t len = strlen(name);
 
-	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+	for (const char *p = buf; p && *p;
+	     p = strchr(p, '\n'), p = p ? p + 1 : p)
 		if (!strncmp(p, name, len) && p[len] == ' ') {
-			snprintf(out, n, "%.*s", (int)strcspn(p + len + 1, "\n"),
-				 p + len + 1);
+			snprintf(out, n, "%.*s",
+				 (int)strcspn(p + len + 1, "\n"), p + len + 1);
 			return 0;
 		}
 	return -1;
 }
 
-static int get(int dfd, const char *file, const char *name, char *out,
-	       size_t n)
+static int get(int dfd, const char *file, const char *name, char *out, size_t n)
 {
 	char buf[4096];
 
@@ -137,9 +139,9 @@ static void value(const struct row *r, bool v2, int dfd, char *out, size_t n)
 	if (k == K_CPUS) {
 		/* v2 "QUOTA PERIOD"; v1 two files */
 		if (v2 ? get(dfd, file, NULL, line, sizeof(line)) < 0 ||
-				 sscanf(line, "%255s %255s", a, b) != 2
+			     sscanf(line, "%255s %255s", a, b) != 2
 		       : get(dfd, file, NULL, a, sizeof(a)) < 0 ||
-				 get(dfd, fld, NULL, b, sizeof(b)) < 0)
+			     get(dfd, fld, NULL, b, sizeof(b)) < 0)
 			return;
 		if (!strcmp(a, "max") || !strcmp(a, "-1"))
 			snprintf(out, n, "\"max\"");
@@ -157,8 +159,7 @@ static void value(const struct row *r, bool v2, int dfd, char *out, size_t n)
 		break;
 	case K_LIMIT:
 		/* v1 shows "no limit" as the largest page-aligned s64 */
-		if (!strcmp(a, "max") ||
-		    (num(a, &x) == 0 && x >= (1ull << 62)))
+		if (!strcmp(a, "max") || (num(a, &x) == 0 && x >= (1ull << 62)))
 			snprintf(out, n, "\"max\"");
 		else if (num(a, &x) == 0)
 			snprintf(out, n, "%llu", (unsigned long long)x);
@@ -173,10 +174,12 @@ static void value(const struct row *r, bool v2, int dfd, char *out, size_t n)
 		break;
 	case K_NS:
 		if (num(a, &x) == 0)
-			snprintf(out, n, "%llu", (unsigned long long)(x / 1000));
+			snprintf(out, n, "%llu",
+				 (unsigned long long)(x / 1000));
 		break;
 	case K_WEIGHT:
-		/* the kernel's own mapping: weight = round(shares * 100 / 1024) */
+		/* the kernel's own mapping: weight = round(shares * 100 / 1024)
+		 */
 		if (num(a, &x) == 0)
 			snprintf(out, n, "%llu",
 				 (unsigned long long)((x * 100 + 512) / 1024));
@@ -255,7 +258,8 @@ int main(int argc, char **argv)
 	}
 	if (!found)
 		xdie("open cgroup %s: No such file or directory (it exists in "
-		     "no hierarchy)", path);
+		     "no hierarchy)",
+		     path);
 
 	if (json) {
 		printf("{\"path\": ");
@@ -274,7 +278,8 @@ int main(int argc, char **argv)
 				    (sys.h[j].ctrls & (1u << r->v1_ctrl)))
 					hi = j;
 		if (hi < 0 && sys.v2 >= 0 &&
-		    (r->v2_ctrl < 0 || (sys.h[sys.v2].ctrls & (1u << r->v2_ctrl))))
+		    (r->v2_ctrl < 0 ||
+		     (sys.h[sys.v2].ctrls & (1u << r->v2_ctrl))))
 			hi = sys.v2;
 		if (hi >= 0)
 			value(r, sys.h[hi].v2, dfd[hi], v, sizeof(v));
