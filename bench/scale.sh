@@ -97,11 +97,14 @@ payloads=$(cat /sys/fs/cgroup/pids/"$(bench_own_cgroup pids)"/"$P"/c*/cgroup.pro
 # teardown: every container's cgroup deleted (its processes killed), and
 # every veth pair gone with its network namespace
 t0=$(now)
-for i in $(seq 1 "$N"); do
-	cg-delete --relative "$P/c$i" || echo "scale: container $i: cg-delete failed" >&2
-done
-# (bash's "Killed" notices of the jobs would fill the log)
-{ wait "${pids[@]}"; } 2>/dev/null
+# (stderr to fd 3 only: bash's "Killed" notice of each job would fill the log)
+{
+	for i in $(seq 1 "$N"); do
+		cg-delete --relative "$P/c$i" 2>&3 ||
+			echo "scale: container $i: cg-delete failed" >&3
+	done
+	wait "${pids[@]}"
+} 3>&2 2>/dev/null
 pids=()
 t_killed=$(now)
 for _ in $(seq 6000); do
