@@ -8,7 +8,7 @@
 # runs through a shim that keeps every run's JSON export in
 # bench/results/<script>.hf<n>.json, so the means in the report come from
 # hyperfine itself, whatever a script prints.  Lines a script prints
-# beginning "ratio:", "footprint:" or "scale:" are copied as they are.
+# beginning "ratio:", "footprint:", "scale:" or "startup:" are copied.
 #
 # Usage: bench/run.sh [SCRIPT...]      (default: every bench/*.sh)
 #   BOX_BIN        the built tools (make bench sets it)
@@ -66,7 +66,7 @@ for s in "${scripts[@]}"; do
 	BENCH_SCRIPT=$name PATH=$T/shim:$PATH "$s" >"$BENCH_RESULTS/$name.log" 2>&1
 	rc=$?
 	status+=("$name: exit $rc, $(($(date +%s) - start)) s")
-	grep -E '^(ratio|footprint|scale):' "$BENCH_RESULTS/$name.log"
+	grep -E '^(ratio|footprint|scale|startup):' "$BENCH_RESULTS/$name.log"
 	[ $rc = 0 ] || echo "bench: $s failed (exit $rc); see bench/results/$name.log" >&2
 done
 
@@ -156,14 +156,14 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "|---|---|---|---|---|"
 	awk -F'\t' '{ printf "| %s | `%s` | %.3f ms | %.3f ms | %.3f ms |\n", $1, $2,
 		$3 * 1000, $4 * 1000, $5 * 1000 }' "$T/all.tsv"
-	for name in footprint scale; do
+	for name in startup footprint scale; do
 		[ -s "$BENCH_RESULTS/$name.log" ] || continue
 		echo
-		if [ $name = footprint ]; then
-			echo "## Memory and file descriptors (bench/footprint.sh)"
-		else
-			echo "## Scale (bench/scale.sh)"
-		fi
+		case $name in
+		startup) echo "## Start-up: static-pie against dynamic linking (bench/startup.sh)" ;;
+		footprint) echo "## Memory and file descriptors (bench/footprint.sh)" ;;
+		scale) echo "## Scale (bench/scale.sh)" ;;
+		esac
 		echo
 		sed -n "s/^$name: //p" "$BENCH_RESULTS/$name.log"
 	done
