@@ -39,7 +39,7 @@ export PATH BOX_BIN
 CACHE=${BOX_DEBIAN_CACHE:-/var/cache/boxutils/debian-bookworm}
 SUITE=bookworm
 
-if [ -t 1 ]; then
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
 	b=$(printf '\033[1m') d=$(printf '\033[2m') g=$(printf '\033[32m') r=$(printf '\033[31m') n=$(printf '\033[0m')
 else
 	b='' d='' g='' r='' n=''

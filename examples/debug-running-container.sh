@@ -35,7 +35,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
 export PATH BOX_BIN
 
-if [ -t 1 ]; then
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
 	b=$(printf '\033[1m') d=$(printf '\033[2m') g=$(printf '\033[32m') r=$(printf '\033[31m') n=$(printf '\033[0m')
 else
 	b='' d='' g='' r='' n=''
@@ -219,7 +219,8 @@ echo "cwd=$(pwd)"
 echo "root=$(cat /etc/image-marker 2>/dev/null || echo host)"
 echo "APP_MODE=${APP_MODE:-(unset)}"
 echo "cgroup=$(sed -n "s/^[0-9]*:memory://p" /proc/self/cgroup)"
-echo "tty=$(tty)"'
+echo "tty=$(tty)"
+echo "ttydev=$(stat -L -c %d:%t:%T /proc/self/fd/0)"'
 
 inspect() { # inspect NAME PID EXPECT-HOSTNAME EXPECT-APP_MODE
 	local name=$1 pid=$2 host=$3 mode=$4
@@ -235,12 +236,16 @@ inspect() { # inspect NAME PID EXPECT-HOSTNAME EXPECT-APP_MODE
 	grep -qx "cgroup=/" "$W/$name.nse" && ok "its cgroup (the root of its cgroup namespace)" ||
 		bad "cgroup not joined"
 
-	show "ns-enter -t $pid -a --root --wd --env --join-cgroup --pty sh -c PROBE   # the caller's tty: $(tty)"
+	local mytty mydev
+	mytty=$(tty)
+	mydev=$(stat -L -c %d:%t:%T /proc/self/fd/0)
+	show "ns-enter -t $pid -a --root --wd --env --join-cgroup --pty sh -c PROBE"
+	echo "   (the caller's tty: $mytty, device $mydev)"
 	ns-enter -t "$pid" -a --root --wd --env --join-cgroup --pty sh -c "$probe" </dev/null 2>&1 |
 		tr -d '\r' >"$W/$name.pty"
 	indent <"$W/$name.pty"
 	if grep -qx 'tty=/dev/pts/[0-9]*' "$W/$name.pty" &&
-		[ "$(sed -n 's/^tty=//p' "$W/$name.pty")" != "$(tty)" ]; then
+		[ "$(sed -n 's/^ttydev=//p' "$W/$name.pty")" != "$mydev" ]; then
 		ok "a terminal of its own, from the container's devpts, not the caller's"
 	else
 		bad "--pty gave no terminal of its own"

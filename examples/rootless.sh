@@ -41,7 +41,7 @@ self=$here/$(basename "$0")
 PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
 export PATH BOX_BIN
 
-if [ -t 1 ]; then
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
 	b=$(printf '\033[1m') d=$(printf '\033[2m') g=$(printf '\033[32m') r=$(printf '\033[31m') n=$(printf '\033[0m')
 else
 	b='' d='' g='' r='' n=''
