@@ -172,7 +172,12 @@ test_failed_run_leaves_no_persist_file_or_mount() {
 		snap() { awk "{print \$5}" /proc/self/mountinfo | sort; }
 		before=$(snap)
 		touch "$T/existing"
-		"$NSU" --net="$T/a" --fork --mount-proc=/nonexistent true; echo rc1=$?
+		"$NSU" --net="$T/a" --pidfile "$T/pf1" --fork --mount-proc=/nonexistent true; echo rc1=$?
+		mkfifo "$T/fifo"
+		"$NSU" --net="$T/fifo" true; echo rc6=$?
+		"$NSU" --pidfile "$T/fifo" true; echo rc7=$?
+		rm "$T/fifo"
+		"$NSU" --net="$T/same" --ipc="$T/same" true; echo rc8=$?
 		"$NSU" --net="$T/b" --uts="$T/existing" --wd /nonexistent-wd true; echo rc2=$?
 		"$NSU" --net="$T/c" --ipc="$T/d" --pid="$T/e" true; echo rc3=$?
 		"$NSU" --net="$T/g" -T --boottime=-99999999999 true; echo rc5=$?
@@ -186,6 +191,9 @@ test_failed_run_leaves_no_persist_file_or_mount() {
 	assertContains "$out" "rc3=125"
 	assertContains "$out" "rc4=127"
 	assertContains "$out" "rc5=125"
+	assertContains "a FIFO is refused, not waited on" "$out" "rc6=125"
+	assertContains "a FIFO pidfile is refused" "$out" "rc7=125"
+	assertContains "two namespaces on one file refused" "$out" "rc8=125"
 	assertContains "no stray bind mounts" "$out" "mounts-unchanged"
 	assertEquals "only the file that was there before" "existing" "$(echo "$out" | grep -vE '^rc|mounts|^[0-9]' | tr '\n' ' ' | sed 's/ $//')"
 	assertEquals "a run that reached exec keeps its namespace" 1 "$(echo "$out" | tail -n 1)"
@@ -328,6 +336,18 @@ test_init_is_pid_1_and_reaps_orphans() {
 	assertEquals "init is ours, no zombie" "ns-unshare 0" "$(echo $out)"
 }
 
+test_init_without_pid_namespace_is_a_subreaper() {
+	# the orphan goes to ns-unshare, not to the host's init
+	run "$NSU" --init sh -c '
+		sh -c "sleep 1 & echo \$!" >"$0"
+		sleep 0.2
+		awk "{print \$4}" /proc/$(cat "$0")/stat
+		echo $PPID' "$BOX_TMP/orphan"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "orphan's parent is the payload's parent" \
+		"$(echo "$out" | sed -n 2p)" "$(echo "$out" | sed -n 1p)"
+}
+
 test_init_forwards_sigterm_to_the_payload() {
 	local pid f=$BOX_TMP/term.$RANDOM
 	"$NSU" -p --init sh -c "trap 'echo got-term >$f.got; exit 7' TERM; touch $f.ready; while :; do sleep 0.05; done" &
@@ -441,13 +461,12 @@ test_bad_input_is_one_line_125_and_changes_nothing() {
 		"--map-users=0:4294967295:2" "--map-groups=-1:0:1" \
 		"--setgroups=maybe" "--monotonic=1.5" "--boottime=abc" \
 		"--root=$BOX_TMP/none" "--wd=$BOX_TMP/none" "--net=" \
-		"--pid=$BOX_TMP/pidns" "--map-user=no-such-user-xyz"; do
+		"--map-user=no-such-user-xyz"; do
 		assert_bad_input "$NSU" "$a" true
 	done
 	assert_bad_input "$NSU" --map-users=0:100000:10 --map-users=5:200000:10 true
 	assert_bad_input "$NSU" --setgroups deny true
 	assertEquals "mounts unchanged" "$before" "$(mount_snapshot)"
-	assertFalse "no pid persist file made" "[ -e $BOX_TMP/pidns ]"
 	assertFalse "no pidfile dir made" "[ -e $BOX_TMP/no ]"
 }
 

@@ -337,6 +337,8 @@ static void plan_ids(struct idplan *plan, const char *subfile, const char *name,
 
 /* --- files this run makes, and their undo -------------------------------- */
 
+static void unmake_all(void);
+
 /*
  * Open path for writing or, for a persist target, reading, creating it
  * when missing.  Symlinks are refused: a bind mount or a pidfile write
@@ -346,6 +348,7 @@ static int make_file(const char *path, struct made *m, int mode, const char *wha
 {
 	char dir[PATH_MAX];
 	const char *base = strrchr(path, '/');
+	struct stat st;
 	int fd;
 
 	if (!*path)
@@ -371,10 +374,21 @@ static int make_file(const char *path, struct made *m, int mode, const char *wha
 		m->created = true;
 		return fd;
 	}
+	/*
+	 * An existing file: never block on a FIFO, never open a device
+	 * (a bind mount needs only a path; O_PATH opens nothing).
+	 */
 	if (errno == EEXIST)
-		fd = openat(m->dirfd, base, mode | O_NOFOLLOW | O_CLOEXEC);
+		fd = openat(m->dirfd, base,
+			    (mode == O_RDONLY ? O_PATH : mode | O_NONBLOCK) |
+				    O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		xdie_errno("%s %s", what, path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		box_msg("%s %s: not a regular file", what, path);
+		unmake_all();
+		exit(EXIT_TOOL);
+	}
 	return fd;
 }
 
@@ -448,7 +462,6 @@ static void prepare_files(void)
 {
 	for (unsigned i = 0; i < ns_count; i++) {
 		const char *path = opt.persist[i];
-		struct stat st;
 
 		run.persist_fd[i] = -1;
 		run.persist[i].dirfd = -1;
@@ -471,11 +484,6 @@ static void prepare_files(void)
 		}
 		run.persist_fd[i] =
 			make_file(path, &run.persist[i], O_RDONLY, "persist");
-		if (fstat(run.persist_fd[i], &st) == 0 && !S_ISREG(st.st_mode)) {
-			box_msg("persist %s: not a regular file", path);
-			unmake_all();
-			exit(EXIT_TOOL);
-		}
 	}
 	if (opt.pidfile)
 		run.pidfile_fd = make_file(opt.pidfile, &run.pidfile, O_WRONLY,
@@ -1115,6 +1123,14 @@ static void validate(void)
 		xusage_error("--map-users needs newuidmap (package uidmap)");
 	if (geteuid() != 0 && opt.gid.n && !userns_in_path("newgidmap"))
 		xusage_error("--map-groups needs newgidmap (package uidmap)");
+	for (unsigned i = 0; i < ns_count; i++)
+		for (unsigned j = i + 1; j < ns_count; j++)
+			if (opt.persist[i] && opt.persist[j] &&
+			    !strcmp(opt.persist[i], opt.persist[j]))
+				xusage_error("--%s and --%s persist to the same "
+					     "file %s",
+					     ns_types[i].option,
+					     ns_types[j].option, opt.persist[i]);
 	if (opt.persist[ns_index(CLONE_NEWPID)] && !opt.fork)
 		xusage_error("persisting a pid namespace needs --fork (it "
 			     "exists once its first process does)");
