@@ -47,9 +47,9 @@ int userns_write_map(pid_t pid, const char *file, const struct idmap *map,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-					"%u %u %u\n", map[i].inner,
-					map[i].outer, map[i].count);
+		len +=
+		    (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
+				     map[i].inner, map[i].outer, map[i].count);
 	return write_proc(pid, file, buf, len);
 }
 
@@ -151,7 +151,7 @@ int userns_run_mapper(const char *helper, pid_t pid, const struct idmap *map,
 	snprintf(args[0], sizeof(args[0]), "%d", (int)pid);
 	argv[k++] = args[0];
 	for (size_t i = 0; i < n; i++) {
-		uint32_t v[3] = { map[i].inner, map[i].outer, map[i].count };
+		uint32_t v[3] = {map[i].inner, map[i].outer, map[i].count};
 
 		for (int j = 0; j < 3; j++) {
 			char *a = args[1 + i * 3 + j];

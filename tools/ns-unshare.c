@@ -66,80 +66,80 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{ "mount", optional_argument, NULL, 'm' },
-	{ "uts", optional_argument, NULL, 'u' },
-	{ "ipc", optional_argument, NULL, 'i' },
-	{ "net", optional_argument, NULL, 'n' },
-	{ "pid", optional_argument, NULL, 'p' },
-	{ "user", optional_argument, NULL, 'U' },
-	{ "cgroup", optional_argument, NULL, 'C' },
-	{ "time", optional_argument, NULL, 'T' },
-	{ "fork", no_argument, NULL, 'f' },
-	{ "init", no_argument, NULL, OPT_INIT },
-	{ "kill-child", optional_argument, NULL, OPT_KILLCHILD },
-	{ "mount-proc", optional_argument, NULL, OPT_MOUNTPROC },
-	{ "propagation", required_argument, NULL, OPT_PROPAGATION },
-	{ "map-root-user", no_argument, NULL, 'r' },
-	{ "map-current-user", no_argument, NULL, 'c' },
-	{ "map-user", required_argument, NULL, OPT_MAPUSER },
-	{ "map-group", required_argument, NULL, OPT_MAPGROUP },
-	{ "map-users", required_argument, NULL, OPT_MAPUSERS },
-	{ "map-groups", required_argument, NULL, OPT_MAPGROUPS },
-	{ "map-auto", no_argument, NULL, OPT_MAPAUTO },
-	{ "setgroups", required_argument, NULL, OPT_SETGROUPS },
-	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
-	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
-	{ "monotonic", required_argument, NULL, OPT_MONOTONIC },
-	{ "boottime", required_argument, NULL, OPT_BOOTTIME },
-	{ "root", required_argument, NULL, 'R' },
-	{ "wd", required_argument, NULL, 'w' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"mount", optional_argument, NULL, 'm'},
+    {"uts", optional_argument, NULL, 'u'},
+    {"ipc", optional_argument, NULL, 'i'},
+    {"net", optional_argument, NULL, 'n'},
+    {"pid", optional_argument, NULL, 'p'},
+    {"user", optional_argument, NULL, 'U'},
+    {"cgroup", optional_argument, NULL, 'C'},
+    {"time", optional_argument, NULL, 'T'},
+    {"fork", no_argument, NULL, 'f'},
+    {"init", no_argument, NULL, OPT_INIT},
+    {"kill-child", optional_argument, NULL, OPT_KILLCHILD},
+    {"mount-proc", optional_argument, NULL, OPT_MOUNTPROC},
+    {"propagation", required_argument, NULL, OPT_PROPAGATION},
+    {"map-root-user", no_argument, NULL, 'r'},
+    {"map-current-user", no_argument, NULL, 'c'},
+    {"map-user", required_argument, NULL, OPT_MAPUSER},
+    {"map-group", required_argument, NULL, OPT_MAPGROUP},
+    {"map-users", required_argument, NULL, OPT_MAPUSERS},
+    {"map-groups", required_argument, NULL, OPT_MAPGROUPS},
+    {"map-auto", no_argument, NULL, OPT_MAPAUTO},
+    {"setgroups", required_argument, NULL, OPT_SETGROUPS},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"pidfile", required_argument, NULL, OPT_PIDFILE},
+    {"monotonic", required_argument, NULL, OPT_MONOTONIC},
+    {"boottime", required_argument, NULL, OPT_BOOTTIME},
+    {"root", required_argument, NULL, 'R'},
+    {"wd", required_argument, NULL, 'w'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static const struct {
 	const char *name;
 	unsigned long flags;
 } propagations[] = {
-	{ "private", MS_REC | MS_PRIVATE },
-	{ "slave", MS_REC | MS_SLAVE },
-	{ "shared", MS_REC | MS_SHARED },
-	{ "unchanged", 0 },
+    {"private", MS_REC | MS_PRIVATE},
+    {"slave", MS_REC | MS_SLAVE},
+    {"shared", MS_REC | MS_SHARED},
+    {"unchanged", 0},
 };
 
 /* What the caller sees forwarded to the payload when --fork is used. */
 static const int forwarded[] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
 };
 
 /* One id map (uid or gid): a single id, and/or ranges. */
 struct idplan {
-	long single;		/* inner id for our own, or -1 */
-	bool autorange;		/* a range from /etc/sub[ug]id */
+	long single;	/* inner id for our own, or -1 */
+	bool autorange; /* a range from /etc/sub[ug]id */
 	struct idmap range[USERNS_MAX_RANGES];
 	size_t n;
 };
 
 static struct {
 	int flags;
-	const char *persist[NS_MAX];	/* by ns_types[] index */
+	const char *persist[NS_MAX]; /* by ns_types[] index */
 	bool fork, init;
 	int kill_sig;
 	const char *procdir;
 	unsigned long propagation;
 	struct idplan uid, gid;
-	int setgroups;			/* -1 untouched, 0 deny, 1 allow */
+	int setgroups; /* -1 untouched, 0 deny, 1 allow */
 	const char *hostname, *pidfile, *root, *wd;
 	bool set_mono, set_boot;
 	int64_t mono, boot;
-	uid_t euid;			/* ours outside, read before unshare */
+	uid_t euid; /* ours outside, read before unshare */
 	gid_t egid;
 } opt = {
-	.propagation = MS_REC | MS_PRIVATE,
-	.uid = { .single = -1 },
-	.gid = { .single = -1 },
-	.setgroups = -1,
+    .propagation = MS_REC | MS_PRIVATE,
+    .uid = {.single = -1},
+    .gid = {.single = -1},
+    .setgroups = -1,
 };
 
 /* A file this run made, kept by its directory so a chroot cannot lose it. */
@@ -156,51 +156,64 @@ static struct {
 	struct made pidfile;
 	pid_t helper;
 	int to_helper, from_helper;
-} run = { .pidfile_fd = -1, .helper = -1, .to_helper = -1,
-	  .from_helper = -1 };
+} run = {.pidfile_fd = -1, .helper = -1, .to_helper = -1, .from_helper = -1};
 
 static void usage(void)
 {
-	printf("Usage: %s [options] [--] [prog [arg...]]\n"
-	       "Run prog (default $SHELL) in new namespaces.\n"
-	       "\n"
-	       "  -m, --mount[=FILE]       new mount namespace (FILE: persist it there)\n"
-	       "  -u, --uts[=FILE]         new UTS namespace (hostname)\n"
-	       "  -i, --ipc[=FILE]         new IPC namespace\n"
-	       "  -n, --net[=FILE]         new network namespace\n"
-	       "  -p, --pid[=FILE]         new PID namespace (children go in: use --fork)\n"
-	       "  -U, --user[=FILE]        new user namespace\n"
-	       "  -C, --cgroup[=FILE]      new cgroup namespace\n"
-	       "  -T, --time[=FILE]        new time namespace\n"
-	       "  -f, --fork               run prog in a child, wait, pass its status on\n"
-	       "      --init               a small PID 1 that reaps orphans and forwards\n"
-	       "                           signals (implies --fork)\n"
-	       "      --kill-child[=SIG]   SIG (default KILL) to the child when we die\n"
-	       "                           (implies --fork)\n"
-	       "      --mount-proc[=DIR]   mount a new proc on DIR (/proc) (implies --mount)\n"
-	       "      --propagation MODE   private (default), slave, shared, unchanged\n"
-	       "  -r, --map-root-user      map our user and group to root\n"
-	       "  -c, --map-current-user   map our user and group to themselves\n"
-	       "      --map-user=UID       map our user to UID (or name)\n"
-	       "      --map-group=GID      map our group to GID (or name)\n"
-	       "      --map-users=INNER:OUTER:COUNT|auto\n"
-	       "                           map a range of users (auto: /etc/subuid)\n"
-	       "      --map-groups=INNER:OUTER:COUNT|auto\n"
-	       "                           map a range of groups (auto: /etc/subgid)\n"
-	       "      --map-auto           --map-users=auto --map-groups=auto\n"
-	       "      --setgroups allow|deny  setgroups(2) in the user namespace\n"
-	       "      --hostname NAME      set the hostname (implies --uts)\n"
-	       "      --pidfile FILE       write the PID of the first process inside\n"
-	       "      --monotonic SECS     CLOCK_MONOTONIC offset (implies --time)\n"
-	       "      --boottime SECS      CLOCK_BOOTTIME offset (implies --time)\n"
-	       "  -R, --root DIR           chroot to DIR\n"
-	       "  -w, --wd DIR             change directory to DIR\n"
-	       "  -h, --help               show this help\n"
-	       "  -V, --version            show the version\n"
-	       "\n"
-	       "Exit status: prog's, 125 ns-unshare failed, 126 prog not runnable,\n"
-	       "127 prog not found, 128+N the child died of signal N.\n",
-	       box_prog);
+	printf(
+	    "Usage: %s [options] [--] [prog [arg...]]\n"
+	    "Run prog (default $SHELL) in new namespaces.\n"
+	    "\n"
+	    "  -m, --mount[=FILE]       new mount namespace (FILE: persist it "
+	    "there)\n"
+	    "  -u, --uts[=FILE]         new UTS namespace (hostname)\n"
+	    "  -i, --ipc[=FILE]         new IPC namespace\n"
+	    "  -n, --net[=FILE]         new network namespace\n"
+	    "  -p, --pid[=FILE]         new PID namespace (children go in: use "
+	    "--fork)\n"
+	    "  -U, --user[=FILE]        new user namespace\n"
+	    "  -C, --cgroup[=FILE]      new cgroup namespace\n"
+	    "  -T, --time[=FILE]        new time namespace\n"
+	    "  -f, --fork               run prog in a child, wait, pass its "
+	    "status on\n"
+	    "      --init               a small PID 1 that reaps orphans and "
+	    "forwards\n"
+	    "                           signals (implies --fork)\n"
+	    "      --kill-child[=SIG]   SIG (default KILL) to the child when "
+	    "we die\n"
+	    "                           (implies --fork)\n"
+	    "      --mount-proc[=DIR]   mount a new proc on DIR (/proc) "
+	    "(implies --mount)\n"
+	    "      --propagation MODE   private (default), slave, shared, "
+	    "unchanged\n"
+	    "  -r, --map-root-user      map our user and group to root\n"
+	    "  -c, --map-current-user   map our user and group to themselves\n"
+	    "      --map-user=UID       map our user to UID (or name)\n"
+	    "      --map-group=GID      map our group to GID (or name)\n"
+	    "      --map-users=INNER:OUTER:COUNT|auto\n"
+	    "                           map a range of users (auto: "
+	    "/etc/subuid)\n"
+	    "      --map-groups=INNER:OUTER:COUNT|auto\n"
+	    "                           map a range of groups (auto: "
+	    "/etc/subgid)\n"
+	    "      --map-auto           --map-users=auto --map-groups=auto\n"
+	    "      --setgroups allow|deny  setgroups(2) in the user namespace\n"
+	    "      --hostname NAME      set the hostname (implies --uts)\n"
+	    "      --pidfile FILE       write the PID of the first process "
+	    "inside\n"
+	    "      --monotonic SECS     CLOCK_MONOTONIC offset (implies "
+	    "--time)\n"
+	    "      --boottime SECS      CLOCK_BOOTTIME offset (implies "
+	    "--time)\n"
+	    "  -R, --root DIR           chroot to DIR\n"
+	    "  -w, --wd DIR             change directory to DIR\n"
+	    "  -h, --help               show this help\n"
+	    "  -V, --version            show the version\n"
+	    "\n"
+	    "Exit status: prog's, 125 ns-unshare failed, 126 prog not "
+	    "runnable,\n"
+	    "127 prog not found, 128+N the child died of signal N.\n",
+	    box_prog);
 	exit(0);
 }
 
@@ -298,7 +311,7 @@ static void plan_ids(struct idplan *plan, const char *subfile, const char *name,
 		     uint32_t self, const char *what)
 {
 	if (plan->autorange) {
-		struct idmap m = { 0 };
+		struct idmap m = {0};
 		uint32_t v;
 
 		if (userns_subid_range(subfile, name, geteuid(), &m) < 0) {
@@ -311,9 +324,8 @@ static void plan_ids(struct idplan *plan, const char *subfile, const char *name,
 		v = (uint32_t)plan->single;
 		if (plan->single >= 0 && v < m.count) {
 			if (v > 0 && plan->n < USERNS_MAX_RANGES)
-				plan->range[plan->n++] = (struct idmap){
-					0, m.outer, v
-				};
+				plan->range[plan->n++] =
+				    (struct idmap){0, m.outer, v};
 			m.inner = v + 1;
 			m.outer += v;
 			m.count -= v;
@@ -328,7 +340,8 @@ static void plan_ids(struct idplan *plan, const char *subfile, const char *name,
 			xusage_error("too many %s", what);
 		memmove(plan->range + 1, plan->range,
 			plan->n++ * sizeof(plan->range[0]));
-		plan->range[0] = (struct idmap){ (uint32_t)plan->single, self, 1 };
+		plan->range[0] =
+		    (struct idmap){(uint32_t)plan->single, self, 1};
 		plan->single = -1;
 	}
 	if (userns_map_overlaps(plan->range, plan->n))
@@ -344,7 +357,8 @@ static void unmake_all(void);
  * when missing.  Symlinks are refused: a bind mount or a pidfile write
  * must land on the file the user named.
  */
-static int make_file(const char *path, struct made *m, int mode, const char *what)
+static int make_file(const char *path, struct made *m, int mode,
+		     const char *what)
 {
 	char dir[PATH_MAX];
 	const char *base = strrchr(path, '/');
@@ -381,7 +395,7 @@ static int make_file(const char *path, struct made *m, int mode, const char *wha
 	if (errno == EEXIST)
 		fd = openat(m->dirfd, base,
 			    (mode == O_RDONLY ? O_PATH : mode | O_NONBLOCK) |
-				    O_NOFOLLOW | O_CLOEXEC);
+				O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		xdie_errno("%s %s", what, path);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -422,10 +436,10 @@ static _Noreturn void fail_exit(int code)
 	exit(code);
 }
 
-#define fail(...)                              \
-	do {                                   \
-		box_err(__VA_ARGS__);          \
-		fail_exit(EXIT_TOOL);          \
+#define fail(...)                                                              \
+	do {                                                                   \
+		box_err(__VA_ARGS__);                                          \
+		fail_exit(EXIT_TOOL);                                          \
 	} while (0)
 
 /* The mount holding path (a directory) is shared: a bind would propagate. */
@@ -476,18 +490,19 @@ static void prepare_files(void)
 				       : 1,
 				 slash ? path : ".");
 			if (on_shared_mount(dir))
-				xusage_error("persist mount namespace on %s: %s is "
-					     "on a shared mount (make it private "
-					     "first: mount --bind DIR DIR; mount "
-					     "--make-private DIR)",
-					     path, dir);
+				xusage_error(
+				    "persist mount namespace on %s: %s is "
+				    "on a shared mount (make it private "
+				    "first: mount --bind DIR DIR; mount "
+				    "--make-private DIR)",
+				    path, dir);
 		}
 		run.persist_fd[i] =
-			make_file(path, &run.persist[i], O_RDONLY, "persist");
+		    make_file(path, &run.persist[i], O_RDONLY, "persist");
 	}
 	if (opt.pidfile)
-		run.pidfile_fd = make_file(opt.pidfile, &run.pidfile, O_WRONLY,
-					   "pidfile");
+		run.pidfile_fd =
+		    make_file(opt.pidfile, &run.pidfile, O_WRONLY, "pidfile");
 }
 
 static void write_pidfile(pid_t pid)
@@ -579,7 +594,7 @@ static void helper_undo(bool *mounted)
  */
 static _Noreturn void helper_main(pid_t target, int in, int out)
 {
-	bool mounted[NS_MAX] = { false };
+	bool mounted[NS_MAX] = {false};
 	char src[64], dst[64];
 	sigset_t all;
 
@@ -596,18 +611,20 @@ static _Noreturn void helper_main(pid_t target, int in, int out)
 			continue;
 		snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int)target,
 			 ns_persist_file(ns_types[i].flag));
-		/* through the fd: the very file we opened, not a swapped path */
+		/* through the fd: the very file we opened, not a swapped path
+		 */
 		snprintf(dst, sizeof(dst), "/proc/self/fd/%d",
 			 run.persist_fd[i]);
 		if (mount(src, dst, NULL, MS_BIND, NULL) < 0) {
 			int err = errno;
 
 			box_errh(err,
-				 err == EINVAL && ns_types[i].flag == CLONE_NEWNS
-					 ? "the new namespace's id is not above "
-					   "yours; on Linux 6.18+ ids depend on "
-					   "the CPU: allow more CPUs or retry"
-					 : box_priv_hint(err),
+				 err == EINVAL &&
+					 ns_types[i].flag == CLONE_NEWNS
+				     ? "the new namespace's id is not above "
+				       "yours; on Linux 6.18+ ids depend on "
+				       "the CPU: allow more CPUs or retry"
+				     : box_priv_hint(err),
 				 "persist %s namespace on %s",
 				 ns_types[i].option, opt.persist[i]);
 			goto undo;
@@ -650,7 +667,7 @@ static void helper_go(void)
 		return;
 	if (write_byte(run.to_helper, 'g') < 0 ||
 	    read_byte(run.from_helper) != 'k')
-		fail_exit(EXIT_TOOL);	/* the helper said why */
+		fail_exit(EXIT_TOOL); /* the helper said why */
 }
 
 static void helper_commit(void)
@@ -730,7 +747,8 @@ static const char *unshare_hint(int err, int flags)
 	if (err == EPERM)
 		return "needs CAP_SYS_ADMIN, which this process lacks";
 	if (err == ENOSPC || err == EUSERS)
-		return "namespace limit reached: see sysctl user.max_*_namespaces";
+		return "namespace limit reached: see sysctl "
+		       "user.max_*_namespaces";
 	if (err == EINVAL && (flags & CLONE_NEWTIME))
 		return "time namespaces need Linux 5.6 with CONFIG_TIME_NS";
 	return NULL;
@@ -759,23 +777,24 @@ static void write_time_offsets(void)
 		close(fd);
 		box_errh(err,
 			 err == ERANGE || err == EINVAL
-				 ? "an offset may not put the clock below zero"
-				 : NULL,
+			     ? "an offset may not put the clock below zero"
+			     : NULL,
 			 "set time namespace offsets");
 		fail_exit(EXIT_TOOL);
 	}
 	close(fd);
 }
 
-#define fail_map(...)                                                       \
-	do {                                                                \
-		box_errh(errno,                                             \
-			 errno == EPERM ? "the kernel allows one line mapping " \
-					  "our own id; ranges need "          \
-					  "--map-users/--map-groups"          \
-					: NULL,                               \
-			 __VA_ARGS__);                                      \
-		fail_exit(EXIT_TOOL);                                       \
+#define fail_map(...)                                                          \
+	do {                                                                   \
+		box_errh(errno,                                                \
+			 errno == EPERM                                        \
+			     ? "the kernel allows one line mapping "           \
+			       "our own id; ranges need "                      \
+			       "--map-users/--map-groups"                      \
+			     : NULL,                                           \
+			 __VA_ARGS__);                                         \
+		fail_exit(EXIT_TOOL);                                          \
 	} while (0)
 
 static void write_own_maps(void)
@@ -788,12 +807,12 @@ static void write_own_maps(void)
 		fail("write setgroups %s", opt.setgroups ? "allow" : "deny");
 	/* inside, before the maps, we are the overflow id: use opt.euid */
 	if (opt.uid.single >= 0) {
-		m = (struct idmap){ (uint32_t)opt.uid.single, opt.euid, 1 };
+		m = (struct idmap){(uint32_t)opt.uid.single, opt.euid, 1};
 		if (userns_write_map(0, "uid_map", &m, 1) < 0)
 			fail_map("map user %u to %u", m.outer, m.inner);
 	}
 	if (opt.gid.single >= 0) {
-		m = (struct idmap){ (uint32_t)opt.gid.single, opt.egid, 1 };
+		m = (struct idmap){(uint32_t)opt.gid.single, opt.egid, 1};
 		if (userns_write_map(0, "gid_map", &m, 1) < 0)
 			fail_map("map group %u to %u", m.outer, m.inner);
 	}
@@ -832,11 +851,11 @@ static void setup_inside(void)
 
 			box_errh(err,
 				 err == EPERM && (opt.flags & CLONE_NEWUSER) &&
-						 !(opt.flags & CLONE_NEWPID)
-					 ? "in a user namespace proc needs a "
-					   "new pid namespace too: add --pid "
-					   "--fork"
-					 : box_priv_hint(err),
+					 !(opt.flags & CLONE_NEWPID)
+				     ? "in a user namespace proc needs a "
+				       "new pid namespace too: add --pid "
+				       "--fork"
+				     : box_priv_hint(err),
 				 "mount proc on %s", opt.procdir);
 			fail_exit(EXIT_TOOL);
 		}
@@ -881,8 +900,8 @@ static int forward_and_wait(pid_t child, const sigset_t *set, bool reap_all)
 				kill(child, si.si_signo);
 			continue;
 		}
-		while ((w = waitpid(reap_all ? -1 : child, &status,
-				    WNOHANG)) > 0)
+		while ((w = waitpid(reap_all ? -1 : child, &status, WNOHANG)) >
+		       0)
 			if (w == child)
 				return status_to_exit(status);
 		if (w < 0 && errno == ECHILD)
@@ -917,7 +936,7 @@ static _Noreturn void run_init(const sigset_t *set, int argc, char **argv)
 
 static void set_kill_child(int parent_pidfd, pid_t parent)
 {
-	struct pollfd p = { .fd = parent_pidfd, .events = POLLIN };
+	struct pollfd p = {.fd = parent_pidfd, .events = POLLIN};
 
 	if (!opt.kill_sig)
 		return;
@@ -945,9 +964,9 @@ static void parse_options(int argc, char **argv)
 	char shortopts[32] = "+fhVrcR:w:";
 	int c;
 
-	opterr = 0;	/* one line, ours */
+	opterr = 0; /* one line, ours */
 	for (unsigned i = 0; i < ns_count; i++) {
-		char s[2] = { ns_types[i].shortopt, '\0' };
+		char s[2] = {ns_types[i].shortopt, '\0'};
 
 		strcat(shortopts, s);
 	}
@@ -1127,10 +1146,11 @@ static void validate(void)
 		for (unsigned j = i + 1; j < ns_count; j++)
 			if (opt.persist[i] && opt.persist[j] &&
 			    !strcmp(opt.persist[i], opt.persist[j]))
-				xusage_error("--%s and --%s persist to the same "
-					     "file %s",
-					     ns_types[i].option,
-					     ns_types[j].option, opt.persist[i]);
+				xusage_error(
+				    "--%s and --%s persist to the same "
+				    "file %s",
+				    ns_types[i].option, ns_types[j].option,
+				    opt.persist[i]);
 	if (opt.persist[ns_index(CLONE_NEWPID)] && !opt.fork)
 		xusage_error("persisting a pid namespace needs --fork (it "
 			     "exists once its first process does)");
@@ -1147,7 +1167,7 @@ static void validate(void)
 int main(int argc, char **argv)
 {
 	sigset_t set;
-	int ready[2] = { -1, -1 }, go[2] = { -1, -1 };
+	int ready[2] = {-1, -1}, go[2] = {-1, -1};
 	int parent_pidfd = -1;
 	pid_t child, parent = getpid();
 	uint64_t outer_mntns = 0;
@@ -1218,7 +1238,7 @@ int main(int argc, char **argv)
 		/* wait until the helper has mapped our ids */
 		if (go[0] >= 0 && read_byte(go[0]) != 'g')
 			_exit(EXIT_TOOL);
-		run.helper = -1;	/* failing here: the parent undoes */
+		run.helper = -1; /* failing here: the parent undoes */
 		run.pidfile.created = false;
 		for (unsigned i = 0; i < ns_count; i++)
 			run.persist[i].created = false;
