@@ -65,6 +65,14 @@ cleanup() {
 	say "cleaning up"
 	if [ -n "$runtime" ]; then
 		oci kill "$ID" KILL >/dev/null 2>&1
+		# wait until it is dead (a zombie at most: crun's orphans go to
+		# the host's init), so that cg-delete finds an empty cgroup
+		for _ in $(seq 100); do
+			case $(sed 's/.*) //' "/proc/${oci_pid:-0}/stat" 2>/dev/null | cut -c1) in
+			'' | Z | X) break ;;
+			esac
+			sleep 0.05
+		done
 		oci delete -f "$ID" >/dev/null 2>&1
 		ok "$runtime kill $ID; $runtime delete -f $ID"
 	fi
