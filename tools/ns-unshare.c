@@ -156,6 +156,7 @@ static struct {
 	struct made pidfile;
 	pid_t helper;
 	int to_helper, from_helper;
+	pid_t child;
 } run = {.pidfile_fd = -1, .helper = -1, .to_helper = -1, .from_helper = -1};
 
 static void usage(void)
@@ -426,6 +427,12 @@ static void unmake_all(void)
  */
 static _Noreturn void fail_exit(int code)
 {
+	/* a child not yet running prog goes with us */
+	if (run.child > 0) {
+		kill(run.child, SIGKILL);
+		while (waitpid(run.child, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	if (run.helper > 0) {
 		close(run.to_helper);
 		while (waitpid(run.helper, NULL, 0) < 0 && errno == EINTR)
@@ -1251,6 +1258,7 @@ int main(int argc, char **argv)
 			run_init(&set, argc, argv);
 		exec_prog(argc, argv);
 	}
+	run.child = child;
 	if (parent_pidfd >= 0)
 		close(parent_pidfd);
 	write_pidfile(child);
@@ -1262,8 +1270,6 @@ int main(int argc, char **argv)
 		if (write_byte(run.to_helper, 'g') < 0 ||
 		    read_byte(run.from_helper) != 'k') {
 			close(go[1]);
-			while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-				;
 			fail_exit(EXIT_TOOL);
 		}
 		write_byte(go[1], 'g');
@@ -1277,6 +1283,7 @@ int main(int argc, char **argv)
 			/* the child failed setting up, and said why */
 			int code = forward_and_wait(child, &set, false);
 
+			run.child = -1;
 			fail_exit(code);
 		}
 		close(ready[0]);
