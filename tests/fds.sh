@@ -113,6 +113,27 @@ test_ns_enter_passes_no_fd() {
 	return 0
 }
 
+# --pty gives prog a terminal of its own and, as ns-enter(1) says, no fd
+# but 0, 1 and 2 (any other could be the caller's terminal, and TIOCSTI
+# through it would undo the point of the new one): not even fd 7.
+test_ns_enter_pty_passes_only_the_terminal() {
+	need_tool ns-enter || return 0
+	need_tool ns-unshare || return 0
+	local pid
+	ns-unshare --uts sleep 30 </dev/null >/dev/null 2>&1 &
+	pid=$!
+	wait_for "[ \"\$(ns_ino $pid uts)\" != \"\$(ns_ino $$ uts)\" ]"
+	run_fd7 ns-enter -t "$pid" --uts --pty sh -c "$LIST"
+	assertEquals "ns-enter --pty: exit (err: $err)" 0 "$rc"
+	assertEquals "ns-enter --pty: the payload's fds (payload saw: $out)" \
+		"0 1 2 " "$(echo "$out" | tr -d '\r' | fd_numbers)"
+	assertEquals "ns-enter --pty: 0, 1 and 2 are a new terminal" 3 \
+		"$(echo "$out" | grep -c -E ' [012] -> /dev/pts/[0-9]+')"
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
 test_cg_exec_passes_no_fd() {
 	need_tool cg-exec || return 0
 	same_fds cg-exec env -- cg-exec $CG_R "$CG_T"
