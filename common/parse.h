@@ -42,8 +42,11 @@ struct idmap {
 };
 
 /*
- * "INNER:OUTER:COUNT" as the kernel's uid_map takes it, also written
- * "INNER,OUTER,COUNT".  count >= 1, and neither range may wrap past 2^32-1.
+ * "INNER:OUTER:COUNT" as the kernel's uid_map takes it.  Commas are read
+ * as colons here, in the same field order; util-linux before 2.39 meant
+ * "OUTER,INNER,COUNT" by the comma form, so a tool that follows it (as
+ * ns-unshare --map-users does) swaps the first two fields itself.
+ * count >= 1, and neither range may wrap past 2^32-1.
  */
 int parse_idmap(const char *s, struct idmap *out);
 
