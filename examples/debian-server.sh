@@ -120,11 +120,12 @@ make_image() {
 	[ -n "$mirror" ] || die "no http(s) mirror for $SUITE in /etc/apt/sources.list{,.d/*}; set BOX_DEBIAN_MIRROR"
 	if ! command -v debootstrap >/dev/null; then
 		say "installing debootstrap (apt-get)"
-		step apt-get install -y debootstrap >/dev/null || die "cannot install debootstrap"
+		DEBIAN_FRONTEND=noninteractive step apt-get install -y debootstrap >/dev/null ||
+			die "cannot install debootstrap"
 	fi
 	say "checking that the Debian mirror $mirror answers (60 s at most)"
 	if ! wget -q -T 60 -t 1 -O /dev/null "$mirror/dists/$SUITE/Release"; then
-		echo "debian-server: cannot reach the Debian mirror $mirror within 60 s; no image" >&2
+		echo "debian-server: the Debian mirror $mirror did not answer (60 s limit); no image" >&2
 		exit 77
 	fi
 	mkdir -p "$(dirname "$CACHE")" || die "cannot create $(dirname "$CACHE")"

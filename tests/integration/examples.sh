@@ -88,7 +88,7 @@ countx() { # countx LINE: lines of $out that the example printed as "   | LINE"
 test_debian_server_page_over_veth_and_nft_port() {
 	need_example || return 0
 	need_cmd nft || return 0
-	local before cache=/var/cache/boxutils/debian-bookworm
+	local before cache=${BOX_DEBIAN_CACHE:-/var/cache/boxutils/debian-bookworm}
 	if [ ! -f "$cache/etc/debian_version" ]; then
 		need_cmd wget || return 0
 		echo "# no cached Debian image: debootstrap takes about a minute"
