@@ -66,11 +66,12 @@ leftovers() {
 	ls -d /tmp/"$MARK"* 2>/dev/null
 }
 
-# run_example NAME [ENV=VALUE...]: run examples/NAME.sh, at most 200 s.
+# run_example NAME [ENV=VALUE...]: run examples/NAME.sh, at most
+# $limit seconds (200 unless the test says otherwise).
 run_example() {
 	local name=$1
 	shift
-	run env NO_COLOR=1 "$@" timeout -k 5 200 "$EX/$name.sh"
+	run env NO_COLOR=1 "$@" timeout -k 5 "${limit:-200}" "$EX/$name.sh"
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
 		echo "--- examples/$name.sh exited $rc; its output:"
 		printf '%s\n' "$out" | tail -40
@@ -88,10 +89,11 @@ countx() { # countx LINE: lines of $out that the example printed as "   | LINE"
 test_debian_server_page_over_veth_and_nft_port() {
 	need_example || return 0
 	need_cmd nft || return 0
-	local before cache=${BOX_DEBIAN_CACHE:-/var/cache/boxutils/debian-bookworm}
+	local before cache=${BOX_DEBIAN_CACHE:-/var/cache/boxutils/debian-bookworm} limit=200
 	if [ ! -f "$cache/etc/debian_version" ]; then
 		need_cmd wget || return 0
 		echo "# no cached Debian image: debootstrap takes about a minute"
+		limit=600
 	fi
 	before=$(leftovers)
 	run_example debian-server
