@@ -116,4 +116,20 @@ test_v2_delegation_hint_names_the_common_ancestor_rule() {
 	assertContains "$err" "common ancestor"
 }
 
+test_v2_joining_an_inner_cgroup_is_explained() {
+	if ! cg_is_v2 memory; then
+		skip_test "the memory controller is not on cgroup2 here (v1 or hybrid host)"
+		return 0
+	fi
+	# a limit on inner/leaf enables memory in inner's subtree_control,
+	# after which inner takes no processes
+	cg-create $CG_R --parents --memory 64M "$CG_T/inner/leaf"
+	run cg-exec $CG_R "$CG_T/inner" true
+	assertEquals "refused" 125 "$rc"
+	assertContains "$err" "Device or resource busy"
+	assertContains "$err" "no-internal-process"
+	run cg-exec $CG_R "$CG_T/inner/leaf" true
+	assertEquals "the leaf is fine (stderr: $err)" 0 "$rc"
+}
+
 box_run_suite
