@@ -108,7 +108,7 @@ host_cmds="bash dash sh shunit2 awk mawk gawk sed grep find xargs diff cmp
 	ps pgrep pidof free getent id
 	useradd userdel groupadd groupdel usermod
 	cgcreate cgexec cgdelete cgset cgget cgclassify lscgroup lssubsys
-	capsh getpcaps ip modprobe insmod lsmod rmmod depmod strace"
+	capsh getpcaps ip"
 # All of coreutils.
 coreutils=$(dpkg -L coreutils 2>/dev/null | grep -E '^/(usr/)?s?bin/[^/]+$')
 modules="loop overlay veth null_blk"
@@ -176,7 +176,7 @@ build_image() {
 	{
 		for f in "${files[@]}"; do
 			case $f in
-			"$BOX_BIN"/* | tests/* | /usr/share/shunit2/*) continue ;;
+			"$busybox" | "$BOX_BIN"/* | tests/* | /usr/share/shunit2/*) continue ;;
 			esac
 			case " $extra_abs " in *" $f "*) continue ;; esac
 			echo "$f"
@@ -192,10 +192,19 @@ build_image() {
 		mkdir -p "$root$(dirname "$f")"
 		cp -L "$f" "$root$f"
 	done <"$root.list"
-	for f in "$kmods"/modules.*; do
-		case $f in *.bin | */modules.builtin* | */modules.order | */modules.softdep | */modules.dep) ;; *) continue ;; esac
-		mkdir -p "$root$kmods"
-		cp "$f" "$root$f"
+	# Module indexes for just the modules in the image (small), read by
+	# busybox's modprobe, which the kernel runs for request_module().
+	mkdir -p "$root$kmods"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -f "$kmods/$f" ] && cp "$kmods/$f" "$root$kmods/"
+	done
+	if ! depmod -b "$root" "$kver" 2>/dev/null; then
+		for f in "$kmods"/modules.*; do
+			cp "$f" "$root$f"
+		done
+	fi
+	for l in modprobe insmod rmmod lsmod modinfo depmod; do
+		[ -e "$root/usr/sbin/$l" ] || ln -s /busybox/busybox "$root/usr/sbin/$l"
 	done
 	# shunit2 and the tests
 	mkdir -p "$root/usr/share/shunit2"
@@ -203,7 +212,11 @@ build_image() {
 	ln -sf ../share/shunit2/shunit2 "$root/usr/bin/shunit2"
 	for f in "${files[@]}"; do
 		case $f in
-		"$BOX_BIN"/*) cp -L "$f" "$root/boxutils/build/bin/" ;;
+		"$BOX_BIN"/*)
+			# without debug info the image unpacks faster at boot
+			strip --strip-debug -o "$root/boxutils/build/bin/${f##*/}" "$f" 2>/dev/null ||
+				cp -L "$f" "$root/boxutils/build/bin/"
+			;;
 		tests/*) cp -L "$f" "$root/boxutils/$f" ;;
 		esac
 	done
