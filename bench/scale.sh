@@ -134,7 +134,7 @@ awk -F'\t' -v n="$N" -v total="$(((end_all - start_all) / 1000))" \
 	}' "$tsv" | sed 's/^|---/scale: |---/'
 
 if command -v gnuplot >/dev/null; then
-	gnuplot <<EOF && echo "scale: " && echo "scale: plot: bench/results/scale.png"
+	gnuplot <<EOF && echo "scale: " && echo "scale: plot: bench/results/scale.png (bench/scale.png beside results.md)"
 set terminal png size 900,500
 set output "$BENCH_RESULTS/scale.png"
 set title "boxutils: set-up time of container N while N-1 are alive ($(uname -r), $(nproc) CPUs)"
