@@ -21,6 +21,8 @@
 #     BOX_VM_BOOT_TIMEOUT=60            limit for reaching init, s (then
 #                                       one more try)
 #     BOX_VM_SUITES="cg-create selftest" run only these suites
+#     BOX_VM_JOBS=2                     suites run at a time in the VM (it
+#                                       has 2 CPUs); 1 streams the output
 #     BOX_VM_VERBOSE=1                  show the console while it runs
 #     BOX_VM_EXTRA="a.sh b.sh"          more suites to copy into tests/
 #                                       and run in the VM (debugging)
@@ -41,6 +43,7 @@ top=$PWD
 : "${BOX_VM_TIMEOUT:=240}"
 : "${BOX_VM_SUITE_TIMEOUT:=120}"
 : "${BOX_VM_BOOT_TIMEOUT:=60}"
+: "${BOX_VM_JOBS:=2}"
 
 report() { # NAME RAN FAILED SKIPPED
 	echo "BOXRESULT $1 ran=$2 failed=$3 skipped=$4"
@@ -328,7 +331,7 @@ only=
 # address-space randomization every new process translates libc, ld.so
 # and bash afresh; without it they are reused, and the exec-heavy suites
 # run 2-3 times faster.  Nothing the suites test depends on ASLR.
-cmdline="console=ttyS0 panic=-1 quiet loglevel=3 norandmaps ${BOX_VM_APPEND:+$BOX_VM_APPEND }boxvm.nonce=$nonce boxvm.timeout=$BOX_VM_SUITE_TIMEOUT$only"
+cmdline="console=ttyS0 panic=-1 quiet loglevel=3 norandmaps ${BOX_VM_APPEND:+$BOX_VM_APPEND }boxvm.nonce=$nonce boxvm.timeout=$BOX_VM_SUITE_TIMEOUT boxvm.jobs=$BOX_VM_JOBS$only"
 
 read -ra qemu_args <<<"${BOX_VM_QEMU_ARGS:-}"
 tag="BOXVM $nonce"
