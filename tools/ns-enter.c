@@ -1042,7 +1042,11 @@ _Noreturn static void run_child(int argc, char **argv)
 	}
 	if (status < 0)
 		xdie_errno("wait for process %d", (int)child);
-	exit(status_to_exit(status));
+	/*
+	 * _exit: nothing of ours is buffered, and exit-time work that forks
+	 * (a leak checker's tracer) would land in the target PID namespace.
+	 */
+	_exit(status_to_exit(status));
 }
 
 int main(int argc, char **argv)
