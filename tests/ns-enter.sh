@@ -301,7 +301,7 @@ test_env_copies_the_target_environment() {
 	BOXTEST_OURS=1 run "$NSE" -t "$tpid" -e -u env
 	assertEquals "status (stderr: $err)" 0 "$rc"
 	assertEquals "exactly the target's environment" \
-		"BOXTEST_THEIRS=target-$$ PATH=/usr/bin:/bin" "$(echo $(echo "$out" | sort))"
+		"BOXTEST_THEIRS=target-$$ PATH=/usr/bin:/bin" "$(echo "$out" | sort | paste -sd ' ')"
 }
 
 # A v1 hierarchy where this test process is not in the root cgroup, so

@@ -159,7 +159,7 @@ static unsigned ns_index(int flag)
 /* An iproute2 name is one path component under /run/netns. */
 static void set_netns(const char *name)
 {
-	size_t len = strlen(name);
+	size_t len = name ? strlen(name) : 0;
 
 	if (len == 0 || len > NAME_MAX || strchr(name, '/') ||
 	    !strcmp(name, ".") || !strcmp(name, ".."))
@@ -658,6 +658,29 @@ static bool has_dotdot(const char *path)
 }
 
 /*
+ * "ID:CONTROLLERS:PATH" into its three parts, in place; false when the
+ * line has another shape.
+ */
+static bool split_cgroup_line(char *line, char *id, size_t idsize,
+			      char **ctrls, char **path)
+{
+	size_t idl = strcspn(line, ":");
+	char *c = line + idl, *p;
+
+	if (idl == 0 || idl >= idsize || *c != ':')
+		return false;
+	p = strchr(c + 1, ':');
+	if (!p || p[1] != '/')
+		return false;
+	memcpy(id, line, idl);
+	id[idl] = '\0';
+	*p = '\0';
+	*ctrls = c + 1;
+	*path = p + 1;
+	return true;
+}
+
+/*
  * --join-cgroup: for each hierarchy of the target ("ID:CONTROLLERS:PATH"
  * in /proc/PID/cgroup), open cgroup.procs of the same PATH in our mount
  * of that hierarchy.  Both texts give paths relative to our cgroup
@@ -675,17 +698,10 @@ static void open_cgroups(void)
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *ctrls, *path, id[32], tag[40];
 		struct cgjoin *j;
-		size_t idl = strcspn(line, ":");
 
-		ctrls = line + idl;
-		path = *ctrls ? strchr(ctrls + 1, ':') : NULL;
-		if (!idl || idl >= sizeof(id) || !path || path[1] != '/')
+		if (!split_cgroup_line(line, id, sizeof(id), &ctrls, &path))
 			xdie("read /proc/%d/cgroup: bad line '%s'", (int)opt.pid,
 			     line);
-		memcpy(id, line, idl);
-		id[idl] = '\0';
-		*path++ = '\0';
-		ctrls++;
 		/*
 		 * A cgroup name may hold a newline; a forged line repeats a
 		 * hierarchy id, which we refuse rather than guess.
