@@ -247,14 +247,48 @@ test_credentials_in_a_user_namespace() {
 	need_userns || return 0
 	start unshare -U --map-user=1000 --map-group=1000 sleep 60
 	wait_for "[ \$(stat -L -c %i /proc/$tpid/ns/user) != $(ns_ino self user) ]"
-	# default: uid/gid 0 there (only 1000 is mapped -> unmapped -> error)
-	assert_bad_input "$NSE" -t "$tpid" -U id -u
-	assertContains "says uid 0 is unmapped" "$err" "not mapped"
+	# Only 1000 is mapped there, to our uid 0.  Asked for, an unmapped
+	# uid is an error; by default, 0 being unmapped, we keep our own.
+	assert_bad_input "$NSE" -t "$tpid" -U -S 0 id -u
+	assertContains "says the uid is unmapped" "$err" "not mapped"
+	run "$NSE" -t "$tpid" -U id -u
+	assertEquals "default keeps our uid, unmapped 0 (stderr: $err)" 1000 "$out"
 	run "$NSE" -t "$tpid" -U -S 1000 -G 1000 sh -c 'id -u; id -g'
 	assertEquals "-S/-G (stderr: $err)" "1000 1000" "$(echo $out)"
-	# --preserve-credentials: we stay kernel uid 0, which is 1000 there
 	run "$NSE" -t "$tpid" -U --preserve-credentials id -u
 	assertEquals "--preserve-credentials (stderr: $err)" 1000 "$out"
+	# where 0 is mapped, the default is root there
+	start unshare -U --map-root-user sleep 60
+	wait_for "[ \$(stat -L -c %i /proc/$tpid/ns/user) != $(ns_ino self user) ]"
+	run "$NSE" -t "$tpid" -U sh -c 'id -u; id -g'
+	assertEquals "default uid/gid 0 (stderr: $err)" "0 0" "$(echo $out)"
+}
+
+test_bubblewrap_sandbox_as_its_user() {
+	need_cmd bwrap || return 0
+	need_userns || return 0
+	local p c sb
+	# bwrap maps only its user's ids, and runs the program as PID 2
+	# under its own PID 1: the sandboxed sleep is its grandchild.
+	start setpriv --reuid=65534 --regid=65534 --clear-groups \
+		bwrap --unshare-all --unshare-user --ro-bind / / --dev /dev \
+		--proc /proc --tmpfs /tmp sleep 60
+	p=$tpid
+	wait_for "[ -n \"\$(cat /proc/$p/task/$p/children)\" ]" ||
+		{ fail "bwrap made no child"; return; }
+	c=$(cat /proc/$p/task/$p/children)
+	c=${c%% *}
+	wait_for "[ -n \"\$(cat /proc/$c/task/$c/children)\" ]" ||
+		{ fail "bwrap ran no program"; return; }
+	sb=$(cat /proc/$c/task/$c/children)
+	sb=${sb%% *}
+	wait_for "[ \"\$(readlink /proc/$sb/exe)\" != \"\$(readlink /proc/$c/exe)\" ]"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$NSE" -t "$sb" -a sh -c "id -u; $(inside_script "user mnt net pid")"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "its namespaces, as its own (only mapped) uid" \
+		"65534
+$(inodes_of "$sb" "user mnt net pid")" "$out"
 }
 
 test_user_namespace_of_another_user_is_refused() {

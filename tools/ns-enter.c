@@ -937,11 +937,32 @@ static void open_pty_inside(void)
 	pty_copy_settings(STDIN_FILENO, st.slave);
 }
 
+/* setgid or setuid; a default id that is not mapped is left alone. */
+static void set_id(bool group, unsigned id, bool given)
+{
+	int r = group ? setgid(id) : setuid(id);
+
+	if (r == 0 || (errno == EINVAL && !given))
+		return;
+	box_errh(errno,
+		 errno != EINVAL ? box_priv_hint(errno)
+		 : group	 ? "it is not mapped in the user namespace; try "
+				   "another -G or --preserve-credentials"
+				 : "it is not mapped in the user namespace; try "
+				   "another -S or --preserve-credentials",
+		 "set %s %u", group ? "gid" : "uid", id);
+	exit(EXIT_TOOL);
+}
+
+/*
+ * Having entered a user namespace we become root there, as nsenter(1)
+ * does.  Where 0 is not mapped (bubblewrap and other rootless sandboxes
+ * map only their user's own ids) we keep ours instead of failing, as
+ * --preserve-credentials would.  An id given with -S or -G must be mapped.
+ */
 static void set_credentials(void)
 {
 	bool to_root = st.entered_user && !opt.preserve;
-	uid_t uid = opt.uid_set ? opt.uid : 0;
-	gid_t gid = opt.gid_set ? opt.gid : 0;
 
 	if (opt.gid_set || to_root) {
 		/*
@@ -951,27 +972,10 @@ static void set_credentials(void)
 		if (setgroups(0, NULL) < 0 &&
 		    !(errno == EPERM && st.entered_user))
 			xdie_errno("drop supplementary groups");
-		if (setgid(gid) < 0) {
-			box_errh(errno,
-				 errno == EINVAL ? "it is not mapped in the "
-						   "user namespace; try -G or "
-						   "--preserve-credentials"
-						 : box_priv_hint(errno),
-				 "set gid %u", (unsigned)gid);
-			exit(EXIT_TOOL);
-		}
+		set_id(true, opt.gid_set ? opt.gid : 0, opt.gid_set);
 	}
-	if (opt.uid_set || to_root) {
-		if (setuid(uid) < 0) {
-			box_errh(errno,
-				 errno == EINVAL ? "it is not mapped in the "
-						   "user namespace; try -S or "
-						   "--preserve-credentials"
-						 : box_priv_hint(errno),
-				 "set uid %u", (unsigned)uid);
-			exit(EXIT_TOOL);
-		}
-	}
+	if (opt.uid_set || to_root)
+		set_id(false, opt.uid_set ? opt.uid : 0, opt.uid_set);
 }
 
 /* --- running --------------------------------------------------------- */
