@@ -325,6 +325,7 @@ fi
 
 nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 log=$(mktemp /tmp/boxvm-console.XXXXXX)
+trap 'rm -f "$log" "$log.txt"' EXIT
 only=
 [ -n "$BOX_VM_SUITES" ] && only=" boxvm.only=$(echo "$BOX_VM_SUITES" | tr -s ' ' ,)"
 # norandmaps: TCG keys its translated code by virtual address, so with
