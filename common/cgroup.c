@@ -1520,6 +1520,7 @@ static int each_child(int dfd, int (*fn)(int pfd, const char *name, void *),
 struct killer {
 	int found;
 	pid_t self;
+	bool count_only; /* look, do not kill */
 };
 
 static int kill_procs(int dfd, struct killer *k)
@@ -1538,7 +1539,8 @@ static int kill_procs(int dfd, struct killer *k)
 		if (pid <= 0 || pid == k->self)
 			continue;
 		k->found++;
-		kill((pid_t)pid, SIGKILL);
+		if (!k->count_only)
+			kill((pid_t)pid, SIGKILL);
 	}
 	return 0;
 }
@@ -1600,9 +1602,10 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 	      bool recursive, double timeout, struct cg_err *e)
 {
 	int pfd[CG_MAX_HIER], nfound = 0, frozen = -1, children, hi;
+	bool skipped_kill = false;
 	char rel[CG_PATH_MAX], par[CG_PATH_MAX];
 	const char *name = strrchr(path, '/');
-	struct killer k = {0, getpid()};
+	struct killer k = {0, getpid(), false};
 	double deadline = now() + timeout;
 	int r = -1;
 
@@ -1652,6 +1655,23 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 		hintf(e, "it exists in no cgroup hierarchy");
 		goto out;
 	}
+
+	/*
+	 * The common case is a cgroup its payload has already left: then
+	 * freezing and thawing (a v1 freezer round trip costs milliseconds)
+	 * buys nothing.  A process that enters after this look is caught
+	 * by rmdir's EBUSY below, which the kill loop then handles.
+	 */
+	k.count_only = true;
+	for (hi = 0; hi < s->n; hi++)
+		if (pfd[hi] >= 0)
+			kill_tree(pfd[hi], name, &k);
+	k.count_only = false;
+	if (k.found == 0) {
+		skipped_kill = true;
+		goto remove;
+	}
+kill:
 
 	/*
 	 * cgroup.kill (5.14) kills the whole subtree at once, forks
@@ -1714,11 +1734,17 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 		nap();
 	}
 
+remove:
 	/* An exited task may linger until its parent reaps it: retry. */
 	for (hi = 0; hi < s->n; hi++) {
 		if (pfd[hi] < 0)
 			continue;
 		while (rm_tree(pfd[hi], name, NULL) < 0) {
+			if (errno == EBUSY && skipped_kill) {
+				/* someone entered after the look: kill */
+				skipped_kill = false;
+				goto kill;
+			}
 			if (errno != EBUSY || now() > deadline) {
 				cg_rel(&s->h[hi], relative, path, rel,
 				       sizeof(rel), e);
