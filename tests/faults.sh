@@ -27,7 +27,12 @@ suite_setup() {
 	make_busybox_rootfs "$T/root" || return 1
 	cg_suite_setup || return 1
 	ASAN=
-	ldd "$BOX_BIN/cg-create" 2>/dev/null | grep -q libasan && ASAN=1
+	if ldd "$BOX_BIN/cg-create" 2>/dev/null | grep -q libasan; then
+		ASAN=1
+		# LeakSanitizer stops the world with ptrace, which strace holds
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+		export ASAN_OPTIONS
+	fi
 	return 0
 }
 
