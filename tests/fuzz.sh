@@ -33,7 +33,7 @@ test_every_harness_runs_clean() {
 		fi
 		mkdir -p "$BOX_TMP/corpus-$h"
 		if ! "$BOX_ROOT/build-fuzz/fuzz_$h" -runs="$FUZZ_RUNS" \
-			-max_total_time="$FUZZ_SECONDS" \
+			-max_total_time="$FUZZ_SECONDS" -artifact_prefix="$BOX_TMP/" \
 			"$BOX_TMP/corpus-$h" "$BOX_ROOT/tests/fuzz/corpus/$h" >"$log" 2>&1; then
 			fail "harness $h crashed: $(grep -m1 -E 'ERROR|runtime error|SUMMARY' "$log")"
 		fi

@@ -100,7 +100,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(path, data, size);
 	path[size] = '\0';
 
-	k = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	/* EAGAIN: a mount or rename anywhere on the machine raced the
+	 * kernel's ".." check; it asks to be asked again (as resolve.c does) */
+	int tries = 0;
+
+	do
+		k = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	while (k < 0 && errno == EAGAIN && ++tries < 64);
 	kerr = errno;
 	if (k < 0 && kerr == ENOSYS)
 		return 0;
