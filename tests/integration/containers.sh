@@ -41,7 +41,7 @@ need_chain() {
 # What a container may leave behind: mounts, cgroups, links, processes.
 host_state() {
 	mount_snapshot
-	find /sys/fs/cgroup -mindepth 1 -type d -name 'boxtest-int-*' 2>/dev/null | sort
+	find /sys/fs/cgroup -mindepth 1 -type d -path '*/boxtest-int-*' 2>/dev/null | sort
 	ip -o link show | awk '{print $2}' | sort
 }
 
