@@ -20,6 +20,11 @@ suite_setup() {
 	T=$BOX_TMP
 	mkdir -p "$T/a" "$T/b" "$T/up" "$T/work" "$T/target" "$T/root"
 	make_busybox_rootfs "$T/root" || return 1
+	# a hostile image: mount targets that are symlinks to a file, a loop
+	cp -a "$T/root" "$T/hostile"
+	rm -rf "$T/hostile/proc"
+	ln -s /etc/passwd "$T/hostile/proc"
+	ln -s loop "$T/hostile/loop"
 	cg_suite_setup || return 1
 	# a PID that surely has exited: a child we started and reaped
 	sh -c 'exit 0' &
@@ -276,6 +281,13 @@ test_pivot_bad_input() {
 	bad --mnt pivot --ro-bind "$T/absent" "$T/root" true
 	bad --mnt pivot --propagation shared "$T/root" true
 	bad --mnt pivot --bogus "$T/root" true
+	# symlinked mount targets in the image: refused, and what was
+	# mounted before is undone
+	bad --mnt pivot "$T/hostile" /bin/true
+	bad --mnt pivot --no-proc --tmpfs /loop/x "$T/hostile" /bin/true
+	bad --mnt pivot --no-proc --bind "$T/a:/etc/passwd" "$T/hostile" /bin/true
+	bad --mnt pivot --no-proc --bind /etc/hostname:/bin "$T/hostile" /bin/true
+	bad --mnt pivot --ro-bind "$T/a:/" "$T/root" /bin/true
 	bad --mnt pivot
 	bad --mnt --rc 127 pivot "$T/root" /nosuchprog-$$
 	snap_after
