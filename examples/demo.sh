@@ -6,7 +6,11 @@
 #   sudo make shell           (the same container, with an interactive shell)
 #
 # What it makes, all removed at the end (also on Ctrl-C):
-#   - a cgroup "boxdemo-PID" beneath the caller's own cgroup (--relative)
+#   - a cgroup "boxdemo-PID" beneath the caller's own cgroup (--relative);
+#     where cgroup v2 forbids that (the caller's cgroup holds processes, as
+#     a systemd login session does, and v2 lets no such cgroup hand
+#     controllers down), a cgroup "boxdemo-PID" at the top of the tree,
+#     where Docker and systemd put theirs
 #   - a work directory in /tmp: the busybox image, the writable layer,
 #     the rootfs mount point, and two persisted network namespaces:
 #     "host" (plays the host's side of the link) and the container's
@@ -43,13 +47,14 @@ busybox=$(command -v busybox || echo /bin/busybox)
 
 W=$(mktemp -d /tmp/boxdemo.XXXXXX)
 CG=boxdemo-$$
+REL=--relative
 cleanup() {
 	set +e
 	say "cleaning up"
 	for f in "$W/rootfs" "$W/ns/net" "$W/ns/host"; do
 		mountpoint -q "$f" 2>/dev/null && umount -l "$f"
 	done
-	cg-delete --relative "$CG" 2>/dev/null
+	cg-delete $REL "$CG" 2>/dev/null
 	rm -rf "$W"
 	ok "removed the cgroup, the namespaces (and with them the veth pair) and $W"
 }
@@ -69,7 +74,16 @@ chmod 1777 "$W/image/tmp"
 ok "$(ls "$W/image/bin" | wc -l) commands in the image"
 
 say "a cgroup with memory, CPU and pids limits"
-step cg-create --relative --memory 32M --memory-swap 32M --cpus 0.5 --pids 64 "$CG" || exit 125
+limits=(--memory 32M --memory-swap 32M --cpus 0.5 --pids 64)
+if ! step cg-create --relative "${limits[@]}" "$CG" 2>"$W/cg.err"; then
+	sed 's/^/   | /' "$W/cg.err"
+	# the cgroup v2 no-internal-process rule: our own cgroup holds
+	# processes, so it cannot enable controllers for a child
+	grep -q 'internal' "$W/cg.err" || exit 125
+	REL=
+	say "so the cgroup goes at the top of the tree instead"
+	step cg-create "${limits[@]}" "$CG" || exit 125
+fi
 
 say "network: a namespace playing the host, the container's, and a veth pair"
 step ns-unshare --net="$W/ns/host" true || exit 125
@@ -80,7 +94,7 @@ step ns-enter --net="$W/ns/host" \
 
 # The container: each line is one tool, each execs the next.
 chain=(
-	cg-exec --relative "$CG"
+	cg-exec $REL "$CG"
 	ns-enter --net="$W/ns/net"
 	ns-unshare --mount --uts --ipc --pid --cgroup --fork --init --hostname box1
 	uf-mount --lower "$W/image" --upper "$W/rw/up" --work "$W/rw/work" "$W/rootfs"
@@ -137,8 +151,8 @@ alive=$(sed -n 's/^fork loop:  \([0-9]*\) processes.*/\1/p' "$W/out")
 show "ns-enter --net=$W/ns/host ping -c1 10.200.1.2"
 ns-enter --net="$W/ns/host" ping -c1 -W2 10.200.1.2 >/dev/null &&
 	ok "the host side pings the container" || bad "ping from the host side"
-show "cg-stat --relative $CG"
-cg-stat --relative "$CG" | sed 's/^/   | /'
+show "cg-stat $REL $CG"
+cg-stat $REL "$CG" | sed 's/^/   | /'
 
 say "to run the same container by hand"
 cat <<EOF2
