@@ -54,7 +54,7 @@ cleanup() {
 	for f in "$W/rootfs" "$W/ns/net" "$W/ns/host"; do
 		mountpoint -q "$f" 2>/dev/null && umount -l "$f"
 	done
-	cg-delete $REL "$CG" 2>/dev/null
+	cg-delete ${REL:+"$REL"} "$CG" 2>/dev/null
 	rm -rf "$W"
 	ok "removed the cgroup, the namespaces (and with them the veth pair) and $W"
 }
@@ -94,7 +94,7 @@ step ns-enter --net="$W/ns/host" \
 
 # The container: each line is one tool, each execs the next.
 chain=(
-	cg-exec $REL "$CG"
+	cg-exec ${REL:+"$REL"} "$CG"
 	ns-enter --net="$W/ns/net"
 	ns-unshare --mount --uts --ipc --pid --cgroup --fork --init --hostname box1
 	uf-mount --lower "$W/image" --upper "$W/rw/up" --work "$W/rw/work" "$W/rootfs"
@@ -152,7 +152,7 @@ show "ns-enter --net=$W/ns/host ping -c1 10.200.1.2"
 ns-enter --net="$W/ns/host" ping -c1 -W2 10.200.1.2 >/dev/null &&
 	ok "the host side pings the container" || bad "ping from the host side"
 show "cg-stat $REL $CG"
-cg-stat $REL "$CG" | sed 's/^/   | /'
+cg-stat ${REL:+"$REL"} "$CG" | sed 's/^/   | /'
 
 say "to run the same container by hand"
 cat <<EOF2
