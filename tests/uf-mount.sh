@@ -129,6 +129,26 @@ test_aufs_br_three_branches_with_explicit_permissions() {
 	assertContains "EROFS" "$err" "Read-only file system"
 }
 
+# One -o names more branches than the command line has words: uf-mount
+# once kept the layers in an array sized by argc, and wrote past its end
+# (ASan: heap-buffer-overflow in plan_aufs; check-san runs this too).
+test_aufs_branch_list_longer_than_the_command_line() {
+	local br="" i
+	mkdir mnt
+	for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16; do
+		mkdir "b$i"
+		echo "$i" >"b$i/f$i"
+		echo "$i" >"b$i/top"
+		br="$br${br:+:}./b$i=ro"
+	done
+	run in_ns 'uf-mount -t aufs -o "br=$1" none mnt || exit 1
+		ls mnt | tr "\n" " "; cat mnt/top' "$br"
+	assertEquals "mount 16 read-only branches (stderr: $err)" 0 "$rc"
+	assertEquals "every branch is a layer, the first on top" \
+		"f01 f02 f03 f04 f05 f06 f07 f08 f09 f10 f11 f12 f13 f14 f15 f16 top 01" \
+		"$out"
+}
+
 test_whiteout_hides_file_deleted_from_read_only_branch() {
 	mkdir up low mnt
 	echo keep >low/gone

@@ -150,6 +150,10 @@ static void parse_args(struct plan *p, int argc, char **argv)
 	char **optv = calloc(argc, sizeof(*optv));
 
 	p->lower = calloc(argc, sizeof(*p->lower));
+	/* main's plan is static, so zero already; said again because
+	 * clang's analyzer forgets that across box_init() and would take
+	 * lower[] for holding more than was put in */
+	p->nlower = 0;
 	if (!optv || !p->lower)
 		xdie_errno("allocate");
 	opterr = 0;
@@ -264,6 +268,12 @@ static void plan_aufs(struct plan *p)
 		p->upper = strndup(p->branch[0].path, p->branch[0].len);
 		first = 1;
 	}
+	/* lower[] has room for one per argv word, and one -o br= can name
+	 * up to OVL_MAX_LAYERS branches */
+	free(p->lower);
+	p->lower = calloc(n + 1, sizeof(*p->lower));
+	if (!p->lower)
+		xdie_errno("allocate");
 	for (int i = first; i < n; i++)
 		p->lower[p->nlower++] =
 			strndup(p->branch[i].path, p->branch[i].len);
