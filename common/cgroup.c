@@ -385,6 +385,10 @@ int cg_rel(const struct cg_hier *h, bool relative, const char *path, char *out,
 	const char *base = "";
 	int r;
 
+	/* out is a string even on failure: clang's analyzer does not follow
+	 * the variadic seterr(), so it cannot tell a caller never reads it */
+	if (n > 0)
+		*out = '\0';
 	if (relative) {
 		if (!h->has_self)
 			return seterr(e, ENOENT,

@@ -24,6 +24,7 @@
 #include "parse.h"
 #include "userns.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -965,6 +966,21 @@ static void set_kill_child(int parent_pidfd, pid_t parent)
 
 /* --- options -------------------------------------------------------------- */
 
+/*
+ * getopt_long gives a required_argument option its value, never NULL.
+ * Checked in so many words because clang's analyzer does not see
+ * getopt_long set optarg afresh on each call: once an optional value
+ * (--kill-child, --mount-proc, --net...) was absent, it would take
+ * optarg for NULL in every case after.
+ */
+static bool takes_value(int c)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == c)
+			return o->has_arg == required_argument;
+	return false;
+}
+
 static void parse_options(int argc, char **argv)
 {
 	/* -m takes no argument (only --mount=FILE does): -mpui is four */
@@ -980,6 +996,8 @@ static void parse_options(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const struct ns_type *t = NULL;
 		int64_t v;
+
+		assert(optarg || !takes_value(c));
 
 		for (unsigned i = 0; i < ns_count; i++)
 			if (c == ns_types[i].shortopt)

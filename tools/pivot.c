@@ -690,6 +690,7 @@ int main(int argc, char **argv)
 	struct op *user = NULL;
 	size_t nuser;
 	struct stat st, st2;
+	const char *newroot;
 	int c, root0;
 
 	box_init(argc, argv);
@@ -746,14 +747,17 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		xusage_error("missing NEWROOT");
-	run.newroot = argv[optind];
+	/* run.newroot is for fail()'s messages; main reads a local copy:
+	 * after a call into another file clang's analyzer takes the
+	 * global back to its initial NULL */
+	run.newroot = newroot = argv[optind];
 
 	/* --- plan: the user's operations go between the system's --- */
 	if (in_initial_mount_ns())
 		xdie("refusing to pivot the host's initial mount namespace: "
 		     "every process would move into %s (run it under "
 		     "ns-unshare --mount)",
-		     run.newroot);
+		     newroot);
 	if (stat("/proc/self/fd", &st) < 0)
 		xdie_errno("stat /proc/self/fd (pivot names fds through a "
 			   "mounted /proc)");
@@ -771,7 +775,7 @@ int main(int argc, char **argv)
 				     "its loader would be looked up inside "
 				     "%s (--host-prog takes a static "
 				     "program, as boxutils tools are)",
-				     progpath, run.newroot);
+				     progpath, newroot);
 			if (errno == ENOENT) {
 				box_err("load %s from the host",
 					argv[optind + 1]);
@@ -781,9 +785,9 @@ int main(int argc, char **argv)
 				   argv[optind + 1]);
 		}
 	}
-	root0 = open(run.newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	root0 = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root0 < 0)
-		xdie_errno("open NEWROOT '%s'", run.newroot);
+		xdie_errno("open NEWROOT '%s'", newroot);
 	user = ops;
 	nuser = nops;
 	ops = NULL;
@@ -815,15 +819,15 @@ int main(int argc, char **argv)
 	 * below it, by uf-mount for one).  Every later mount hangs below
 	 * this one, so detaching it undoes them all. */
 	if (bind_on(root0, root0, MS_REC) < 0)
-		xdie_errno("bind %s onto itself", run.newroot);
+		xdie_errno("bind %s onto itself", newroot);
 	run.bound = true;
 	/* a lookup of the path lands on the new top mount */
-	run.rootfd = open(run.newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	run.rootfd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (run.rootfd < 0 || fstat(run.rootfd, &st) < 0 ||
 	    fstat(root0, &st2) < 0 || st.st_dev != st2.st_dev ||
 	    st.st_ino != st2.st_ino)
 		fail(run.rootfd < 0 ? errno : 0, NULL,
-		     "reopen %s after binding it: it changed", run.newroot);
+		     "reopen %s after binding it: it changed", newroot);
 	close(root0);
 
 	/* In plan order: /proc before the masks in it; /dev before the
@@ -837,7 +841,7 @@ int main(int argc, char **argv)
 	 * "."; detaching "." then drops the old root, and with it every
 	 * path back to the host's tree. */
 	if (fchdir(run.rootfd) < 0)
-		fail(errno, NULL, "chdir %s", run.newroot);
+		fail(errno, NULL, "chdir %s", newroot);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		fail(errno,
 		     errno == EINVAL  ? "NEWROOT must be a mount point and "
@@ -847,7 +851,7 @@ int main(int argc, char **argv)
 					"namespace that owns this mount "
 					"namespace"
 				      : NULL,
-		     "pivot_root to %s", run.newroot);
+		     "pivot_root to %s", newroot);
 	if (umount2(".", MNT_DETACH) < 0)
 		xdie_errno("detach the old root");
 	if (chdir("/") < 0)
