@@ -185,7 +185,7 @@ test_ns_unshare_bad_input() {
 	local long
 	long=$(printf 'h%.0s' $(seq 80))
 	snap_before
-	# (an unknown option is checked for every tool by consistency.sh)
+	bad ns-unshare --bogus true
 	bad ns-unshare --propagation sideways true
 	bad ns-unshare --kill-child=SIGNOPE true
 	bad ns-unshare --monotonic 99999999999999999999 true
@@ -213,6 +213,7 @@ test_ns_enter_bad_input() {
 	bad ns-enter --net=/etc/passwd true
 	bad ns-enter --net="$T/absent" true
 	bad ns-enter -t $$ --setuid abc --user true
+	bad ns-enter -t $$ --bogus true
 	bad --rc 127 ns-enter -t $$ --uts nosuchprog-$$
 	snap_after
 }
