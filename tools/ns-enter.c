@@ -307,13 +307,25 @@ _Noreturn static void die_exited(void)
 _Noreturn static void die_proc(const char *path)
 {
 	int err = errno;
-	char hint[96];
+	char hint[160];
 
 	if ((err == ENOENT || err == ESRCH) && target_exited())
 		die_exited();
 	if (err == EACCES || err == EPERM) {
-		snprintf(hint, sizeof(hint), "process %d belongs to another "
-			 "user: run as root or as its owner", (int)opt.pid);
+		/* As root, the refusal is the kernel's ptrace access check:
+		 * the target holds capabilities we lack (we run in a
+		 * container, or with a reduced bounding set). */
+		if (geteuid() == 0)
+			snprintf(hint, sizeof(hint),
+				 "process %d holds capabilities this process "
+				 "lacks (compare CapPrm in /proc/%d/status and "
+				 "/proc/self/status)",
+				 (int)opt.pid, (int)opt.pid);
+		else
+			snprintf(hint, sizeof(hint),
+				 "process %d belongs to another user: run as "
+				 "root or as its owner",
+				 (int)opt.pid);
 		box_errh(err, hint, "open %s", path);
 		exit(EXIT_TOOL);
 	}

@@ -751,6 +751,8 @@ int main(int argc, char **argv)
 	 * after a call into another file clang's analyzer takes the
 	 * global back to its initial NULL */
 	run.newroot = newroot = argv[optind];
+	if (!*newroot)
+		xusage_error("NEWROOT is empty");
 
 	/* --- plan: the user's operations go between the system's --- */
 	if (in_initial_mount_ns())
