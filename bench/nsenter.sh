@@ -31,7 +31,7 @@ done
 unshare -m -u -i -n -p -C --fork --kill-child sleep 600 </dev/null &
 parent=$!
 csv=$(mktemp /tmp/boxbench.XXXXXX)
-trap 'kill "$parent" 2>/dev/null; wait "$parent" 2>/dev/null; rm -f "$csv"' EXIT
+trap 'kill -KILL "$parent" 2>/dev/null; wait "$parent" 2>/dev/null; rm -f "$csv"' EXIT
 for _ in $(seq 100); do
 	pid=$(cat "/proc/$parent/task/$parent/children" 2>/dev/null)
 	pid=${pid%% *}
