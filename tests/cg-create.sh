@@ -308,9 +308,9 @@ _busy() {
 }
 
 test_busy_loop_gets_half_a_cpu() {
-	local r used wall lo hi free fwall try busy=
+	local r used wall lo hi free fwall busy=
 	need_ctrl cpu || return 0
-	for try in 1 2 3; do
+	for _ in 1 2 3; do
 		cg-delete $CG_R "$CG_T/cpu" "$CG_T/cpufree" 2>/dev/null
 		cg-create $CG_R --cpus 0.5 "$CG_T/cpu" || fail "create"
 		cg-create $CG_R "$CG_T/cpufree" || fail "create"

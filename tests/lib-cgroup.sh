@@ -92,7 +92,7 @@ cg_dir() {
 	_cg_dir_at "$1" "$m" "$2"
 }
 
-# cg_all_dirs [SUB]: $CG_T/SUB in every hierarchy that has controllers
+# cg_all_dirs [SUB]: $CG_T/SUB ($CG_T for "" or none) in every hierarchy that has controllers
 # (cgroup2 and each v1 controller mount; not name=systemd).
 cg_all_dirs() {
 	local t m o c
@@ -109,7 +109,7 @@ cg_all_dirs() {
 # Every cgroup directory below $CG_T, in every hierarchy, sorted.
 cg_snapshot() {
 	local d
-	for d in $(cg_all_dirs); do
+	for d in $(cg_all_dirs ""); do
 		[ -d "$d" ] && find "$d" -mindepth 1 -type d
 	done | sort
 }
@@ -187,15 +187,15 @@ cg_suite_setup() {
 }
 
 cg_suite_teardown() {
-	local d x p i c left=
+	local d x p c left=
 	[ -n "$CG_T" ] || return 0
 	cg-delete $CG_R --recursive "$CG_T" 2>/dev/null
 	# Whatever a broken tool left must not stay on the machine: only
 	# processes this suite started live below $CG_T.
-	for d in $(cg_all_dirs); do
+	for d in $(cg_all_dirs ""); do
 		[ -d "$d" ] || continue
 		left="$left $d"
-		for i in 1 2 3 4 5 6 7 8 9 10; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			find "$d" -depth -type d | while read -r x; do
 				for p in $(cat "$x/cgroup.procs" 2>/dev/null); do
 					kill -9 "$p" 2>/dev/null
