@@ -152,20 +152,27 @@ test_twenty_containers_in_parallel() {
 # left in the cgroup) must then leave nothing behind.
 test_kill9_at_each_step_then_cleanup_leaves_nothing() {
 	need_chain || return 0
-	local before k pid d=$BOX_TMP/c30
-	local -a seg1 seg2 seg3 seg4 seg5 seg6 argv
+	local before k n w pid d=$BOX_TMP/c30
+	local -a chain argv
 	before=$(host_state)
-	seg1=(cg-exec --relative "$PARENT/c30")
-	seg2=(ns-enter --net="$d/ns/net")
-	seg3=(ns-unshare --mount --uts --ipc --pid --cgroup --fork --init --hostname box30)
-	seg4=(uf-mount --lower "$IMG" --upper "$d/up" --work "$d/work" "$d/root")
-	seg5=(pivot --host-prog "$d/root")
-	seg6=(cap-drop --no-new-privs)
+	# the six steps, each ended by ";"
+	chain=(cg-exec --relative "$PARENT/c30" ";"
+		ns-enter --net="$d/ns/net" ";"
+		ns-unshare --mount --uts --ipc --pid --cgroup --fork --init --hostname box30 ";"
+		uf-mount --lower "$IMG" --upper "$d/up" --work "$d/work" "$d/root" ";"
+		pivot --host-prog "$d/root" ";"
+		cap-drop --no-new-privs ";")
 	for k in 1 2 3 4 5 6; do
 		container_prepare 30 >/dev/null 2>&1 || fail "prepare for step $k"
-		argv=()
-		for i in $(seq 1 "$k"); do
-			eval "argv+=(\"\${seg$i[@]}\")"
+		# the first k steps
+		argv=() n=0
+		for w in "${chain[@]}"; do
+			if [ "$w" = ";" ]; then
+				n=$((n + 1))
+				[ "$n" = "$k" ] && break
+			else
+				argv+=("$w")
+			fi
 		done
 		# cut right after pivot, sleep comes from the image, not the host
 		[ "$k" = 5 ] && argv=("${argv[@]/--host-prog/--no-mask}")
