@@ -4,6 +4,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,40 @@ static int is_dynamic_elf(int fd)
 	return 0;
 }
 
+/*
+ * The cheap way (5.12+): a detached, read-only bind mount of the file
+ * itself (open_tree OPEN_TREE_CLONE, then mount_setattr).  Executing it
+ * makes /proc/PID/exe a path on that read-only mount, so opening it for
+ * writing fails with EROFS, and the mount is attached nowhere, so it
+ * cannot propagate.  No copy: the page cache is shared.  -1 where the
+ * kernel or our privileges refuse; the caller then copies into a memfd.
+ */
+static int clone_read_only(int fd)
+{
+#if defined(SYS_open_tree) && defined(SYS_mount_setattr)
+	struct {
+		uint64_t attr_set, attr_clr, propagation, userns_fd;
+	} attr = {0x1 /* MOUNT_ATTR_RDONLY */ | 0x2 /* NOSUID */ |
+		      0x4 /* NODEV */,
+		  0, 0, 0};
+	int m = (int)syscall(SYS_open_tree, fd, "",
+			     AT_EMPTY_PATH | 1 /* OPEN_TREE_CLONE */ |
+				 O_CLOEXEC);
+
+	if (m < 0)
+		return -1;
+	if (syscall(SYS_mount_setattr, m, "", AT_EMPTY_PATH, &attr,
+		    sizeof(attr)) < 0) {
+		close(m);
+		return -1;
+	}
+	return m;
+#else
+	(void)fd;
+	return -1;
+#endif
+}
+
 int exec_load_sealed(const char *prog, char *path, size_t pathsz)
 {
 	struct stat st;
@@ -132,6 +167,11 @@ int exec_load_sealed(const char *prog, char *path, size_t pathsz)
 	if (is_dynamic_elf(in)) {
 		err = ENOEXEC;
 		goto fail_in;
+	}
+	mem = clone_read_only(in);
+	if (mem >= 0) {
+		close(in);
+		return mem;
 	}
 	/* MFD_EXEC: where vm.memfd_noexec asks for it explicitly (6.3+) */
 	mem = memfd_create(prog, MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U);

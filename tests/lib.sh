@@ -131,8 +131,10 @@ assert_bad_input() {
 }
 
 # The host's mount table as a sorted list, to compare before and after.
+# Mounts that the machine's own sandbox makes and removes at any time
+# (its tool mounts under /mnt/sandboxing) are not ours to compare.
 mount_snapshot() {
-	awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
+	awk '$5 !~ /^\/mnt\/sandboxing\// {print $5, $9, $10}' /proc/self/mountinfo | sort
 }
 
 # wait_for COND-CMD [TRIES]: poll every 0.05 s, up to TRIES (default 100).

@@ -50,7 +50,7 @@ copy_image() {
 # that namespace's mount table (after CMD) in $BOX_TMP/snap.
 ns_snap() {
 	SNAP=$BOX_TMP/snap unshare -m -p -f --propagation private sh -c \
-		'"$@"; rc=$?; awk "{print \$5, \$9, \$10}" /proc/self/mountinfo | sort >"$SNAP"; exit $rc' \
+		'"$@"; rc=$?; awk "\$5 !~ /^\/mnt\/sandboxing\// {print \$5, \$9, \$10}" /proc/self/mountinfo | sort >"$SNAP"; exit $rc' \
 		sh "$@"
 }
 
@@ -440,6 +440,49 @@ NoNewPrivs:	1" "$out"
 	run in_ns env PATH="$BOX_BIN:$PATH" pivot --host-prog "$ROOT" cap-drop \
 		/bin/sh -c 'cat /MARKER'
 	assertEquals "found in PATH (stderr: $err)" "pivot-marker" "$out"
+}
+
+# CVE-2019-5736: a process that got hold of /proc/PID/exe of the host
+# tool while it ran must not be able to write the host's binary through
+# it once the tool has gone.  pivot --host-prog runs the tool from a
+# detached read-only clone of its file (or a sealed memfd copy).
+test_host_prog_binary_cannot_be_written_through_proc_exe() {
+	[ -x "$BOX_BIN/ns-unshare" ] || {
+		skip_test "ns-unshare is not built in $BOX_BIN"
+		return 0
+	}
+	if file -L "$BOX_BIN/ns-unshare" 2>/dev/null | grep -q 'dynamically linked'; then
+		skip_test "ns-unshare is dynamically linked in this build (SANITIZE=1)"
+		return 0
+	fi
+	local victim=$BOX_TMP/victim-ns-unshare pid chain i
+	cp "$BOX_BIN/ns-unshare" "$victim"
+	cp "$victim" "$BOX_TMP/victim.orig"
+	in_ns pivot --host-prog "$ROOT" "$victim" --fork /bin/sleep 30 &
+	chain=$!
+	# the host tool, running from the clone: its exe is not $victim's path
+	for i in $(seq 100); do
+		pid=$(pgrep -f -n "^$victim --fork" || true)
+		[ -n "$pid" ] && break
+		sleep 0.05
+	done
+	assertNotEquals "the host tool runs" "" "$pid"
+	exec 9<"/proc/$pid/exe"
+	kill -9 "$pid" "$chain" 2>/dev/null
+	wait "$chain" 2>/dev/null
+	for i in $(seq 100); do
+		[ -d "/proc/$pid" ] || break
+		sleep 0.05
+	done
+	# the binary no longer runs: only the mount or the seal can refuse
+	run sh -c 'echo overwritten >>/proc/self/fd/9'
+	exec 9<&-
+	assertNotEquals "write through /proc/PID/exe refused" 0 "$rc"
+	case $err in
+	*"Read-only file system"* | *"Operation not permitted"*) ;;
+	*) fail "refused for the wrong reason: $err" ;;
+	esac
+	assertTrue "the host's binary is untouched" "cmp -s '$victim' '$BOX_TMP/victim.orig'"
 }
 
 test_host_prog_refuses_dynamic_and_missing_programs() {
