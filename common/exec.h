@@ -33,10 +33,12 @@ int close_fds_from(int lowfd);
 
 /*
  * Find prog the way execvp would (a name with '/' is taken as it is,
- * else each PATH entry) and load it into a sealed, close-on-exec memory
- * file, for running it after the file system it came from is gone (pivot
- * --host-prog).  Sealed, so nothing that later sees /proc/PID/exe can
- * write through it to the host's binary (CVE-2019-5736).  Refuses a
+ * else each PATH entry) and hold it as a close-on-exec fd that stays
+ * executable after the file system it came from is gone (pivot
+ * --host-prog): a detached read-only clone of the file's mount, or where
+ * the kernel refuses that, a sealed memfd copy.  Either way nothing that
+ * later sees /proc/PID/exe can write through it to the host's binary
+ * (CVE-2019-5736).  Refuses a
  * dynamically linked program (errno ENOEXEC): its loader would be looked
  * up in the new root.  Returns the fd, or -1 with errno set; *path gets
  * the file found (for messages).
