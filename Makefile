@@ -161,7 +161,7 @@ check-only:
 # The tool suites again, on an ASan+UBSan build (any report aborts the
 # tool, so the test that ran it fails).  LeakSanitizer cannot stop the
 # world inside a pid namespace, so leaks are left to the fuzzers.
-SAN_SUITES = $(filter-out tests/lib% tests/run.sh tests/fuzz.sh,$(wildcard tests/*.sh))
+SAN_SUITES = $(filter-out tests/lib% tests/run.sh tests/fuzz.sh tests/lint.sh tests/install.sh,$(wildcard tests/*.sh))
 check-san: deps
 	$(MAKE) --no-print-directory SANITIZE=1 BUILD=build-san all
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
