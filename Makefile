@@ -20,7 +20,7 @@ PKG_CONFIG ?= pkg-config
 BOX_CFLAGS := -std=gnu11 -fPIE -Wall -Wextra -Werror -D_GNU_SOURCE \
 	      -DBOX_VERSION='"$(VERSION)"' -Icommon
 # every library any module uses; headers only, each tool links its own
-PKGS_ALL   := libcap mount libmnl
+PKGS_ALL   := libcap libmnl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL) 2>/dev/null)
 
 ifeq ($(SANITIZE),1)
@@ -124,7 +124,7 @@ uninstall:
 # --- packages -----------------------------------------------------------
 
 # What building needs, and what the tests and benchmarks compare against.
-DEPS_BUILD := gcc make pkg-config libcap-dev libmount-dev libmnl-dev
+DEPS_BUILD := gcc make pkg-config libcap-dev libmnl-dev
 DEPS_TEST  := shunit2 util-linux iproute2 iputils-ping busybox-static uidmap \
 	      crun runc bubblewrap cgroup-tools hyperfine nftables strace \
 	      qemu-system-x86 linux-image-amd64 cpio mandoc procps psmisc \
