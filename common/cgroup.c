@@ -1265,7 +1265,16 @@ static int enable_ctrls(int dfd, unsigned mask, char *failed, size_t n)
 
 /*
  * A new v1 cpuset cgroup starts with empty cpus and mems, and the kernel
- * refuses tasks into it (ENOSPC): start it with its parent's.
+ * refuses tasks into it (ENOSPC): start it with its parent's.  Writing
+ * cpuset.cpus or cpuset.mems is not cheap: the kernel checks the value
+ * against every sibling (validate_change) and, for cpus, rebuilds the
+ * sched domains and walks every cpuset and its tasks for deadline
+ * accounting (dl_rebuild_rd_accounting), so with hundreds of containers
+ * each write grows with their number.  Hence cgroup.clone_children on
+ * every cpuset cgroup made here: the kernel then copies the parent's
+ * cpus and mems into each new child at mkdir (cpuset_css_online), and
+ * the children found non-empty below need no write.  Best effort: it is
+ * only a shortcut for the writes.
  */
 static int cpuset_init(int pfd, int dfd, const char **file)
 {
@@ -1282,6 +1291,7 @@ static int cpuset_init(int pfd, int dfd, const char **file)
 		    cg_write(dfd, files[i], buf[0] ? buf : "\n") < 0)
 			return -1;
 	}
+	(void)cg_write(dfd, "cgroup.clone_children", "1");
 	return 0;
 }
 
