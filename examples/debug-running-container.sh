@@ -37,19 +37,8 @@ BOX_BIN=$(cd "$BOX_BIN" && pwd)
 PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
 export PATH BOX_BIN
 
-if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
-	b=$(printf '\033[1m') d=$(printf '\033[2m') g=$(printf '\033[32m') r=$(printf '\033[31m') n=$(printf '\033[0m')
-else
-	b='' d='' g='' r='' n=''
-fi
-say() { printf '\n%s== %s%s\n' "$b" "$*" "$n"; }
-show() { printf '%s$ %s%s\n' "$d" "$*" "$n"; }
-ok() { printf '%s   ok:%s %s\n' "$g" "$n" "$*"; }
-bad() { printf '%s   FAILED:%s %s\n' "$r" "$n" "$*"; failures=$((failures + 1)); }
-step() { show "$*"; "$@"; }
-indent() { sed 's/^/   | /'; }
-die() { echo "debug-running-container: $*" >&2; exit 125; }
-failures=0
+# shellcheck source=examples/lib.sh
+. "$here/lib.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root"
 for t in ns-unshare ns-enter cg-create cg-exec cg-stat cg-delete pivot cap-drop; do

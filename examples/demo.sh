@@ -25,18 +25,8 @@ PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
 export PATH
 mode=${1:-demo}
 
-if [ -t 1 ]; then
-	b=$(printf '\033[1m') d=$(printf '\033[2m') g=$(printf '\033[32m') r=$(printf '\033[31m') n=$(printf '\033[0m')
-else
-	b='' d='' g='' r='' n=''
-fi
-say() { printf '\n%s== %s%s\n' "$b" "$*" "$n"; }
-show() { printf '%s$ %s%s\n' "$d" "$*" "$n"; }
-ok() { printf '%s   ok:%s %s\n' "$g" "$n" "$*"; }
-bad() { printf '%s   FAILED:%s %s\n' "$r" "$n" "$*"; failures=$((failures + 1)); }
-# step CMD...: print the command, then run it
-step() { show "$*"; "$@"; }
-failures=0
+# shellcheck source=examples/lib.sh
+. "$here/examples/lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (sudo make demo)" >&2; exit 125; }
 for t in ns-unshare ns-enter cg-create cg-exec cg-stat cg-delete uf-mount pivot cap-drop veth-link; do

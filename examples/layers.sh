@@ -25,23 +25,13 @@ BOX_BIN=$(cd "$BOX_BIN" && pwd)
 PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
 export PATH BOX_BIN
 
-if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
-	b=$(printf '\033[1m') d=$(printf '\033[2m') g=$(printf '\033[32m') r=$(printf '\033[31m') n=$(printf '\033[0m')
-else
-	b='' d='' g='' r='' n=''
-fi
-say() { printf '\n%s== %s%s\n' "$b" "$*" "$n"; }
-show() { printf '%s$ %s%s\n' "$d" "$*" "$n"; }
-ok() { printf '%s   ok:%s %s\n' "$g" "$n" "$*"; }
-bad() { printf '%s   FAILED:%s %s\n' "$r" "$n" "$*"; failures=$((failures + 1)); }
-step() { show "$*"; "$@"; }
+# shellcheck source=examples/lib.sh
+. "$here/lib.sh"
 check() { # check WHAT TEST...: ok or FAILED, by the test's status
 	local what=$1
 	shift
 	if "$@"; then ok "$what"; else bad "$what"; fi
 }
-indent() { sed 's/^/   | /'; }
-failures=0
 
 [ "$(id -u)" = 0 ] || { echo "layers: run as root" >&2; exit 125; }
 for t in ns-unshare uf-mount pivot; do

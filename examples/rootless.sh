@@ -43,32 +43,8 @@ BOX_BIN=$(cd "$BOX_BIN" && pwd)
 PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
 export PATH BOX_BIN
 
-if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
-	b=$(printf '\033[1m') d=$(printf '\033[2m') g=$(printf '\033[32m') r=$(printf '\033[31m') n=$(printf '\033[0m')
-else
-	b='' d='' g='' r='' n=''
-fi
-say() { printf '\n%s== %s%s\n' "$b" "$*" "$n"; }
-show() { printf '%s$ %s%s\n' "$d" "$*" "$n"; }
-ok() { printf '%s   ok:%s %s\n' "$g" "$n" "$*"; }
-bad() { printf '%s   FAILED:%s %s\n' "$r" "$n" "$*"; failures=$((failures + 1)); }
-step() { show "$*"; "$@"; }
-# show_chain WORD...: a chain as a shell line, one tool per line
-show_chain() {
-	local w first=1 tools=" ns-unshare ns-enter cg-exec uf-mount pivot cap-drop "
-	printf '%s$' "$d"
-	for w; do
-		case $tools in
-		*" $w "*) [ "$first" = 1 ] || printf ' \\\n   ' ;;
-		esac
-		first=0
-		printf ' %s' "$w"
-	done
-	printf '%s\n' "$n"
-}
-indent() { sed 's/^/   | /'; }
-die() { echo "rootless: $*" >&2; exit 125; }
-failures=0
+# shellcheck source=examples/lib.sh
+. "$here/lib.sh"
 
 # ---------------------------------------------------------------------------
 # Stage 3, the "host side": root in the new user namespace, in its own
