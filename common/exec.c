@@ -160,8 +160,12 @@ int exec_load_sealed(const char *prog, char *path, size_t pathsz)
 	in = open(path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -1;
-	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
-		err = S_ISREG(st.st_mode) ? errno : EACCES;
+	if (fstat(in, &st) < 0) {
+		err = errno;
+		goto fail_in;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = EACCES;
 		goto fail_in;
 	}
 	if (is_dynamic_elf(in)) {
