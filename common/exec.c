@@ -42,19 +42,6 @@ int status_to_exit(int status)
 	return EXIT_TOOL;
 }
 
-int wait_exit(pid_t pid)
-{
-	int status;
-	pid_t r;
-
-	do
-		r = waitpid(pid, &status, 0);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -1;
-	return status_to_exit(status);
-}
-
 int close_fds_from(int lowfd)
 {
 #ifdef SYS_close_range

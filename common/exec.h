@@ -1,6 +1,6 @@
 /*
- * exec.h - the one way to run prog, and the one way to wait for a child
- * and pass its status on.
+ * exec.h - the one way to run prog, and the one way to turn a waited-for
+ * child's status into our exit code.
  */
 #ifndef BOX_EXEC_H
 #define BOX_EXEC_H
@@ -19,12 +19,6 @@ _Noreturn void xexec(int argc, char **argv);
  * child's own code, or 128+N when it died of signal N.
  */
 int status_to_exit(int status);
-
-/*
- * Wait for pid (retrying on EINTR) and return its exit code as by
- * status_to_exit(), or -1 with errno set.
- */
-int wait_exit(pid_t pid);
 
 /* Close every fd >= lowfd except those listed (sorted or not). */
 int close_fds_from(int lowfd);

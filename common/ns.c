@@ -1,9 +1,7 @@
 #include "ns.h"
 
 #include <sched.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -27,34 +25,4 @@ const struct ns_type *ns_by_flag(int flag)
 		if (ns_types[i].flag == flag)
 			return &ns_types[i];
 	return NULL;
-}
-
-const struct ns_type *ns_by_file(const char *file)
-{
-	for (unsigned i = 0; i < ns_count; i++)
-		if (!strcmp(ns_types[i].file, file))
-			return &ns_types[i];
-	return NULL;
-}
-
-const struct ns_type *ns_by_option(const char *option)
-{
-	for (unsigned i = 0; i < ns_count; i++)
-		if (!strcmp(ns_types[i].option, option))
-			return &ns_types[i];
-	return NULL;
-}
-
-unsigned long ns_inode(pid_t pid, const char *file)
-{
-	char path[64];
-	struct stat st;
-
-	if (pid)
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, file);
-	else
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", file);
-	if (stat(path, &st) < 0)
-		return 0;
-	return (unsigned long)st.st_ino;
 }

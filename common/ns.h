@@ -23,10 +23,5 @@ extern const struct ns_type ns_types[];
 extern const unsigned ns_count;
 
 const struct ns_type *ns_by_flag(int flag);
-const struct ns_type *ns_by_file(const char *file);
-const struct ns_type *ns_by_option(const char *option);
-
-/* The inode of /proc/PID/ns/FILE (pid 0 = self), or 0 with errno set. */
-unsigned long ns_inode(pid_t pid, const char *file);
 
 #endif

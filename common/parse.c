@@ -216,14 +216,6 @@ int parse_signal(const char *s, int *out)
 	return fail(EINVAL);
 }
 
-const char *signal_name(int sig)
-{
-	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (signals[i].sig == sig)
-			return signals[i].name;
-	return "?";
-}
-
 int parse_idmap(const char *s, struct idmap *out)
 {
 	char buf[64], *f[3], *save = NULL, *tok;

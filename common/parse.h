@@ -32,7 +32,6 @@ int parse_millis(const char *s, uint64_t *out);
 
 /* A signal by number or name, with or without "SIG": "9", "KILL", "SIGTERM". */
 int parse_signal(const char *s, int *out);
-const char *signal_name(int sig);
 
 /* An id or a range "INNER:OUTER:COUNT" or "OUTER[:INNER[:COUNT]]"-free form. */
 struct idmap {
