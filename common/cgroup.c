@@ -483,12 +483,28 @@ int cg_open_dir(const struct cg_hier *h, const char *rel)
 	return fd;
 }
 
+const char *cg_join_file(const struct cg_hier *h)
+{
+	/*
+	 * Writing to cgroup.procs moves a whole thread group, so the kernel
+	 * takes cgroup_threadgroup_rwsem for writing, and its first writer
+	 * after a quiet spell waits for an RCU grace period: 5-10 ms, most
+	 * of what a container's start costs.  Writing "0" to a v1 "tasks"
+	 * file moves only the writing thread, and since Linux 5.19 that
+	 * skips the global lock; our tools are single-threaded, so the one
+	 * thread is the whole process.  cgroup2's cgroup.threads only moves
+	 * within a threaded subtree: there, cgroup.procs it is.
+	 */
+	return h->v2 ? "cgroup.procs" : "tasks";
+}
+
 int cg_join(const struct cg_hier *h, const char *rel)
 {
 	char file[CG_PATH_MAX + 16];
 	int mfd, fd, err = 0;
 
-	snprintf(file, sizeof(file), "%s%scgroup.procs", rel, *rel ? "/" : "");
+	snprintf(file, sizeof(file), "%s%s%s", rel, *rel ? "/" : "",
+		 cg_join_file(h));
 	mfd = open(h->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (mfd < 0)
 		return -1;
@@ -649,7 +665,8 @@ void cg_explain(struct cg_err *e, int err, const struct cg_hier *h,
 		hintf(e,
 		      "memory.limit_in_bytes may not exceed "
 		      "memory.memsw.limit_in_bytes; raise --memory-swap too");
-	else if (err == ENOSPC && file && !strcmp(file, "cgroup.procs"))
+	else if (err == ENOSPC && file &&
+		 (!strcmp(file, "cgroup.procs") || !strcmp(file, "tasks")))
 		hintf(e, "cpuset.cpus or cpuset.mems of %s is empty", dir);
 	else if (err == ELOOP)
 		hintf(e, "a symlink on the way: a cgroup filesystem has none, "

@@ -114,10 +114,13 @@ int cg_rel(const struct cg_hier *h, bool relative, const char *path, char *out,
 int cg_open_dir(const struct cg_hier *h, const char *rel);
 
 /*
- * Move the calling process into cgroup rel of h: write "0" (the writer
- * itself) to its cgroup.procs.  -1 with errno (ENOENT: no such cgroup).
+ * Move the calling process, which must be single-threaded, into cgroup
+ * rel of h: write "0" (the writer itself) to its cg_join_file(), "tasks"
+ * on v1 (no global lock, see cgroup.c) and cgroup.procs on v2.  -1 with
+ * errno (ENOENT: no such cgroup).
  */
 int cg_join(const struct cg_hier *h, const char *rel);
+const char *cg_join_file(const struct cg_hier *h);
 
 /* --- limits -------------------------------------------------------------- */
 

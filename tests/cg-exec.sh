@@ -29,6 +29,21 @@ test_exec_does_not_fork() {
 	assertContains "$out" "/nofork"
 }
 
+# On v1 the move goes through "tasks", which skips the kernel's global
+# threadgroup lock (an RCU grace period, 5-10 ms): cgroup.procs is only
+# for cgroup2.  Checked with strace, as the difference is only in time.
+test_v1_moves_through_tasks() {
+	local trace
+	need_ctrl pids || return 0
+	cg_is_v2 pids && { skip_test "pids is on cgroup2 here: no v1 hierarchy"; return 0; }
+	command -v strace >/dev/null || { skip_test "no strace"; return 0; }
+	cg-create $CG_R "$CG_T/tasks"
+	trace=$(strace -f -e trace=openat,openat2 -o /dev/stdout \
+		cg-exec $CG_R -g pids:"$CG_T/tasks" true 2>&1)
+	assertContains "$trace" "${CG_T#/}/tasks/tasks"
+	assertNotContains "$trace" "cgroup.procs"
+}
+
 test_dash_g_joins_only_the_named_controllers() {
 	local line
 	need_ctrl pids || return 0

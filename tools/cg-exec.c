@@ -4,7 +4,7 @@
  *   cg-exec [--relative] PATH [prog [arg...]]
  *   cg-exec [--relative] -g CONTROLLERS:PATH... [prog [arg...]]
  *
- * No fork: the PID written to cgroup.procs is the one prog runs as.  On
+ * No fork: the process that moves is the one prog runs as.  On
  * v1 and hybrid hosts PATH is joined in every hierarchy where it exists
  * (or in those of the controllers named with -g, as libcgroup's cgexec).
  */
@@ -149,7 +149,8 @@ int main(int argc, char **argv)
 		char pid[24];
 
 		snprintf(pid, sizeof(pid), "%d", (int)getpid());
-		cg_explain(&e, errno, &sys.h[i], rel, "cgroup.procs", pid);
+		cg_explain(&e, errno, &sys.h[i], rel, cg_join_file(&sys.h[i]),
+			   pid);
 		if (e.err == ENOENT)
 			snprintf(e.hint, sizeof(e.hint),
 				 "no such cgroup; make it with cg-create");

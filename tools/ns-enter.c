@@ -694,7 +694,7 @@ static bool split_cgroup_line(char *line, char *id, size_t idsize,
 
 /*
  * --join-cgroup: for each hierarchy of the target ("ID:CONTROLLERS:PATH"
- * in /proc/PID/cgroup), open cgroup.procs of the same PATH in our mount
+ * in /proc/PID/cgroup), open cgroup.procs (v1: tasks) of the same PATH in our mount
  * of that hierarchy.  Both texts give paths relative to our cgroup
  * namespace, as does the root column of our mountinfo, so they agree.
  */
@@ -736,9 +736,10 @@ static void open_cgroups(void)
 			xdie("join cgroup %s of process %d: its hierarchy "
 			     "'%s' is not mounted here", path, (int)opt.pid,
 			     *ctrls ? ctrls : "cgroup2");
+		/* v1: "tasks", which skips a global lock (cg_join_file()) */
 		if (strlen(j->path) + sizeof("/cgroup.procs") > sizeof(j->path))
 			xdie("join cgroup %s: path too long", j->path);
-		strcat(j->path, "/cgroup.procs");
+		strcat(j->path, *ctrls ? "/tasks" : "/cgroup.procs");
 		j->fd = open(j->path, O_WRONLY | O_CLOEXEC);
 		if (j->fd < 0)
 			xdie_errno("open %s", j->path);
