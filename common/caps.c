@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Indexed by capability number, as in <linux/capability.h>. */
@@ -185,4 +187,41 @@ int caps_last_cap(void)
 		return -1;
 	}
 	return i - 1;
+}
+
+/* Version 3 of the interface: two 32-bit words per set. */
+int caps_get(struct caps_sets *c)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -1;
+	c->effective = d[0].effective | (uint64_t)d[1].effective << 32;
+	c->permitted = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	c->inheritable = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+	return 0;
+}
+
+int caps_set(const struct caps_sets *c)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+
+	for (int i = 0; i < 2; i++) {
+		d[i].effective = (uint32_t)(c->effective >> (32 * i));
+		d[i].permitted = (uint32_t)(c->permitted >> (32 * i));
+		d[i].inheritable = (uint32_t)(c->inheritable >> (32 * i));
+	}
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+uint64_t caps_bounding(int last)
+{
+	uint64_t m = 0;
+
+	for (int i = 0; i <= last && i < CAPS_BITS; i++)
+		if (prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0) == 1)
+			m |= CAPS_BIT(i);
+	return m;
 }

@@ -4,7 +4,9 @@
  * masks (bit N = capability N, the layout of CapEff in /proc/PID/status).
  *
  * The parsers are pure: no allocation, no system calls, so a fuzz
- * harness can call them directly.  Only caps_last_cap() asks the kernel.
+ * harness can call them directly.  The last functions ask the kernel
+ * directly (capget, capset, prctl): no libcap, so the tools link with any
+ * libc, statically.
  */
 #ifndef BOX_CAPS_H
 #define BOX_CAPS_H
@@ -53,5 +55,19 @@ uint64_t caps_upto(int last);
  * /proc is not mounted.  -1 with errno set on failure.
  */
 int caps_last_cap(void);
+
+/* A thread's three capability sets, as masks. */
+struct caps_sets {
+	uint64_t effective, permitted, inheritable;
+};
+
+/* This thread's sets (capget); 0, or -1 with errno. */
+int caps_get(struct caps_sets *c);
+
+/* Set this thread's sets exactly (capset); 0, or -1 with errno. */
+int caps_set(const struct caps_sets *c);
+
+/* The bounding set, capabilities 0..last (PR_CAPBSET_READ). */
+uint64_t caps_bounding(int last);
 
 #endif

@@ -1,4 +1,3 @@
-/* boxutils-pkgs: libcap */
 /*
  * cap-drop - drop privileges, then exec prog: reduce the capability sets
  * and the bounding set (default: Docker's default set), raise ambient
@@ -22,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -165,22 +163,12 @@ static struct request parse_args(int argc, char **argv)
 /* The capabilities this process holds now, as masks. */
 static void current_caps(int last, uint64_t *bnd, uint64_t *prm)
 {
-	cap_flag_value_t v;
-	cap_t now;
-	int i;
+	struct caps_sets now;
 
-	now = cap_get_proc();
-	if (!now)
+	if (caps_get(&now) < 0)
 		xdie_errno("read this process's capabilities");
-	*bnd = *prm = 0;
-	for (i = 0; i <= last; i++) {
-		if (cap_get_bound(i) == 1)
-			*bnd |= CAPS_BIT(i);
-		if (cap_get_flag(now, i, CAP_PERMITTED, &v) == 0 &&
-		    v == CAP_SET)
-			*prm |= CAPS_BIT(i);
-	}
-	cap_free(now);
+	*bnd = caps_bounding(last);
+	*prm = now.permitted;
 }
 
 static _Noreturn void die_cap(const char *what, uint64_t mask, const char *why)
@@ -456,9 +444,10 @@ static void drop_bounding(uint64_t keep)
 	int last = caps_last_cap(), i;
 
 	for (i = 0; i <= last; i++) {
-		if (keep & CAPS_BIT(i) || cap_get_bound(i) != 1)
+		if (keep & CAPS_BIT(i) ||
+		    prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0) != 1)
 			continue;
-		if (cap_drop_bound(i) < 0) {
+		if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0) {
 			caps_str((unsigned int)i, name, sizeof(name));
 			box_errh(errno,
 				 errno == EPERM ? "needs CAP_SETPCAP; an "
@@ -472,30 +461,14 @@ static void drop_bounding(uint64_t keep)
 	}
 }
 
-/* Set one flag of c to exactly mask (libcap refuses an empty list). */
-static int set_flag(cap_t c, cap_flag_t flag, uint64_t mask)
-{
-	cap_value_t v[CAPS_BITS];
-	int n = 0, i;
-
-	for (i = 0; i < CAPS_BITS; i++)
-		if (mask & CAPS_BIT(i))
-			v[n++] = i;
-	return n ? cap_set_flag(c, flag, n, v, CAP_SET) : 0;
-}
-
 static void set_caps(const struct plan *p)
 {
-	cap_t c;
+	struct caps_sets c = {.effective = p->permitted,
+			      .permitted = p->permitted,
+			      .inheritable = p->ambient};
 
-	c = cap_init();
-	if (!c || set_flag(c, CAP_PERMITTED, p->permitted) < 0 ||
-	    set_flag(c, CAP_EFFECTIVE, p->permitted) < 0 ||
-	    set_flag(c, CAP_INHERITABLE, p->ambient) < 0)
+	if (caps_set(&c) < 0)
 		xdie_errno("set capabilities");
-	if (cap_set_proc(c) < 0)
-		xdie_errno("set capabilities");
-	cap_free(c);
 }
 
 static void raise_ambient(uint64_t ambient)
@@ -503,12 +476,13 @@ static void raise_ambient(uint64_t ambient)
 	char name[32];
 	int i;
 
-	if (cap_reset_ambient() < 0)
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		xdie_errno("clear the ambient capabilities");
 	for (i = 0; i < CAPS_BITS; i++) {
 		if (!(ambient & CAPS_BIT(i)))
 			continue;
-		if (cap_set_ambient(i, CAP_SET) < 0) {
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
+			  (unsigned long)i, 0, 0) < 0) {
 			caps_str((unsigned int)i, name, sizeof(name));
 			box_errh(errno,
 				 errno == EPERM ? "SECBIT_NO_CAP_AMBIENT_RAISE "
