@@ -1,5 +1,6 @@
 #include "exec.h"
 #include "box.h"
+#include "kernel.h"
 
 #include <elf.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* boxutils-pkgs: libmnl */
 #include "netlink.h"
 
 #include <arpa/inet.h>

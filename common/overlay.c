@@ -1,4 +1,5 @@
 #include "overlay.h"
+#include "kernel.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -20,6 +20,7 @@
 #include "box.h"
 #include "exec.h"
 #include "ids.h"
+#include "kernel.h"
 #include "ns.h"
 #include "parse.h"
 #include "userns.h"

@@ -13,6 +13,7 @@
  */
 #include "box.h"
 #include "exec.h"
+#include "kernel.h"
 #include "resolve.h"
 
 #include <errno.h>

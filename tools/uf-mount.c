@@ -12,6 +12,7 @@
  */
 #include "box.h"
 #include "exec.h"
+#include "kernel.h"
 #include "overlay.h"
 
 #include <errno.h>
