@@ -1522,14 +1522,23 @@ fail:
 
 /* --- removing ------------------------------------------------------------- */
 
-/* Call fn on every directory below dfd, children before parents. */
+/*
+ * Call fn on every directory below dfd, children before parents.  A
+ * cgroup directory's link count is 2 plus its child cgroups (kernfs
+ * keeps it so), so a leaf, the common case, is not listed at all: a
+ * listing costs more than the rmdir (every interface file is an entry).
+ */
 static int each_child(int dfd, int (*fn)(int pfd, const char *name, void *),
 		      void *arg)
 {
-	int dup_fd = dup(dfd), r = 0;
+	int dup_fd, r = 0;
 	struct dirent *d;
+	struct stat st;
 	DIR *dir;
 
+	if (fstat(dfd, &st) == 0 && st.st_nlink == 2)
+		return 0;
+	dup_fd = dup(dfd);
 	if (dup_fd < 0)
 		return -1;
 	dir = fdopendir(dup_fd);
@@ -1551,7 +1560,6 @@ static int each_child(int dfd, int (*fn)(int pfd, const char *name, void *),
 struct killer {
 	int found;
 	pid_t self;
-	bool count_only; /* look, do not kill */
 };
 
 static int kill_procs(int dfd, struct killer *k)
@@ -1570,8 +1578,7 @@ static int kill_procs(int dfd, struct killer *k)
 		if (pid <= 0 || pid == k->self)
 			continue;
 		k->found++;
-		if (!k->count_only)
-			kill((pid_t)pid, SIGKILL);
+		kill((pid_t)pid, SIGKILL);
 	}
 	return 0;
 }
@@ -1636,7 +1643,7 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 	bool skipped_kill = false;
 	char rel[CG_PATH_MAX], par[CG_PATH_MAX];
 	const char *name = strrchr(path, '/');
-	struct killer k = {0, getpid(), false};
+	struct killer k = {0, getpid()};
 	double deadline = now() + timeout;
 	int r = -1;
 
@@ -1690,18 +1697,12 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 	/*
 	 * The common case is a cgroup its payload has already left: then
 	 * freezing and thawing (a v1 freezer round trip costs milliseconds)
-	 * buys nothing.  A process that enters after this look is caught
-	 * by rmdir's EBUSY below, which the kill loop then handles.
+	 * buys nothing, and nor does reading cgroup.procs in every
+	 * hierarchy first.  rmdir answers EBUSY while a process is inside,
+	 * and the kill loop then handles it.
 	 */
-	k.count_only = true;
-	for (hi = 0; hi < s->n; hi++)
-		if (pfd[hi] >= 0)
-			kill_tree(pfd[hi], name, &k);
-	k.count_only = false;
-	if (k.found == 0) {
-		skipped_kill = true;
-		goto remove;
-	}
+	skipped_kill = true;
+	goto remove;
 kill:
 
 	/*

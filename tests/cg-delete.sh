@@ -27,6 +27,25 @@ test_delete_with_running_processes_leaves_nothing() {
 	assertEquals "forker killed" 137 $?
 }
 
+# No listing first: rmdir's EBUSY is what finds the processes, so one
+# hierarchy with a process among several without must still end empty.
+test_process_in_one_hierarchy_only() {
+	local p d pids_dir
+	need_ctrl pids || return 0
+	cg-create $CG_R "$CG_T/one"
+	cg-exec $CG_R -g pids:"$CG_T/one" sleep 60 &
+	p=$!
+	pids_dir=$(cg_dir pids one)
+	wait_for "grep -q . '$pids_dir/cgroup.procs'"
+	run cg-delete $CG_R "$CG_T/one"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	for d in $(cg_all_dirs one); do
+		assertFalse "$d removed" "[ -d '$d' ]"
+	done
+	wait "$p"
+	assertEquals "sleep killed" 137 $?
+}
+
 test_children_need_recursive() {
 	local d
 	cg-create $CG_R --parents "$CG_T/tree/a/b" "$CG_T/tree/c"
