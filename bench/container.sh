@@ -86,7 +86,7 @@ hide=$(awk -v ctl=/proc/self/cgroup '
 cat >"$T/wrap" <<EOF
 #!/bin/sh
 # the same for every contestant: runs in unshare -m --propagation private
-for m in $(echo $hide); do umount "\$m" || exit 125; done
+[ -z "$(echo $hide)" ] || umount $(echo $hide) || exit 125
 PATH=$BOX_BIN:\$PATH
 eval "\$1"
 EOF

@@ -179,7 +179,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 		[ -s "$BENCH_RESULTS/$name.log" ] || continue
 		echo
 		case $name in
-		startup) echo "## Start-up: static-pie against dynamic linking (bench/startup.sh)" ;;
+		startup) echo "## Start-up: musl static-pie, glibc static-pie, glibc dynamic (bench/startup.sh)" ;;
 		footprint) echo "## Memory and file descriptors (bench/footprint.sh)" ;;
 		scale) echo "## Scale (bench/scale.sh)" ;;
 		esac
