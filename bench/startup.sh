@@ -56,7 +56,7 @@ hyperfine -N --warmup 20 --runs "$RUNS" --export-csv "$csv" "${args[@]}" >/dev/n
 	bench_die "hyperfine failed"
 bench_table "$csv"
 
-have_vg= have_perf=
+have_vg='' have_perf=''
 command -v valgrind >/dev/null && have_vg=1
 command -v perf >/dev/null && [ -n "$(pf true)" ] && have_perf=1
 # times: the fastest run of each, the start-up cost itself; on a busy
