@@ -43,6 +43,47 @@ int status_to_exit(int status)
 	return EXIT_TOOL;
 }
 
+static const int forwarded[] = {
+    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+
+void wait_block(sigset_t *set, sigset_t *old)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(set, forwarded[i]);
+	sigaddset(set, SIGCHLD);
+	/* an inherited SIG_IGN would make the kernel reap our children */
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_BLOCK, set, old);
+}
+
+int wait_forward(pid_t child, const sigset_t *set, bool reap_all)
+{
+	siginfo_t si;
+	int status;
+	pid_t w;
+
+	for (;;) {
+		if (sigwaitinfo(set, &si) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (si.si_signo != SIGCHLD) {
+			if (si.si_code != SI_KERNEL)
+				kill(child, si.si_signo);
+			continue;
+		}
+		while ((w = waitpid(reap_all ? -1 : child, &status, WNOHANG)) >
+		       0)
+			if (w == child)
+				return status;
+		if (w < 0 && errno == ECHILD)
+			return -1;
+	}
+}
+
 int close_fds_from(int lowfd)
 {
 #ifdef SYS_close_range

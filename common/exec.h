@@ -5,6 +5,8 @@
 #ifndef BOX_EXEC_H
 #define BOX_EXEC_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 /*
@@ -19,6 +21,24 @@ _Noreturn void xexec(int argc, char **argv);
  * child's own code, or 128+N when it died of signal N.
  */
 int status_to_exit(int status);
+
+/*
+ * A tool that forks and waits passes on to its child what it is sent:
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH.
+ * wait_block() blocks those and SIGCHLD (into *set) before the fork, so
+ * none is lost before the wait; the old mask goes to *old, for the child
+ * to restore before it execs.
+ */
+void wait_block(sigset_t *set, sigset_t *old);
+
+/*
+ * Wait for child, passing on each signal of set that was sent with
+ * kill(): one the kernel sent (the terminal's ^C, SIGWINCH) reached the
+ * child in our process group already, and is not sent twice.  With
+ * reap_all (an init, a subreaper) every child is reaped, orphans
+ * included.  Returns child's wait status, or -1 with errno (ECHILD).
+ */
+int wait_forward(pid_t child, const sigset_t *set, bool reap_all);
 
 /* Close every fd >= lowfd except those listed (sorted or not). */
 int close_fds_from(int lowfd);

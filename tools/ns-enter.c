@@ -108,10 +108,6 @@ static struct {
 } st = { .pidfd = -1, .root_fd = -1, .wd_fd = -1, .master = -1,
 	 .slave = -1 };
 
-/* Signals a waiting parent passes on to the program it runs. */
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-				 SIGUSR1, SIGUSR2 };
-
 _Noreturn static void usage(void)
 {
 	printf("Usage: %s [options] [--] [prog [arg...]]\n"
@@ -993,33 +989,6 @@ static void set_credentials(void)
 
 /* --- running --------------------------------------------------------- */
 
-/* Wait for the child, passing on the signals we are sent. */
-static int wait_forward(pid_t child, const sigset_t *set)
-{
-	siginfo_t si;
-	int status;
-
-	for (;;) {
-		if (sigwaitinfo(set, &si) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (si.si_signo == SIGCHLD) {
-			if (waitpid(child, &status, WNOHANG) == child)
-				return status;
-			continue;
-		}
-		/*
-		 * A key typed at the terminal (^C, ^\) signals the whole
-		 * foreground process group, the child included: it has it.
-		 */
-		if (si.si_code == SI_KERNEL)
-			continue;
-		kill(child, si.si_signo);
-	}
-}
-
 /*
  * Fork where the kernel demands it: setns() into a PID namespace places
  * only our children there.  --pty forks too: the parent relays the
@@ -1031,14 +1000,8 @@ _Noreturn static void run_child(int argc, char **argv)
 	pid_t child;
 	int status;
 
-	sigemptyset(&set);
-	for (unsigned i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	sigaddset(&set, SIGCHLD);
-	if (opt.pty)
-		sigaddset(&set, SIGWINCH);
 	/* Blocked before the fork, so none is lost before we wait. */
-	sigprocmask(SIG_BLOCK, &set, &old);
+	wait_block(&set, &old);
 	child = fork();
 	if (child < 0) {
 		box_errh(errno,
@@ -1071,7 +1034,7 @@ _Noreturn static void run_child(int argc, char **argv)
 		sigdelset(&set, SIGWINCH);
 		status = pty_relay(st.master, child, &set);
 	} else {
-		status = wait_forward(child, &set);
+		status = wait_forward(child, &set, false);
 	}
 	if (status < 0)
 		xdie_errno("wait for process %d", (int)child);

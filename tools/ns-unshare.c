@@ -110,11 +110,6 @@ static const struct {
     {"unchanged", 0},
 };
 
-/* What the caller sees forwarded to the payload when --fork is used. */
-static const int forwarded[] = {
-    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-};
-
 /* One id map (uid or gid): a single id, and/or ranges. */
 struct idplan {
 	long single;	/* inner id for our own, or -1 */
@@ -879,43 +874,15 @@ static sigset_t oldmask;
 
 static void block_signals(sigset_t *set)
 {
-	sigemptyset(set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(set, forwarded[i]);
-	sigaddset(set, SIGCHLD);
-	/* an inherited SIG_IGN would make the kernel reap our children */
-	signal(SIGCHLD, SIG_DFL);
-	sigprocmask(SIG_BLOCK, set, &oldmask);
+	wait_block(set, &oldmask);
 }
 
-/*
- * Wait for child, forwarding signals; return its exit code.  A signal
- * the kernel itself sent (si_code SI_KERNEL: the terminal's Ctrl-C,
- * SIGWINCH) already reached the child, which is in our process group,
- * so only signals sent with kill() are passed on: never twice.  As init
- * (reap_all), every child is reaped, orphans included.
- */
+/* Wait for child, forwarding signals (common/exec); its exit code. */
 static int forward_and_wait(pid_t child, const sigset_t *set, bool reap_all)
 {
-	siginfo_t si;
-	int status;
-	pid_t w;
+	int status = wait_forward(child, set, reap_all);
 
-	for (;;) {
-		if (sigwaitinfo(set, &si) < 0)
-			continue;
-		if (si.si_signo != SIGCHLD) {
-			if (si.si_code != SI_KERNEL)
-				kill(child, si.si_signo);
-			continue;
-		}
-		while ((w = waitpid(reap_all ? -1 : child, &status, WNOHANG)) >
-		       0)
-			if (w == child)
-				return status_to_exit(status);
-		if (w < 0 && errno == ECHILD)
-			return EXIT_TOOL;
-	}
+	return status < 0 ? EXIT_TOOL : status_to_exit(status);
 }
 
 static _Noreturn void exec_prog(int argc, char **argv)
