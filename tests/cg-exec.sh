@@ -74,6 +74,60 @@ test_exit_status_of_prog_is_passed_on() {
 	assertEquals "not runnable" 126 "$rc"
 }
 
+# --fork: prog is a child made in the cgroup, cg-exec its waiting parent
+test_fork_runs_prog_as_a_child_in_the_cgroup() {
+	local parent
+	cg-create $CG_R "$CG_T/fk"
+	run bash -c 'echo $$; exec "$@"' bash cg-exec $CG_R --fork "$CG_T/fk" \
+		sh -c 'echo $PPID; cat /proc/self/cgroup'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	parent=$(sed -n 1p <<<"$out")
+	assertEquals "prog's parent is cg-exec" "$parent" "$(sed -n 2p <<<"$out")"
+	assertEquals "every hierarchy" "$(cg_all_dirs | wc -l)" "$(_lines_in "$out" fk)"
+	run cg-exec $CG_R -f -g pids:"$CG_T/fk" cat /proc/self/cgroup
+	assertEquals "-g with --fork (stderr: $err)" 0 "$rc"
+	assertContains "$out" "${CG_T#/}/fk"
+}
+
+test_fork_passes_status_and_signals_on() {
+	local p
+	cg-create $CG_R "$CG_T/fs"
+	run cg-exec $CG_R --fork "$CG_T/fs" sh -c 'exit 7'
+	assertEquals "prog's status" 7 "$rc"
+	run cg-exec $CG_R --fork "$CG_T/fs" sh -c 'kill -TERM $$'
+	assertEquals "prog's signal" 143 "$rc"
+	run cg-exec $CG_R --fork "$CG_T/fs" /nonexistent/prog
+	assertEquals "not found" 127 "$rc"
+	# a TERM sent to cg-exec reaches prog, which says so in its status
+	cg-exec $CG_R --fork "$CG_T/fs" \
+		sh -c 'trap "exit 42" TERM; echo up >'"$BOX_TMP/fs.up"'; while :; do sleep 0.05; done' &
+	p=$!
+	wait_for "[ -s '$BOX_TMP/fs.up' ]"
+	kill -TERM "$p"
+	wait "$p"
+	assertEquals "TERM passed on" 42 $?
+}
+
+# On cgroup2 the child is made inside the cgroup: no cgroup.procs write.
+test_fork_makes_the_child_inside_the_cgroup2_cgroup() {
+	local trace
+	[ -n "$CG_V2" ] || { skip_test "no cgroup2 mount"; return 0; }
+	command -v strace >/dev/null || { skip_test "no strace"; return 0; }
+	cg-create $CG_R "$CG_T/fc"
+	trace=$(strace -f -e trace=clone3,openat,openat2 -o /dev/stdout \
+		cg-exec $CG_R --fork "$CG_T/fc" true 2>&1)
+	assertContains "$trace" "CLONE_INTO_CGROUP"
+	assertNotContains "$trace" "cgroup.procs"
+}
+
+test_fork_bad_input_starts_nothing() {
+	run cg-exec $CG_R --fork "$CG_T/nonexistent" sh -c 'echo ran'
+	assertEquals "missing" 125 "$rc"
+	assertNotContains "$out" "ran"
+	cg_bad_input cg-exec $CG_R --fork "$CG_T/../x" true
+	cg_bad_input cg-exec $CG_R --fork -g nosuchctrl:"$CG_T" true
+}
+
 test_no_prog_runs_the_shell() {
 	cg-create $CG_R "$CG_T/sh"
 	out=$(echo 'cat /proc/self/cgroup' | SHELL=/bin/sh cg-exec $CG_R "$CG_T/sh")
@@ -143,8 +197,14 @@ test_v2_joining_an_inner_cgroup_is_explained() {
 	assertEquals "refused" 125 "$rc"
 	assertContains "$err" "busy" # EBUSY: glibc and musl word it differently
 	assertContains "$err" "no-internal-process"
+	run cg-exec $CG_R --fork "$CG_T/inner" true
+	assertEquals "refused with --fork" 125 "$rc"
+	assertContains "$err" "clone3"
+	assertContains "$err" "no-internal-process"
 	run cg-exec $CG_R "$CG_T/inner/leaf" true
 	assertEquals "the leaf is fine (stderr: $err)" 0 "$rc"
+	run cg-exec $CG_R --fork "$CG_T/inner/leaf" true
+	assertEquals "the leaf is fine with --fork (stderr: $err)" 0 "$rc"
 }
 
 box_run_suite

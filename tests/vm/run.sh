@@ -111,7 +111,7 @@ host_cmds="bash dash sh shunit2 awk mawk gawk sed grep find xargs diff cmp
 	ps pgrep pidof free getent id
 	useradd userdel groupadd groupdel usermod
 	cgcreate cgexec cgdelete cgset cgget cgclassify lscgroup lssubsys
-	capsh getpcaps ip"
+	capsh getpcaps ip strace"
 # All of coreutils.
 coreutils=$(dpkg -L coreutils 2>/dev/null | grep -E '^/(usr/)?s?bin/[^/]+$')
 modules="loop overlay veth null_blk"
