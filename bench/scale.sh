@@ -129,17 +129,25 @@ awk -F'\t' -v n="$N" -v total="$(((end_all - start_all) / 1000))" \
 	-v alive="$alive" -v links="$links" -v payloads="$payloads" \
 	-v rmean="$rss_mean" -v rmax="$rss_max" \
 	-v td="$(((t1 - t0) / 1000))" -v tk="$(((t_killed - t0) / 1000))" -v left="$left" '
+	function median(a, from, k,   i, j, t, b) {
+		for (i = 1; i <= k; i++) b[i] = a[from + i - 1]
+		for (i = 2; i <= k; i++)
+			for (j = i; j > 1 && b[j - 1] > b[j]; j--) { t = b[j]; b[j] = b[j - 1]; b[j - 1] = t }
+		return (k % 2) ? b[(k + 1) / 2] : (b[k / 2] + b[k / 2 + 1]) / 2
+	}
 	NR > 1 { s[NR - 1] = $2 }
 	END {
 		k = (n >= 200) ? 100 : int(n / 2)
 		for (i = 1; i <= k; i++) { f += s[i]; l += s[n - k + i] }
 		f /= k; l /= k; r = l / f
+		mf = median(s, 1, k); ml = median(s, n - k + 1, k)
 		printf "scale: | measure | value | target |\n|---|---|---|\n"
 		printf "scale: | containers alive at once | %d (%d veth pairs, %d processes in their cgroups) | 1000 |\n", alive, links, payloads
 		printf "scale: | set-up, all %d | %.1f s (%.1f ms each) | |\n", n, total / 1000, total / n
 		printf "scale: | set-up, mean of the first %d | %.2f ms | |\n", k, f
 		printf "scale: | set-up, mean of the last %d | %.2f ms | |\n", k, l
 		printf "scale: | last / first | %.2fx | <= 1.2x: %s |\n", r, (r <= 1.2) ? "met" : "**missed**"
+		printf "scale: | set-up, median of the first / last %d (spikes aside) | %.2f ms / %.2f ms (%.2fx) | |\n", k, mf, ml, ml / mf
 		printf "scale: | RSS of each waiting ns-unshare, mean / max | %d KiB / %d KiB | <= 1024 KiB: %s |\n", rmean, rmax, (rmax <= 1024) ? "met" : "**missed**"
 		printf "scale: | teardown of all %d (cg-delete each) | %.1f s, %.1f s until every veth was gone (%d left) | |\n", n, tk / 1000, td / 1000, left
 	}' "$tsv" | sed 's/^|---/scale: |---/'
