@@ -5,6 +5,14 @@
 #   cgexec -g pids:PATH true     (libcgroup, cgroup-tools)
 #   sh writing cgroup.procs, then exec true
 # in one hyperfine run, and the ratios to cgexec (target: cg-exec <= 0.5x).
+#
+# Then the same with 30 ms of idle before each run (hyperfine --prepare),
+# plus cg-exec --fork: back to back, every move finds the kernel's
+# threadgroup lock warm from the one before; after an idle spell the
+# first move that takes it waits for an RCU grace period.  cgexec writes
+# its PID (which takes the lock), cg-exec writes "0" to tasks on v1
+# (which does not) and cgroup.procs on cgroup2 (which does), and
+# cg-exec --fork makes its child inside the cgroup2 cgroup instead.
 # The cgroup lies beneath this script's own cgroup in every hierarchy and
 # is removed at the end.
 #
@@ -29,7 +37,7 @@ done
 name=boxbench-cg-$$
 cg-create --relative "$name" || exit 125
 csv=$(mktemp /tmp/boxbench.XXXXXX)
-trap 'cg-delete --relative --recursive "$name"; rm -f "$csv"' EXIT
+trap 'cg-delete --relative --recursive "$name"; rm -f "$csv" "$csv.idle"' EXIT
 
 # cgexec's -g list for every v1 hierarchy the cgroup is in: the same
 # moves cg-exec PATH makes (but for cgroup2, which libcgroup names not)
@@ -63,15 +71,25 @@ args=(-n "true alone" "true"
 [ -n "$all_g" ] && args+=(-n "cgexec -g (all v1)" "cgexec$all_g true")
 args+=(-n "sh > cgroup.procs" "sh -c 'echo \$\$ >$procs && exec true'")
 hyperfine -N --warmup 20 --runs "$RUNS" --export-csv "$csv" "${args[@]}"
+args+=(-n "cg-exec --fork PATH" "cg-exec --relative --fork $name true")
+hyperfine -N --prepare "sleep 0.03" --warmup 3 --runs "$((RUNS / 5 + 10))" \
+	--export-csv "$csv.idle" "${args[@]}"
 
 echo
 # Medians, as on a shared machine a few runs stall for tens of ms and
 # swamp the mean; and minimums, the cost without scheduling noise (moving
 # into a cpu cgroup costs a wait for the CPU on a loaded host).
+ratios() {
+	printf "  %-22s %10s %7s %10s %7s %10s %7s\n" "" mean ratio median ratio min ratio
+	awk -F, 'NR > 1 { name[NR] = $1; mean[NR] = $2; med[NR] = $4; min[NR] = $7
+			if ($1 == "cgexec -g pids:PATH") { bmean = $2; bmed = $4; bmin = $7 } }
+		END { for (i = 2; i <= NR; i++)
+			printf "  %-22s %7.3f ms %6.2fx %7.3f ms %6.2fx %7.3f ms %6.2fx\n", name[i],
+				mean[i] * 1000, mean[i] / bmean, med[i] * 1000, med[i] / bmed,
+				min[i] * 1000, min[i] / bmin }' "$1"
+}
 echo "relative to libcgroup's cgexec -g pids (target: cg-exec <= 0.5x):"
-printf "  %-22s %10s %7s %10s %7s\n" "" median ratio min ratio
-awk -F, 'NR > 1 { name[NR] = $1; med[NR] = $4; min[NR] = $7
-		if ($1 == "cgexec -g pids:PATH") { bmed = $4; bmin = $7 } }
-	END { for (i = 2; i <= NR; i++)
-		printf "  %-22s %7.3f ms %6.2fx %7.3f ms %6.2fx\n", name[i],
-			med[i] * 1000, med[i] / bmed, min[i] * 1000, min[i] / bmin }' "$csv"
+ratios "$csv"
+echo
+echo "the same, 30 ms idle before each run (the lock gone cold):"
+ratios "$csv.idle"

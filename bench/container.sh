@@ -166,11 +166,28 @@ hyperfine -N --warmup 5 --runs "$RUNS" \
 	-n "runc run" "$w 'runc run $oci'" \
 	-n "bwrap --unshare-all" "$w '$bwrap /bin/true'" || bench_die "hyperfine failed"
 
+# Again with 30 ms of idle before each run, as between container starts
+# in real use: back to back, each move into a cgroup finds the kernel's
+# threadgroup lock warm from the one before; cold, the first move that
+# takes it waits for an RCU grace period.  crun and runc write their PID
+# to cgroup.procs (which takes it); the chain's cg-exec writes "0" to
+# tasks (which does not).
+hyperfine -N --prepare "sleep 0.03" --warmup 2 --runs "$((RUNS / 3 + 10))" \
+	--export-csv "$csv.idle" \
+	-n "boxutils chain" "$w '$chain /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" \
+	-n "crun run" "$w 'crun run $oci'" \
+	-n "runc run" "$w 'runc run $oci'" \
+	-n "bwrap --unshare-all" "$w '$bwrap /bin/true'" || bench_die "hyperfine failed"
+
 echo
 bench_table "$csv"
 bench_ratio "$csv" "container vs crun" "boxutils chain" "crun run" "<=" 0.75
 bench_ratio "$csv" "container vs runc" "boxutils chain" "runc run" "<=" 1
 bench_ratio "$csv" "container vs bwrap" "boxutils chain" "bwrap --unshare-all" "<=" 1
+echo "idle before each run:"
+bench_table "$csv.idle"
+bench_ratio "$csv.idle" "container vs crun, 30 ms idle before each run" "boxutils chain" "crun run" "<=" 0.75
+bench_ratio "$csv.idle" "container vs runc, 30 ms idle before each run" "boxutils chain" "runc run" "<=" 1
 # the same with the wrapper's own time taken off both sides
 awk -F, 'NR > 1 { gsub(/"/, ""); m[$1] = $2 }
 	END { w = m["wrapper alone"]; b = m["boxutils chain"] - w
