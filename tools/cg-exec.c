@@ -58,7 +58,7 @@ _Noreturn static void usage(void)
 _Noreturn static void die_join(const struct cg_sys *sys, int i, const char *rel,
 			       int err, pid_t who)
 {
-	struct cg_err e;
+	struct cg_err e = {0};
 	char pid[24];
 
 	snprintf(pid, sizeof(pid), "%d", (int)who);
