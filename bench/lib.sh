@@ -64,9 +64,11 @@ bench_ratio() {
 			}
 			r = mean[ours] / mean[peer]; m = med[ours] / med[peer]
 			met = (op == "<=") ? (r <= t) : (r >= t)
+			# op "-": compared, with no target
 			printf "ratio: %s | %s %.2f ms | %s %.2f ms | mean %.2fx | median %.2fx | target %s %s | %s | min %.2fx\n",
 				name, ours, mean[ours] * 1000, peer, mean[peer] * 1000,
-				r, m, op, t, met ? "met" : "MISSED", min[ours] / min[peer]
+				r, m, op, t, (op == "-") ? "-" : met ? "met" : "MISSED",
+				min[ours] / min[peer]
 		}' "$1"
 }
 

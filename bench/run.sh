@@ -168,8 +168,8 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 		sub(/^target /, "", $6)
 		ours = $2; peer = $3
 		sub(/^min /, "", $8)
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", substr($1, 8), ours, peer, $4, $5, $8, $6,
-			($7 == "met") ? "met" : "**missed**" }' "$BENCH_RESULTS"/container.log 2>/dev/null
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", substr($1, 8), ours, peer, $4, $5, $8,
+			($7 == "-") ? "-" : $6, ($7 == "met") ? "met" : ($7 == "-") ? "(no target)" : "**missed**" }' "$BENCH_RESULTS"/container.log 2>/dev/null
 	target "ns-unshare vs unshare" '^ns-unshare' '^unshare' '<=' 1.05
 	target "ns-enter vs nsenter" '^ns-enter' '^nsenter' '<=' 1.05
 	# like for like: one hierarchy each where the script measured that
