@@ -490,9 +490,10 @@ const char *cg_join_file(const struct cg_hier *h)
 	 * takes cgroup_threadgroup_rwsem for writing, and its first writer
 	 * after a quiet spell waits for an RCU grace period: 5-10 ms, most
 	 * of what a container's start costs.  Writing "0" to a v1 "tasks"
-	 * file moves only the writing thread, and since Linux 5.19 that
-	 * skips the global lock; our tools are single-threaded, so the one
-	 * thread is the whole process.  cgroup2's cgroup.threads only moves
+	 * file moves only the writing thread, which recent kernels do
+	 * without the global lock (measured on 6.18; older ones take it
+	 * either way); our tools are single-threaded, so the one thread is
+	 * the whole process.  cgroup2's cgroup.threads only moves
 	 * within a threaded subtree: there, cgroup.procs it is.
 	 */
 	return h->v2 ? "cgroup.procs" : "tasks";
