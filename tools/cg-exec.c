@@ -103,9 +103,12 @@ static pid_t clone_into(int cgfd, bool *moved)
 		a.flags = CLONE_INTO_CGROUP;
 		a.cgroup = (uint64_t)cgfd;
 		pid = syscall(SYS_clone3, &a, sizeof(a));
-		if (pid >= 0 ||
-		    (errno != ENOSYS && errno != EINVAL && errno != E2BIG))
-			return (pid_t)(*moved = pid >= 0, pid);
+		if (pid >= 0) {
+			*moved = true;
+			return (pid_t)pid;
+		}
+		if (errno != ENOSYS && errno != EINVAL && errno != E2BIG)
+			return -1;
 	}
 	return fork();
 }
