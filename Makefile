@@ -20,7 +20,7 @@ PKG_CONFIG ?= pkg-config
 BOX_CFLAGS := -std=gnu11 -fPIE -Wall -Wextra -Werror -D_GNU_SOURCE \
 	      -DBOX_VERSION='"$(VERSION)"' -Icommon
 # every library any module uses; headers only, each tool links its own
-PKGS_ALL   := libmnl
+PKGS_ALL   :=
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL) 2>/dev/null)
 
 ifeq ($(SANITIZE),1)
@@ -107,13 +107,13 @@ $(MUSL)/libboxutils.a: $(MUSL_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-# Tools that link no library (or only libraries in STATIC_PKGS, which
-# ship static archives) are linked static-pie: no dynamic loader, no
-# relocation of shared libraries at every step of a chain, and a binary
-# that still runs after pivot has taken the host's /lib away (pivot
-# --host-prog cap-drop).  libmnl has no static archive in Debian, so
-# veth-link stays dynamic.  ASan needs dynamic linking, so SANITIZE=1
-# builds are dynamic.
+# Tools that link no library (today: all of them; or only libraries in
+# STATIC_PKGS, which ship static archives) are linked static-pie: no
+# dynamic loader, no relocation of shared libraries at every step of a
+# chain, and a binary that still runs after pivot has taken the host's
+# /lib away (pivot --host-prog cap-drop).  A tool naming a library
+# without a static archive is linked dynamically against glibc.  ASan
+# needs dynamic linking, so SANITIZE=1 builds are dynamic.
 STATIC_PKGS ?=
 ifeq ($(SANITIZE),1)
 STATIC_LDFLAGS :=
@@ -173,12 +173,13 @@ uninstall:
 # --- packages -----------------------------------------------------------
 
 # What building needs, and what the tests and benchmarks compare against.
-DEPS_BUILD := gcc make pkg-config musl-tools libmnl-dev
+DEPS_BUILD := gcc make pkg-config musl-tools
 DEPS_TEST  := shunit2 util-linux iproute2 iputils-ping busybox-static uidmap \
 	      crun runc bubblewrap cgroup-tools hyperfine nftables strace \
 	      qemu-system-x86 linux-image-amd64 cpio mandoc procps psmisc \
 	      clang libclang-rt-14-dev cppcheck shellcheck zsh fish \
-	      debootstrap attr file gnuplot-nox valgrind bash-completion
+	      debootstrap attr file gnuplot-nox valgrind bash-completion \
+	      libmnl-dev
 
 # Installs only what dpkg does not already have, so a ready machine
 # spends no time here and needs no network.
@@ -238,19 +239,29 @@ FUZZ_TIME  ?= 60
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
 
-FUZZ_CFLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -Icommon $(PKG_CFLAGS)
+# fuzz_netlink reads requests back with libmnl, a reader independent of
+# common/netlink.c (which needs no library)
+FUZZ_PKGS  := libmnl
+FUZZ_CFLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -Icommon \
+	      $(shell $(PKG_CONFIG) --cflags $(FUZZ_PKGS) 2>/dev/null)
 FUZZ_OBJ   := $(patsubst common/%.c,build-fuzz/common/%.o,$(wildcard common/*.c))
+FUZZ_LIB   := build-fuzz/libcommon.a
 
-# common/ is compiled once with coverage and sanitizers, then linked into
-# every harness (a harness may override a library function, such as
-# fuzz_netlink's mnl_socket_sendto: objects come before the libraries)
+# common/ is compiled once with coverage and sanitizers into an archive
+# linked into every harness; a harness may stand in for one of its
+# functions (fuzz_netlink's nl_sock_send: the archive member defining it
+# is then not pulled in)
 build-fuzz/common/%.o: common/%.c $(wildcard common/*.h)
 	@mkdir -p build-fuzz/common
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
-		$(FUZZ_OBJ) $(shell $(PKG_CONFIG) --libs $(PKGS_ALL) 2>/dev/null)
+		$(FUZZ_LIB) $(shell $(PKG_CONFIG) --libs $(FUZZ_PKGS) 2>/dev/null)
 
 fuzz: $(FUZZ_BINS)
 	for h in $(FUZZ_NAMES); do \

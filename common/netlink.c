@@ -1,10 +1,8 @@
-/* boxutils-pkgs: libmnl */
 #include "netlink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -159,29 +157,196 @@ bad:
 	return -1;
 }
 
+/* --- netlink messages ---------------------------------------------------- */
+
+/*
+ * A request is built in nl->req: a header, then an extra header of the
+ * family (ifinfomsg...), then attributes, each 4-byte aligned as the
+ * kernel's NLMSG_ALIGN and NLA_ALIGN have it.  Room is checked at every
+ * put; a request that would not fit is marked and never sent (nl_talk
+ * answers -EMSGSIZE), so a caller writes no bounds checks of its own.
+ */
+static struct nlmsghdr *req_hdr(struct nl *nl)
+{
+	return (struct nlmsghdr *)(void *)nl->req;
+}
+
+/* len bytes, zeroed, at the tail of the request; NULL when full. */
+static void *put(struct nl *nl, size_t len)
+{
+	struct nlmsghdr *h = req_hdr(nl);
+	size_t at = NLMSG_ALIGN(h->nlmsg_len), n = NLMSG_ALIGN(len);
+
+	if (nl->too_long || at > sizeof(nl->req) || n > sizeof(nl->req) - at) {
+		nl->too_long = true;
+		return NULL;
+	}
+	memset(nl->req + at, 0, n);
+	h->nlmsg_len = (uint32_t)(at + n);
+	return nl->req + at;
+}
+
+/* The family's header after the message's (or inside a nest); on a full
+ * request a scratch area, so that the caller's writes go nowhere. */
+static void *put_extra(struct nl *nl, size_t len)
+{
+	static char scratch[64] __attribute__((aligned(8)));
+	void *p = len <= sizeof(scratch) ? put(nl, len) : NULL;
+
+	if (!p) {
+		nl->too_long = true;
+		memset(scratch, 0, sizeof(scratch));
+		return scratch;
+	}
+	return p;
+}
+
+static void attr_put(struct nl *nl, uint16_t type, size_t len, const void *data)
+{
+	struct nlattr *a;
+
+	if (len > UINT16_MAX - NLA_HDRLEN) {
+		nl->too_long = true;
+		return;
+	}
+	a = put(nl, NLA_HDRLEN + len);
+	if (!a)
+		return;
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+}
+
+static void attr_put_u32(struct nl *nl, uint16_t type, uint32_t v)
+{
+	attr_put(nl, type, sizeof(v), &v);
+}
+
+/* A string with its NUL, as the kernel's NLA_NUL_STRING wants. */
+static void attr_put_str(struct nl *nl, uint16_t type, const char *s)
+{
+	attr_put(nl, type, strlen(s) + 1, s);
+}
+
+/* A nest opens as an empty attribute; its end sets its length to hold
+ * everything put since.  The offset, not a pointer: put may not move
+ * anything, but an offset cannot dangle either way. */
+static size_t nest_start(struct nl *nl, uint16_t type)
+{
+	size_t at = NLMSG_ALIGN(req_hdr(nl)->nlmsg_len);
+
+	attr_put(nl, type | NLA_F_NESTED, 0, NULL);
+	return at;
+}
+
+static void nest_end(struct nl *nl, size_t at)
+{
+	struct nlattr *a = (struct nlattr *)(void *)(nl->req + at);
+	size_t len = req_hdr(nl)->nlmsg_len - at;
+
+	if (nl->too_long)
+		return;
+	if (len > UINT16_MAX) {
+		nl->too_long = true;
+		return;
+	}
+	a->nla_len = (uint16_t)len;
+}
+
+/*
+ * Reading: attributes from start for len bytes, each checked to lie
+ * inside what is left before it is looked at (a reply is the kernel's,
+ * but a reader that trusts lengths is one bug away from reading past
+ * the buffer).
+ */
+static bool attr_ok(const struct nlattr *a, long left)
+{
+	return left >= (long)NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       (long)a->nla_len <= left;
+}
+
+static const struct nlattr *attr_next(const struct nlattr *a, long *left)
+{
+	long n = (long)NLA_ALIGN(a->nla_len);
+
+	*left -= n;
+	return (const struct nlattr *)(const void *)((const char *)a + n);
+}
+
+#define for_each_attr(a, left, start, len)                                     \
+	for ((a) = (const struct nlattr *)(const void *)(start),               \
+	    (left) = (long)(len);                                              \
+	     attr_ok((a), (left)); (a) = attr_next((a), &(left)))
+
+static uint16_t attr_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static const char *attr_data(const struct nlattr *a)
+{
+	return (const char *)a + NLA_HDRLEN;
+}
+
+static size_t attr_len(const struct nlattr *a)
+{
+	return a->nla_len - NLA_HDRLEN;
+}
+
+/* A NUL-terminated string attribute, or NULL. */
+static const char *attr_strz(const struct nlattr *a)
+{
+	size_t n = attr_len(a);
+
+	return n && attr_data(a)[n - 1] == '\0' ? attr_data(a) : NULL;
+}
+
+static bool attr_u32(const struct nlattr *a, uint32_t *v)
+{
+	if (attr_len(a) < sizeof(*v))
+		return false;
+	memcpy(v, attr_data(a), sizeof(*v));
+	return true;
+}
+
+/* The attributes of message h after its family header of hdr bytes. */
+static const void *msg_attrs(const struct nlmsghdr *h, size_t hdr, long *len)
+{
+	size_t at = NLMSG_HDRLEN + NLMSG_ALIGN(hdr);
+
+	*len = h->nlmsg_len > at ? (long)(h->nlmsg_len - at) : 0;
+	return (const char *)h + at;
+}
+
 /* --- rtnetlink ---------------------------------------------------------- */
 
 int nl_open(struct nl *nl)
 {
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	socklen_t salen = sizeof(sa);
 	int one = 1, err;
 
 	nl->ext[0] = '\0';
 	nl->seq = 0;
-	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl->sock)
+	nl->open = false;
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl->fd < 0)
 		return -errno;
 	/* Extended acks (4.12+) carry the kernel's reason as text; capped
 	 * acks leave our request out of the error reply.  Older kernels
 	 * refuse the options and still answer with a plain errno. */
-	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* port 0: the kernel picks one, which getsockname tells */
+	if (bind(nl->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(nl->fd, (struct sockaddr *)&sa, &salen) < 0) {
 		err = errno;
-		mnl_socket_close(nl->sock);
-		nl->sock = NULL;
+		close(nl->fd);
 		return -err;
 	}
-	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->portid = sa.nl_pid;
+	nl->open = true;
 	return 0;
 }
 
@@ -221,9 +386,9 @@ int nl_open_in(struct nl *nl, int nsfd)
 
 void nl_close(struct nl *nl)
 {
-	if (nl->sock)
-		mnl_socket_close(nl->sock);
-	nl->sock = NULL;
+	if (nl->open)
+		close(nl->fd);
+	nl->open = false;
 }
 
 const char *nl_ext(const struct nl *nl)
@@ -233,35 +398,42 @@ const char *nl_ext(const struct nl *nl)
 
 static struct nlmsghdr *nl_msg(struct nl *nl, uint16_t type, uint16_t flags)
 {
-	struct nlmsghdr *h = mnl_nlmsg_put_header(nl->req);
+	struct nlmsghdr *h = req_hdr(nl);
 
+	memset(h, 0, sizeof(*h));
+	h->nlmsg_len = NLMSG_HDRLEN;
 	h->nlmsg_type = type;
 	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	h->nlmsg_seq = ++nl->seq;
+	nl->too_long = false;
 	return h;
 }
 
 /* The status in an NLMSG_ERROR reply, keeping the kernel's text. */
 static int nl_ack(struct nl *nl, const struct nlmsghdr *h)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+	const struct nlmsgerr *e = NLMSG_DATA(h);
 	const struct nlattr *a;
 	size_t off = sizeof(*e);
+	const void *start;
+	long left, len;
 
-	if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 		return -EBADMSG;
 	if (e->error && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
 		/* Uncapped, the kernel echoes our request before the TLVs. */
-		if (!(h->nlmsg_flags & NLM_F_CAPPED))
-			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-		if (mnl_nlmsg_size(off) > h->nlmsg_len)
-			return e->error;
-		mnl_attr_for_each(a, h, off)
+		if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
+			if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+				return e->error;
+			off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+		}
+		start = msg_attrs(h, off, &len);
+		for_each_attr(a, left, start, len)
 		{
-			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(nl->ext, sizeof(nl->ext), "%s",
-					 mnl_attr_get_str(a));
+			const char *text = attr_strz(a);
+
+			if (attr_type(a) == NLMSGERR_ATTR_MSG && text)
+				snprintf(nl->ext, sizeof(nl->ext), "%s", text);
 		}
 	}
 	return e->error;
@@ -275,23 +447,25 @@ typedef int (*nl_reply_fn)(const struct nlmsghdr *h, void *data);
  */
 static int nl_talk(struct nl *nl, nl_reply_fn fn, void *data)
 {
-	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->req;
+	const struct nlmsghdr *req = req_hdr(nl);
 	struct nlmsghdr *h;
 	ssize_t n;
 	int len;
 
 	nl->ext[0] = '\0';
-	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+	if (nl->too_long)
+		return -EMSGSIZE;
+	if (nl_sock_send(nl->fd, req, req->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		n = mnl_socket_recvfrom(nl->sock, nl->resp, sizeof(nl->resp));
+		n = nl_sock_recv(nl->fd, nl->resp, sizeof(nl->resp));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
-		len = n;
-		for (h = (struct nlmsghdr *)nl->resp; mnl_nlmsg_ok(h, len);
-		     h = mnl_nlmsg_next(h, &len)) {
+		len = (int)n;
+		for (h = (struct nlmsghdr *)(void *)nl->resp; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
 			/* a reply to an earlier request we gave up on */
 			if (h->nlmsg_seq != req->nlmsg_seq ||
 			    h->nlmsg_pid != nl->portid)
@@ -306,9 +480,9 @@ static int nl_talk(struct nl *nl, nl_reply_fn fn, void *data)
 	}
 }
 
-static struct ifinfomsg *put_ifinfo(struct nlmsghdr *h, int index)
+static struct ifinfomsg *put_ifinfo(struct nl *nl, int index)
 {
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+	struct ifinfomsg *ifi = put_extra(nl, sizeof(*ifi));
 
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = index;
@@ -320,29 +494,32 @@ static int link_reply(const struct nlmsghdr *h, void *data)
 	struct nl_link *l = data;
 	const struct ifinfomsg *ifi;
 	const struct nlattr *a, *b;
+	const void *start;
+	long left, left2, len;
+	uint32_t v;
 
 	if (h->nlmsg_type != RTM_NEWLINK ||
-	    h->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)))
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 		return -1;
-	ifi = mnl_nlmsg_get_payload(h);
+	ifi = NLMSG_DATA(h);
 	l->index = ifi->ifi_index;
 	l->flags = ifi->ifi_flags;
-	mnl_attr_for_each(a, h, sizeof(*ifi))
+	start = msg_attrs(h, sizeof(*ifi), &len);
+	for_each_attr(a, left, start, len)
 	{
-		switch (mnl_attr_get_type(a)) {
+		switch (attr_type(a)) {
 		case IFLA_LINK:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				l->link = mnl_attr_get_u32(a);
+			if (attr_u32(a, &v))
+				l->link = (int)v;
 			break;
 		case IFLA_LINKINFO:
-			mnl_attr_for_each_nested(b, a)
+			for_each_attr(b, left2, attr_data(a), attr_len(a))
 			{
-				if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
-				    mnl_attr_validate(b, MNL_TYPE_STRING) == 0)
-					snprintf(
-					    l->kind, sizeof(l->kind), "%.*s",
-					    (int)mnl_attr_get_payload_len(b),
-					    mnl_attr_get_str(b));
+				if (attr_type(b) == IFLA_INFO_KIND &&
+				    attr_len(b) > 0)
+					snprintf(l->kind, sizeof(l->kind),
+						 "%.*s", (int)attr_len(b),
+						 attr_data(b));
 			}
 			break;
 		}
@@ -358,15 +535,15 @@ int nl_link_get(struct nl *nl, const char *name, struct nl_link *out)
 int nl_link_get_index(struct nl *nl, int index, const char *name,
 		      struct nl_link *out)
 {
-	struct nlmsghdr *h = nl_msg(nl, RTM_GETLINK, 0);
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	put_ifinfo(h, index);
-	if (index <= 0)
-		mnl_attr_put_strz(h, IFLA_IFNAME, name);
+	nl_msg(nl, RTM_GETLINK, 0);
+	put_ifinfo(nl, index);
+	if (index <= 0 && name)
+		attr_put_str(nl, IFLA_IFNAME, name);
 	/* statistics would be most of the reply; we want none of them */
-	mnl_attr_put_u32(h, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	attr_put_u32(nl, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	r = nl_talk(nl, link_reply, out);
 	if (r == 0 && out->index <= 0)
 		return -ENODEV;
@@ -377,36 +554,36 @@ int nl_link_get_index(struct nl *nl, int index, const char *name,
  * nested inside IFLA_INFO_DATA as VETH_INFO_PEER. */
 int nl_veth_create(struct nl *nl, const struct nl_veth *v)
 {
-	struct nlmsghdr *h = nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct nlattr *info, *data, *peer;
+	size_t info, data, peer;
 	struct ifinfomsg *ifi;
 
-	ifi = put_ifinfo(h, 0);
-	mnl_attr_put_strz(h, IFLA_IFNAME, v->name);
+	nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	ifi = put_ifinfo(nl, 0);
+	attr_put_str(nl, IFLA_IFNAME, v->name);
 	if (v->mtu)
-		mnl_attr_put_u32(h, IFLA_MTU, v->mtu);
+		attr_put_u32(nl, IFLA_MTU, v->mtu);
 	if (v->mac)
-		mnl_attr_put(h, IFLA_ADDRESS, 6, v->mac);
+		attr_put(nl, IFLA_ADDRESS, 6, v->mac);
 	if (v->master)
-		mnl_attr_put_u32(h, IFLA_MASTER, v->master);
-	info = mnl_attr_nest_start(h, IFLA_LINKINFO);
-	mnl_attr_put_strz(h, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
-	peer = mnl_attr_nest_start(h, VETH_INFO_PEER);
-	put_ifinfo(h, 0);
+		attr_put_u32(nl, IFLA_MASTER, (uint32_t)v->master);
+	info = nest_start(nl, IFLA_LINKINFO);
+	attr_put_str(nl, IFLA_INFO_KIND, "veth");
+	data = nest_start(nl, IFLA_INFO_DATA);
+	peer = nest_start(nl, VETH_INFO_PEER);
+	put_ifinfo(nl, 0);
 	if (v->peer)
-		mnl_attr_put_strz(h, IFLA_IFNAME, v->peer);
+		attr_put_str(nl, IFLA_IFNAME, v->peer);
 	if (v->peer_nsfd >= 0)
-		mnl_attr_put_u32(h, IFLA_NET_NS_FD, v->peer_nsfd);
+		attr_put_u32(nl, IFLA_NET_NS_FD, (uint32_t)v->peer_nsfd);
 	else if (v->peer_pid > 0)
-		mnl_attr_put_u32(h, IFLA_NET_NS_PID, v->peer_pid);
+		attr_put_u32(nl, IFLA_NET_NS_PID, (uint32_t)v->peer_pid);
 	if (v->mtu)
-		mnl_attr_put_u32(h, IFLA_MTU, v->mtu);
+		attr_put_u32(nl, IFLA_MTU, v->mtu);
 	if (v->peer_mac)
-		mnl_attr_put(h, IFLA_ADDRESS, 6, v->peer_mac);
-	mnl_attr_nest_end(h, peer);
-	mnl_attr_nest_end(h, data);
-	mnl_attr_nest_end(h, info);
+		attr_put(nl, IFLA_ADDRESS, 6, v->peer_mac);
+	nest_end(nl, peer);
+	nest_end(nl, data);
+	nest_end(nl, info);
 	/* The host end comes up in this request: its flags are applied
 	 * once the pair is whole.  The peer's would be applied before its
 	 * partner exists, and opening a veth without one is ENOTCONN. */
@@ -417,23 +594,25 @@ int nl_veth_create(struct nl *nl, const struct nl_veth *v)
 
 int nl_bridge_create(struct nl *nl, const char *name)
 {
-	struct nlmsghdr *h = nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct ifinfomsg *ifi = put_ifinfo(h, 0);
-	struct nlattr *info;
+	struct ifinfomsg *ifi;
+	size_t info;
 
+	nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	ifi = put_ifinfo(nl, 0);
 	ifi->ifi_flags = ifi->ifi_change = IFF_UP;
-	mnl_attr_put_strz(h, IFLA_IFNAME, name);
-	info = mnl_attr_nest_start(h, IFLA_LINKINFO);
-	mnl_attr_put_strz(h, IFLA_INFO_KIND, "bridge");
-	mnl_attr_nest_end(h, info);
+	attr_put_str(nl, IFLA_IFNAME, name);
+	info = nest_start(nl, IFLA_LINKINFO);
+	attr_put_str(nl, IFLA_INFO_KIND, "bridge");
+	nest_end(nl, info);
 	return nl_talk(nl, NULL, NULL);
 }
 
 int nl_link_set_up(struct nl *nl, int index, bool up)
 {
-	struct nlmsghdr *h = nl_msg(nl, RTM_NEWLINK, 0);
-	struct ifinfomsg *ifi = put_ifinfo(h, index);
+	struct ifinfomsg *ifi;
 
+	nl_msg(nl, RTM_NEWLINK, 0);
+	ifi = put_ifinfo(nl, index);
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = up ? IFF_UP : 0;
 	return nl_talk(nl, NULL, NULL);
@@ -441,21 +620,21 @@ int nl_link_set_up(struct nl *nl, int index, bool up)
 
 int nl_link_del(struct nl *nl, int index, const char *name)
 {
-	struct nlmsghdr *h = nl_msg(nl, RTM_DELLINK, 0);
-
-	put_ifinfo(h, index);
-	if (index <= 0)
-		mnl_attr_put_strz(h, IFLA_IFNAME, name);
+	nl_msg(nl, RTM_DELLINK, 0);
+	put_ifinfo(nl, index);
+	if (index <= 0 && name)
+		attr_put_str(nl, IFLA_IFNAME, name);
 	return nl_talk(nl, NULL, NULL);
 }
 
 int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace)
 {
-	struct nlmsghdr *h =
-	    nl_msg(nl, RTM_NEWADDR,
-		   NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
 	unsigned int len = cidr_addr_len(c);
+	struct ifaddrmsg *ifa;
+
+	nl_msg(nl, RTM_NEWADDR,
+	       NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
+	ifa = put_extra(nl, sizeof(*ifa));
 
 	ifa->ifa_family = c->family;
 	ifa->ifa_prefixlen = c->prefix;
@@ -463,16 +642,17 @@ int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace)
 	ifa->ifa_index = index;
 	if (c->family == AF_INET6)
 		ifa->ifa_flags = IFA_F_NODAD;
-	mnl_attr_put(h, IFA_LOCAL, len, c->addr);
-	mnl_attr_put(h, IFA_ADDRESS, len, c->addr);
+	attr_put(nl, IFA_LOCAL, len, c->addr);
+	attr_put(nl, IFA_ADDRESS, len, c->addr);
 	return nl_talk(nl, NULL, NULL);
 }
 
 int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw)
 {
-	struct nlmsghdr *h =
-	    nl_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
-	struct rtmsg *rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
+	struct rtmsg *rt;
+
+	nl_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+	rt = put_extra(nl, sizeof(*rt));
 
 	rt->rtm_family = gw->family;
 	rt->rtm_dst_len = 0;
@@ -480,7 +660,7 @@ int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw)
 	rt->rtm_protocol = RTPROT_BOOT;
 	rt->rtm_scope = RT_SCOPE_UNIVERSE;
 	rt->rtm_type = RTN_UNICAST;
-	mnl_attr_put(h, RTA_GATEWAY, cidr_addr_len(gw), gw->addr);
-	mnl_attr_put_u32(h, RTA_OIF, index);
+	attr_put(nl, RTA_GATEWAY, cidr_addr_len(gw), gw->addr);
+	attr_put_u32(nl, RTA_OIF, (uint32_t)index);
 	return nl_talk(nl, NULL, NULL);
 }

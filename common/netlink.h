@@ -1,5 +1,5 @@
 /*
- * netlink.h - rtnetlink over libmnl: links, addresses and routes, every
+ * netlink.h - rtnetlink, no library: links, addresses and routes, every
  * request acknowledged, with the kernel's extended-ack text kept for the
  * error line; and the pure parsers for what users type about networks
  * (CIDRs, addresses, interface names, MACs), which touch nothing and so
@@ -64,12 +64,12 @@ int mac_parse(const char *s, unsigned char mac[6]);
 
 /* --- rtnetlink ---------------------------------------------------------- */
 
-struct mnl_socket;
-
 struct nl {
-	struct mnl_socket *sock;
+	int fd;	   /* NETLINK_ROUTE socket, when open */
+	bool open; /* false in a zeroed struct: nothing to close */
 	unsigned int portid;
 	unsigned int seq;
+	bool too_long;	  /* the request did not fit in req: not sent */
 	char ext[256];	  /* the kernel's extended-ack text, "" if none */
 	char req[4096];	  /* the request being built */
 	char resp[32768]; /* holds any single reply the kernel sends */
@@ -87,6 +87,15 @@ int nl_open(struct nl *nl);
 int nl_open_in(struct nl *nl, int nsfd);
 
 void nl_close(struct nl *nl);
+
+/*
+ * The socket I/O under every request (common/nlsock.c, apart so that a
+ * fuzz harness can stand in for the kernel): send one message to the
+ * kernel; receive one datagram from it, -1 with ENOSPC when it did not
+ * fit, and 0 for one that came from anyone but the kernel (dropped).
+ */
+ssize_t nl_sock_send(int fd, const void *buf, size_t len);
+ssize_t nl_sock_recv(int fd, void *buf, size_t len);
 
 /* The kernel's extended-ack text for the last failed request, or NULL. */
 const char *nl_ext(const struct nl *nl);

@@ -8,7 +8,6 @@
  * opened before the first change; once something exists, a failure
  * removes what this run made (the pair, and a bridge it created).
  */
-/* boxutils-pkgs: libmnl */
 #include "box.h"
 #include "exec.h"
 #include "netlink.h"
