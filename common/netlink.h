@@ -69,10 +69,12 @@ struct nl {
 	bool open; /* false in a zeroed struct: nothing to close */
 	unsigned int portid;
 	unsigned int seq;
-	bool too_long;	  /* the request did not fit in req: not sent */
-	char ext[256];	  /* the kernel's extended-ack text, "" if none */
-	char req[4096];	  /* the request being built */
-	char resp[32768]; /* holds any single reply the kernel sends */
+	bool too_long; /* the request did not fit in req: not sent */
+	char ext[256]; /* the kernel's extended-ack text, "" if none */
+	/* the request being built, and room for any single reply the
+	 * kernel sends: both hold netlink headers, 4-byte aligned */
+	char req[4096] __attribute__((aligned(8)));
+	char resp[32768] __attribute__((aligned(8)));
 };
 
 /* A socket in the caller's network namespace (NETLINK_ROUTE, O_CLOEXEC). */
