@@ -3,8 +3,9 @@
  * with.  glibc 2.36 wraps fsopen, fsconfig, fsmount, move_mount,
  * open_tree, mount_setattr and statx in <sys/mount.h> and <sys/stat.h>;
  * musl (the static build, see the Makefile) wraps none of the mount
- * calls and statx only since 1.2.5, so for it they are declared here as
- * plain system calls, with the kernel's own headers for their types.
+ * calls and statx only since 1.2.5, and older glibc lacks the mount
+ * calls too, so for them they are declared here as plain system calls,
+ * with the kernel's own headers for their types.
  */
 #ifndef BOX_KERNEL_H
 #define BOX_KERNEL_H
@@ -15,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#if !defined(__GLIBC__)
+#if !defined(__GLIBC__) || !__GLIBC_PREREQ(2, 36)
 #include <linux/mount.h>
 
 static inline int fsopen(const char *fsname, unsigned int flags)
@@ -60,6 +61,6 @@ static inline int statx(int dfd, const char *path, int flags,
 	return (int)syscall(SYS_statx, dfd, path, flags, mask, stx);
 }
 #endif
-#endif /* !__GLIBC__ */
+#endif /* not glibc 2.36 */
 
 #endif
