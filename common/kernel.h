@@ -16,7 +16,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#if !defined(__GLIBC__) || !__GLIBC_PREREQ(2, 36)
+#if defined(__GLIBC__)
+#define BOX_LIBC_MOUNT_API __GLIBC_PREREQ(2, 36)
+#else
+#define BOX_LIBC_MOUNT_API 0
+#endif
+
+#if !BOX_LIBC_MOUNT_API
 #include <linux/mount.h>
 
 static inline int fsopen(const char *fsname, unsigned int flags)
