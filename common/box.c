@@ -116,6 +116,28 @@ void xusage_error(const char *fmt, ...)
 	exit(EXIT_TOOL);
 }
 
+void xbad_option(int c, char *const argv[])
+{
+	const char *word = argv[optind - 1];
+	char shown[200];
+	size_t i;
+
+	/* a short option's missing value at the end: optind is past argc */
+	if (optopt && (!word || strncmp(word, "--", 2) != 0)) {
+		if (c == ':')
+			xusage_error("option '-%c' needs a value", optopt);
+		xusage_error("unknown option '-%c'", optopt);
+	}
+	for (i = 0; word && word[i] && i < sizeof(shown) - 1; i++)
+		shown[i] = (unsigned char)word[i] < 0x20 || word[i] == 0x7f
+			       ? '?'
+			       : word[i];
+	shown[i] = '\0';
+	if (c == ':')
+		xusage_error("option '%s' needs a value", shown);
+	xusage_error("unknown option '%s'", shown);
+}
+
 void xversion(void)
 {
 	printf("%s (boxutils) %s\n", box_prog, BOX_VERSION);

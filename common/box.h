@@ -20,10 +20,10 @@
 
 /* The exit-code scheme, the same in every tool (see boxutils(7)). */
 enum {
-	EXIT_TOOL = 125,	/* the tool itself failed before exec */
-	EXIT_NOEXEC = 126,	/* prog found but not runnable */
-	EXIT_NOTFOUND = 127,	/* prog not found */
-	EXIT_SIGBASE = 128,	/* a waited-for child died of signal N */
+	EXIT_TOOL = 125,     /* the tool itself failed before exec */
+	EXIT_NOEXEC = 126,   /* prog found but not runnable */
+	EXIT_NOTFOUND = 127, /* prog not found */
+	EXIT_SIGBASE = 128,  /* a waited-for child died of signal N */
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -39,16 +39,24 @@ void box_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void box_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "tool: MSG: strerror(err)" plus "(HINT)" when hint is not NULL. */
 void box_errh(int err, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Print and exit 125: the tool failed before exec. */
 _Noreturn void xdie(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like xdie, with strerror(errno) appended. */
 _Noreturn void xdie_errno(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 /* Bad command line: one line, a pointer to --help, exit 125. */
 _Noreturn void xusage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
+/*
+ * The bad option getopt_long just returned (':' for a missing value, any
+ * other for an unknown option; the optstring starts with "+:") as one
+ * usage line.  A short option inside a bundle ("-rx") is named alone;
+ * control characters of the word show as '?', so a hostile argument
+ * cannot drive the terminal.
+ */
+_Noreturn void xbad_option(int c, char *const argv[]);
 /* --version */
 _Noreturn void xversion(void);
 

@@ -90,6 +90,29 @@ test_unknown_option_is_one_line_and_125() {
 	done
 }
 
+# The option is named, never the word it sat in: a bundle ("-rZ") names
+# the letter, and a short option missing its value at the end of the line
+# names itself (it printed "(null)" before); common/box.c for every tool.
+test_bad_short_options_are_named() {
+	local t
+	for t in $(tools); do
+		assert_bad_input "$BOX_BIN/$t" -Z
+		assertContains "$t -Z" "$err" "unknown option '-Z'"
+	done
+	for t in "cg-exec -rZ" "veth-link -dZ" "ns-unshare -mZ" "cap-drop -nZ" "cg-stat -jZ"; do
+		# shellcheck disable=SC2086
+		assert_bad_input $BOX_BIN/$t
+		assertContains "$t" "$err" "unknown option '-Z'"
+	done
+	for t in "cg-exec -g" "veth-link -n" "ns-unshare -R" "cap-drop -c" "uf-mount -l"; do
+		# shellcheck disable=SC2086
+		assert_bad_input $BOX_BIN/$t
+		assertContains "$t" "$err" "option '${t#* }' needs a value"
+	done
+	assert_bad_input "$BOX_BIN/cg-exec" $'--\033[2Jx'
+	assertContains "a control character shows as ?" "$err" "'--?[2Jx'"
+}
+
 test_bash_completions_load() {
 	local t
 	for t in $(tools); do

@@ -200,11 +200,8 @@ int main(int argc, char **argv)
 			usage();
 		case 'V':
 			xversion();
-		case ':':
-			xusage_error("option '%s' needs a value",
-				     argv[optind - 1]);
 		default:
-			xusage_error("unknown option '%s'", argv[optind - 1]);
+			xbad_option(c, argv);
 		}
 	}
 	if (!ng && optind == argc)

@@ -239,11 +239,8 @@ static void parse_args(int argc, char **argv)
 			usage();
 		case 'V':
 			xversion();
-		case ':':
-			xusage_error("option '%s' needs an argument",
-				     argv[optind - 1]);
 		default:
-			xusage_error("unknown option '%s'", argv[optind - 1]);
+			xbad_option(c, argv);
 		}
 	}
 

@@ -952,7 +952,7 @@ static bool takes_value(int c)
 static void parse_options(int argc, char **argv)
 {
 	/* -m takes no argument (only --mount=FILE does): -mpui is four */
-	char shortopts[32] = "+fhVrcR:w:";
+	char shortopts[32] = "+:fhVrcR:w:";
 	int c;
 
 	opterr = 0; /* one line, ours */
@@ -1088,8 +1088,7 @@ static void parse_options(int argc, char **argv)
 		case 'V':
 			xversion();
 		default:
-			xusage_error("unknown option or missing argument: %s",
-				     argv[optind - 1]);
+			xbad_option(c, argv);
 		}
 	}
 }

@@ -197,13 +197,8 @@ static void parse_args(struct plan *p, int argc, char **argv)
 			usage();
 		case 'V':
 			xversion();
-		case ':':
-			xusage_error("option '%s' needs an argument",
-				     q(argv[optind - 1]));
 		default:
-			if (optopt && strncmp(argv[optind - 1], "--", 2) != 0)
-				xusage_error("unknown option '-%c'", optopt);
-			xusage_error("unknown option '%s'", q(argv[optind - 1]));
+			xbad_option(c, argv);
 		}
 	}
 	/* -o after -t, whatever the order on the line */

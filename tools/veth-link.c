@@ -242,12 +242,8 @@ static int parse_args(int argc, char **argv)
 		case 'V':
 			xversion();
 			break;
-		case ':':
-			xusage_error("option '%s' needs an argument",
-				     argv[optind - 1]);
-			break;
 		default:
-			xusage_error("unknown option '%s'", argv[optind - 1]);
+			xbad_option(c, argv);
 		}
 	}
 	if (optind >= argc)
