@@ -165,6 +165,34 @@ extern const struct cg_limit cg_limits[];
 /* The limit row for a long option name, or NULL. */
 const struct cg_limit *cg_limit_by_option(const char *option);
 
+/*
+ * The limit options cg-create and cg-set share: rows of a getopt_long
+ * table (each returns CG_OPT_LIMIT; its name finds the limit with
+ * cg_limit_by_option; -m is --memory, the first row) and their lines of
+ * --help.
+ */
+#define CG_OPT_LIMIT 0x100
+#define CG_LIMIT_LONGOPTS                                                      \
+	{"memory", required_argument, NULL, CG_OPT_LIMIT},                     \
+	    {"memory-swap", required_argument, NULL, CG_OPT_LIMIT},            \
+	    {"cpus", required_argument, NULL, CG_OPT_LIMIT},                   \
+	    {"cpu-weight", required_argument, NULL, CG_OPT_LIMIT},             \
+	    {"pids", required_argument, NULL, CG_OPT_LIMIT},                   \
+	    {"cpuset", required_argument, NULL, CG_OPT_LIMIT},                 \
+	    {"io-max", required_argument, NULL, CG_OPT_LIMIT},                 \
+	{                                                                      \
+		"set", required_argument, NULL, CG_OPT_LIMIT                   \
+	}
+#define CG_LIMIT_HELP                                                          \
+	"  -m, --memory SIZE        memory limit (64M, 1.5G, max)\n"           \
+	"      --memory-swap SIZE   memory plus swap, as in Docker\n"          \
+	"      --cpus N             CPU bandwidth in CPUs (0.5, 2)\n"          \
+	"      --cpu-weight N       CPU weight 1..10000 (default 100)\n"       \
+	"      --pids N             most tasks (or max)\n"                     \
+	"      --cpuset CPUS        CPUs to run on (0-3,6)\n"                  \
+	"      --io-max DEV:K=V,..  block I/O limits: rbps wbps riops wiops\n" \
+	"      --set FILE=VALUE     write a raw control file\n"
+
 /* Remember --OPTION ARG; a repeated option replaces the earlier one,
  * except --set and --io-max, which add. */
 int cg_plan_request(struct cg_plan *p, const struct cg_limit *l,

@@ -14,17 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { OPT_LIMIT = 0x100 };
-
 static const struct option longopts[] = {
-    {"memory", required_argument, NULL, OPT_LIMIT},
-    {"memory-swap", required_argument, NULL, OPT_LIMIT},
-    {"cpus", required_argument, NULL, OPT_LIMIT},
-    {"cpu-weight", required_argument, NULL, OPT_LIMIT},
-    {"pids", required_argument, NULL, OPT_LIMIT},
-    {"cpuset", required_argument, NULL, OPT_LIMIT},
-    {"io-max", required_argument, NULL, OPT_LIMIT},
-    {"set", required_argument, NULL, OPT_LIMIT},
+    CG_LIMIT_LONGOPTS,
     {"relative", no_argument, NULL, 'r'},
     {"owner", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
@@ -38,16 +29,7 @@ _Noreturn static void usage(void)
 	    "Usage: %s [options] PATH...\n"
 	    "Change the limits of existing cgroups, on cgroup v2, v1 and "
 	    "hybrid hosts.\n"
-	    "\n"
-	    "  -m, --memory SIZE        memory limit (64M, 1.5G, max)\n"
-	    "      --memory-swap SIZE   memory plus swap, as in Docker\n"
-	    "      --cpus N             CPU bandwidth in CPUs (0.5, 2)\n"
-	    "      --cpu-weight N       CPU weight 1..10000 (default 100)\n"
-	    "      --pids N             most tasks (or max)\n"
-	    "      --cpuset CPUS        CPUs to run on (0-3,6)\n"
-	    "      --io-max DEV:K=V,..  block I/O limits: rbps wbps riops "
-	    "wiops\n"
-	    "      --set FILE=VALUE     write a raw control file\n"
+	    "\n" CG_LIMIT_HELP
 	    "  -r, --relative           PATH is below the caller's own cgroup\n"
 	    "  -o, --owner USER[:GROUP] delegate the cgroup to USER\n"
 	    "  -h, --help               show this help\n"
@@ -72,7 +54,7 @@ int main(int argc, char **argv)
 		case 'm':
 			idx = 0;
 			/* fall through */
-		case OPT_LIMIT:
+		case CG_OPT_LIMIT:
 			if (cg_plan_request(
 				&plan, cg_limit_by_option(longopts[idx].name),
 				optarg, &e) < 0)
