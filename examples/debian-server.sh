@@ -33,16 +33,11 @@
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-: "${BOX_BIN:=$here/../build/bin}"
-[ -d "$BOX_BIN" ] || { echo "${0##*/}: no directory BOX_BIN=$BOX_BIN (run make)" >&2; exit 125; }
-BOX_BIN=$(cd "$BOX_BIN" && pwd)
-PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
-export PATH BOX_BIN
+# shellcheck source=examples/lib.sh
+. "$here/lib.sh"
 CACHE=${BOX_DEBIAN_CACHE:-/var/cache/boxutils/debian-bookworm}
 SUITE=bookworm
 
-# shellcheck source=examples/lib.sh
-. "$here/lib.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root"
 for t in ns-unshare ns-enter cg-create cg-exec cg-stat cg-delete uf-mount pivot cap-drop veth-link; do

@@ -31,14 +31,9 @@
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-: "${BOX_BIN:=$here/../build/bin}"
-[ -d "$BOX_BIN" ] || { echo "${0##*/}: no directory BOX_BIN=$BOX_BIN (run make)" >&2; exit 125; }
-BOX_BIN=$(cd "$BOX_BIN" && pwd)
-PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
-export PATH BOX_BIN
-
 # shellcheck source=examples/lib.sh
 . "$here/lib.sh"
+
 
 [ "$(id -u)" = 0 ] || die "run as root"
 for t in ns-unshare ns-enter cg-create cg-exec cg-stat cg-delete pivot cap-drop; do

@@ -20,9 +20,6 @@
 
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
-: "${BOX_BIN:=$here/build/bin}"
-PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
-export PATH
 mode=${1:-demo}
 
 # shellcheck source=examples/lib.sh

@@ -1,6 +1,15 @@
 # shellcheck shell=bash
-# examples/lib.sh - how the examples print what they do.  Sourced by
-# every script in examples/; sets failures=0, which bad() counts up.
+# examples/lib.sh - where the tools are, and how the examples print what
+# they do.  Sourced by every script in examples/; sets failures=0, which
+# bad() counts up.
+
+# BOX_BIN: the built tools (default build/bin at the top of the tree),
+# put first in PATH
+: "${BOX_BIN:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/bin}"
+[ -d "$BOX_BIN" ] || { echo "${0##*/}: no directory BOX_BIN=$BOX_BIN (run make)" >&2; exit 125; }
+BOX_BIN=$(cd "$BOX_BIN" && pwd)
+PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
+export PATH BOX_BIN
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
 	b=$(printf '\033[1m') d=$(printf '\033[2m') g=$(printf '\033[32m') r=$(printf '\033[31m') n=$(printf '\033[0m')

@@ -37,14 +37,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 self=$here/$(basename "$0")
-: "${BOX_BIN:=$here/../build/bin}"
-[ -d "$BOX_BIN" ] || { echo "${0##*/}: no directory BOX_BIN=$BOX_BIN (run make)" >&2; exit 125; }
-BOX_BIN=$(cd "$BOX_BIN" && pwd)
-PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
-export PATH BOX_BIN
-
 # shellcheck source=examples/lib.sh
 . "$here/lib.sh"
+
 
 # ---------------------------------------------------------------------------
 # Stage 3, the "host side": root in the new user namespace, in its own
