@@ -18,21 +18,12 @@
 #
 # Usage: bench/cgroup.sh [RUNS]        (BOX_BIN: the built tools)
 
-cd "$(dirname "$0")/.." || exit 125
-: "${BOX_BIN:=$PWD/build/bin}"
+. "$(dirname "$0")/lib.sh"
+cd "$BENCH_ROOT" || exit 125
 RUNS=${1:-300}
-PATH=$BOX_BIN:$PATH
 
-for c in hyperfine cgexec; do
-	command -v "$c" >/dev/null || {
-		echo "bench/cgroup.sh: needs $c" >&2
-		exit 125
-	}
-done
-[ -x "$BOX_BIN/cg-exec" ] || {
-	echo "bench/cgroup.sh: no $BOX_BIN/cg-exec (run make)" >&2
-	exit 125
-}
+bench_need hyperfine cgexec
+bench_ours cg-exec
 
 name=boxbench-cg-$$
 cg-create --relative "$name" || exit 125

@@ -43,7 +43,7 @@
 . "$(dirname "$0")/lib.sh"
 RUNS=${1:-${BENCH_RUNS:-100}}
 
-[ "$(id -u)" = 0 ] || bench_die "run as root"
+bench_root "it makes namespaces, cgroups and mounts"
 bench_need hyperfine crun runc bwrap unshare cg-create cg-exec cg-delete \
 	ns-unshare pivot cap-drop
 readelf -l "$BOX_BIN/cap-drop" 2>/dev/null | grep -q INTERP &&

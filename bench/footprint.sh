@@ -13,7 +13,7 @@
 # Prints "footprint: " lines (a markdown table) for bench/run.sh.
 
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || bench_die "run as root"
+bench_root "it makes namespaces, cgroups and mounts"
 bench_need ns-unshare ns-enter unshare nsenter
 
 started=()

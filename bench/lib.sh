@@ -27,6 +27,19 @@ bench_need() {
 	done
 }
 
+# bench_ours TOOL...: our own build of each, not whatever PATH finds
+bench_ours() {
+	local t
+	for t in "$@"; do
+		[ -x "$BOX_BIN/$t" ] || bench_die "no $BOX_BIN/$t (run make)"
+	done
+}
+
+# bench_root WHY: run as root, or say why it must be
+bench_root() {
+	[ "$(id -u)" = 0 ] || bench_die "run as root ($*)"
+}
+
 # bench_rootfs DIR: a busybox-static root file system, as tests/lib.sh
 # make_busybox_rootfs builds it (relative applet links, passwd, group).
 bench_rootfs() {

@@ -13,26 +13,15 @@
 #
 # Usage: bench/net.sh [RUNS]        (BOX_BIN: the built tools)
 
-cd "$(dirname "$0")/.." || exit 125
-: "${BOX_BIN:=$PWD/build/bin}"
+. "$(dirname "$0")/lib.sh"
+cd "$BENCH_ROOT" || exit 125
 RUNS=${1:-300}
-PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
+PATH=$PATH:/usr/sbin:/sbin
 
 if [ -z "$BOX_BENCH_INNER" ]; then
-	for c in hyperfine ip unshare; do
-		command -v "$c" >/dev/null || {
-			echo "bench/net.sh: needs $c" >&2
-			exit 125
-		}
-	done
-	[ -x "$BOX_BIN/veth-link" ] || {
-		echo "bench/net.sh: no $BOX_BIN/veth-link (run make)" >&2
-		exit 125
-	}
-	[ "$(id -u)" = 0 ] || {
-		echo "bench/net.sh: needs root (network namespaces)" >&2
-		exit 125
-	}
+	bench_need hyperfine ip unshare
+	bench_ours veth-link
+	bench_root "network namespaces"
 	BOX_BENCH_INNER=1 exec unshare --net --mount --propagation private \
 		bash "$0" "$@"
 fi

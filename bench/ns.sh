@@ -9,24 +9,13 @@
 #
 # Usage: bench/ns.sh [RUNS]            (BOX_BIN: the built tools; root)
 
-cd "$(dirname "$0")/.." || exit 125
-: "${BOX_BIN:=$PWD/build/bin}"
+. "$(dirname "$0")/lib.sh"
+cd "$BENCH_ROOT" || exit 125
 RUNS=${1:-300}
 
-for c in hyperfine unshare; do
-	command -v "$c" >/dev/null || {
-		echo "bench/ns.sh: needs $c" >&2
-		exit 125
-	}
-done
-[ -x "$BOX_BIN/ns-unshare" ] || {
-	echo "bench/ns.sh: no $BOX_BIN/ns-unshare (run make)" >&2
-	exit 125
-}
-[ "$(id -u)" = 0 ] || {
-	echo "bench/ns.sh: run as root (new mount, pid, uts, ipc namespaces)" >&2
-	exit 125
-}
+bench_need hyperfine unshare
+bench_ours ns-unshare
+bench_root "new mount, pid, uts, ipc namespaces"
 csv=$(mktemp /tmp/boxbench-ns.XXXXXX)
 trap 'rm -f "$csv"' EXIT
 

@@ -9,24 +9,13 @@
 #
 # Usage: bench/nsenter.sh [RUNS]        (BOX_BIN: the built tools)
 
-cd "$(dirname "$0")/.." || exit 125
-: "${BOX_BIN:=$PWD/build/bin}"
+. "$(dirname "$0")/lib.sh"
+cd "$BENCH_ROOT" || exit 125
 RUNS=${1:-500}
 
-for c in hyperfine nsenter unshare; do
-	command -v "$c" >/dev/null || {
-		echo "bench/nsenter.sh: needs $c" >&2
-		exit 125
-	}
-done
-[ -x "$BOX_BIN/ns-enter" ] || {
-	echo "bench/nsenter.sh: no $BOX_BIN/ns-enter (run make)" >&2
-	exit 125
-}
-[ "$(id -u)" = 0 ] || {
-	echo "bench/nsenter.sh: run as root (it makes namespaces)" >&2
-	exit 125
-}
+bench_need hyperfine nsenter unshare
+bench_ours ns-enter
+bench_root "it makes namespaces"
 
 unshare -m -u -i -n -p -C --fork --kill-child sleep 600 </dev/null &
 parent=$!

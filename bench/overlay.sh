@@ -8,26 +8,15 @@
 #
 # Usage: bench/overlay.sh [RUNS]      (BOX_BIN: the built tools)
 
-cd "$(dirname "$0")/.." || exit 125
-: "${BOX_BIN:=$PWD/build/bin}"
+. "$(dirname "$0")/lib.sh"
+cd "$BENCH_ROOT" || exit 125
 RUNS=${1:-200}
-PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
+PATH=$PATH:/usr/sbin:/sbin
 
 if [ -z "$BOX_BENCH_INNER" ]; then
-	for c in hyperfine unshare mount; do
-		command -v "$c" >/dev/null || {
-			echo "bench/overlay.sh: needs $c" >&2
-			exit 125
-		}
-	done
-	[ -x "$BOX_BIN/uf-mount" ] || {
-		echo "bench/overlay.sh: no $BOX_BIN/uf-mount (run make)" >&2
-		exit 125
-	}
-	[ "$(id -u)" = 0 ] || {
-		echo "bench/overlay.sh: needs root (mounts)" >&2
-		exit 125
-	}
+	bench_need hyperfine unshare mount
+	bench_ours uf-mount
+	bench_root "mounts"
 	BOX_BENCH_INNER=1 exec unshare --mount --propagation private \
 		bash "$0" "$@"
 fi

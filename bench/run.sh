@@ -18,7 +18,7 @@
 
 . "$(dirname "$0")/lib.sh"
 cd "$BENCH_ROOT" || exit 125
-[ "$(id -u)" = 0 ] || bench_die "run as root (sudo make bench)"
+bench_root "sudo make bench"
 bench_need hyperfine
 
 if [ $# -gt 0 ]; then

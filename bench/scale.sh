@@ -23,7 +23,7 @@
 
 . "$(dirname "$0")/lib.sh"
 N=${1:-${BENCH_SCALE_N:-1000}}
-[ "$(id -u)" = 0 ] || bench_die "run as root"
+bench_root "it makes namespaces, cgroups and mounts"
 bench_need cg-create cg-exec cg-delete ns-unshare ns-enter veth-link
 case $N in
 '' | *[!0-9]*) bench_die "N must be a number: $N" ;;
