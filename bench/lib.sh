@@ -40,25 +40,12 @@ bench_root() {
 	[ "$(id -u)" = 0 ] || bench_die "run as root ($*)"
 }
 
-# bench_rootfs DIR: a busybox-static root file system, as tests/lib.sh
-# make_busybox_rootfs builds it (relative applet links, passwd, group).
+# shellcheck source=tests/lib-rootfs.sh
+. "$BENCH_ROOT/tests/lib-rootfs.sh"
+
+# bench_rootfs DIR: the busybox-static root file system the tests use
 bench_rootfs() {
-	local r=$1 d a
-	local bb
-	bb=$(command -v busybox || echo /bin/busybox)
-	[ -x "$bb" ] || bench_die "needs busybox-static"
-	for d in bin sbin etc proc sys dev tmp root usr/bin usr/sbin var/tmp run; do
-		mkdir -p "$r/$d"
-	done
-	cp "$bb" "$r/bin/busybox"
-	for a in $("$r/bin/busybox" --list); do
-		[ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
-	done
-	echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
-	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$r/etc/passwd"
-	echo 'root:x:0:' >"$r/etc/group"
-	echo 'nogroup:x:65534:' >>"$r/etc/group"
-	chmod 1777 "$r/tmp"
+	busybox_rootfs "$1" || bench_die "needs busybox-static"
 }
 
 # bench_ratio CSV NAME OURS PEER OP TARGET: one ratio line from hyperfine's

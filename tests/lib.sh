@@ -9,6 +9,8 @@
 
 BOX_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BOX_ROOT=$(dirname "$BOX_TESTS")
+# shellcheck source=tests/lib-rootfs.sh
+. "$BOX_TESTS/lib-rootfs.sh"
 : "${BOX_BIN:=$BOX_ROOT/build/bin}"
 export BOX_BIN
 PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
@@ -154,23 +156,7 @@ ns_ino() {
 
 # A busybox-static rootfs, built once per suite in $BOX_TMP/rootfs.
 make_busybox_rootfs() {
-	local r=${1:-$BOX_TMP/rootfs} d
+	local r=${1:-$BOX_TMP/rootfs}
 	[ -x "$r/bin/busybox" ] && return 0
-	command -v busybox >/dev/null || [ -x /bin/busybox ] || return 1
-	for d in bin sbin etc proc sys dev tmp root usr/bin usr/sbin var/tmp run; do
-		mkdir -p "$r/$d"
-	done
-	cp /bin/busybox "$r/bin/busybox"
-	"$r/bin/busybox" --install -s "$r/bin" 2>/dev/null ||
-		for a in $(/bin/busybox --list); do ln -sf busybox "$r/bin/$a"; done
-	# busybox --install -s makes absolute links to /bin/busybox; relative
-	# ones keep the image self-contained.
-	for a in "$r"/bin/*; do
-		[ -L "$a" ] && ln -sf busybox "$a"
-	done
-	echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
-	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$r/etc/passwd"
-	echo 'root:x:0:' >"$r/etc/group"
-	echo 'nogroup:x:65534:' >>"$r/etc/group"
-	chmod 1777 "$r/tmp"
+	busybox_rootfs "$r"
 }
