@@ -86,6 +86,30 @@ _Noreturn static void die_nowhere(const char *path)
 }
 
 /*
+ * Join PATH in every hierarchy targeted (but skip, -1 for none) through
+ * cg_join; with a bare PATH (all) a hierarchy without it is passed over.
+ * Returns how many were joined; a refusal ends the process.
+ */
+static int join_targets(const struct cg_sys *sys, const char *const *target,
+			char (*rel)[CG_PATH_MAX], bool all, int skip)
+{
+	int joined = 0;
+
+	for (int i = 0; i < sys->n; i++) {
+		if (!target[i] || i == skip)
+			continue;
+		if (cg_join(&sys->h[i], rel[i]) == 0) {
+			joined++;
+			continue;
+		}
+		if (errno == ENOENT && all)
+			continue; /* PATH is not in this hierarchy */
+		die_join(sys, i, rel[i], errno, getpid());
+	}
+	return joined;
+}
+
+/*
  * A child made by clone3 inside the cgroup whose directory is open as
  * cgfd (-1: none, a plain fork).  Kernels before 5.7 know no
  * CLONE_INTO_CGROUP (EINVAL; no clone3 before 5.3: ENOSYS): *moved is
@@ -125,7 +149,7 @@ _Noreturn static void run_forked(const struct cg_sys *sys,
 				 char (*rel)[CG_PATH_MAX], const char *path,
 				 bool all, int argc, char **argv)
 {
-	int cgfd = -1, v2 = sys->v2, joined = 0, status;
+	int cgfd = -1, v2 = sys->v2, status;
 	sigset_t set, old;
 	bool moved;
 	pid_t child;
@@ -134,8 +158,6 @@ _Noreturn static void run_forked(const struct cg_sys *sys,
 		cgfd = cg_open_dir(&sys->h[v2], rel[v2]);
 		if (cgfd < 0 && !(errno == ENOENT && all))
 			die_join(sys, v2, rel[v2], errno, getpid());
-		if (cgfd >= 0)
-			joined++;
 	}
 	wait_block(&set, &old);
 	child = clone_into(cgfd, &moved);
@@ -148,18 +170,10 @@ _Noreturn static void run_forked(const struct cg_sys *sys,
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (cgfd >= 0)
 			close(cgfd);
-		for (int i = 0; i < sys->n; i++) {
-			if (!target[i] || (i == v2 && (moved || cgfd < 0)))
-				continue;
-			if (cg_join(&sys->h[i], rel[i]) == 0) {
-				joined += i != v2;
-				continue;
-			}
-			if (errno == ENOENT && all)
-				continue;
-			die_join(sys, i, rel[i], errno, getpid());
-		}
-		if (!joined)
+		/* cgroup2 is skipped where the clone put us, or lacks PATH */
+		if (!join_targets(sys, target, rel, all,
+				  moved || cgfd < 0 ? v2 : -1) &&
+		    !moved)
 			die_nowhere(path);
 		xexec(argc, argv);
 	}
@@ -176,7 +190,7 @@ int main(int argc, char **argv)
 	const char *target[CG_MAX_HIER] = {0}, *gs[CG_MAX_HIER * 2];
 	bool relative = false, fork_child = false, all;
 	static char rel[CG_MAX_HIER][CG_PATH_MAX];
-	int c, ng = 0, joined = 0;
+	int c, ng = 0;
 	struct cg_sys sys;
 	struct cg_err e;
 
@@ -273,18 +287,7 @@ int main(int argc, char **argv)
 	if (fork_child)
 		run_forked(&sys, target, rel, argv[optind - 1], all,
 			   argc - optind, argv + optind);
-	for (int i = 0; i < sys.n; i++) {
-		if (!target[i])
-			continue;
-		if (cg_join(&sys.h[i], rel[i]) == 0) {
-			joined++;
-			continue;
-		}
-		if (errno == ENOENT && all)
-			continue; /* PATH is not in this hierarchy */
-		die_join(&sys, i, rel[i], errno, getpid());
-	}
-	if (!joined)
+	if (!join_targets(&sys, target, rel, all, -1))
 		die_nowhere(argv[optind - 1]);
 	xexec(argc - optind, argv + optind);
 }
