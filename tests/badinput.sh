@@ -63,12 +63,6 @@ snap_after() {
 		"" "$(diff "$BOX_TMP/before" "$BOX_TMP/after")"
 }
 
-need_tool() {
-	[ -x "$BOX_BIN/$1" ] && return 0
-	skip_test "$1 is not built yet"
-	return 1
-}
-
 # bad [--rc N] [--net] [--mnt] TOOL ARGS...: one row of the matrix.
 # --net runs it in a new network namespace and compares the links there;
 # --mnt in a private mount namespace, comparing its mount table.

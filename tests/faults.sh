@@ -40,14 +40,9 @@ suite_teardown() {
 	cg_suite_teardown
 }
 
+# need_tools TOOL...: the tools built, and strace to inject the faults
 need_tools() {
-	local t
-	for t; do
-		[ -x "$BOX_BIN/$t" ] && continue
-		skip_test "$t is not built yet"
-		return 1
-	done
-	need_cmd strace
+	need_tool "$@" && need_cmd strace
 }
 
 # inject SYSCALLS ERRNO STATE-CMD -- CMD...: for each call to one of

@@ -71,6 +71,16 @@ need_root() {
 	return 1
 }
 
+# need_tool TOOL...: each built in $BOX_BIN, or the test skips
+need_tool() {
+	local t
+	for t; do
+		[ -x "$BOX_BIN/$t" ] && continue
+		skip_test "$t is not built yet"
+		return 1
+	done
+}
+
 need_cmd() {
 	local c
 	for c; do

@@ -22,15 +22,6 @@ suite_setup() {
 	echo "bound" >"$T/src/file"
 }
 
-need_tool() {
-	local t
-	for t; do
-		[ -x "$BOX_BIN/$t" ] && continue
-		skip_test "$t is not built yet"
-		return 1
-	done
-}
-
 # A fresh copy of the busybox image to make hostile.
 image() {
 	rm -rf "$T/img"
