@@ -71,12 +71,6 @@ run_fd7() {
 	err=$(cat "$BOX_TMP/.err")
 }
 
-need_tool() {
-	[ -x "$BOX_BIN/$1" ] && return 0
-	skip_test "$1 is not built yet"
-	return 1
-}
-
 test_cap_drop_passes_no_fd() {
 	need_tool cap-drop || return 0
 	same_fds cap-drop env -- cap-drop --caps all --
