@@ -483,29 +483,13 @@ int cg_open_dir(const struct cg_hier *h, const char *rel)
 	return fd;
 }
 
-const char *cg_join_file(const struct cg_hier *h)
-{
-	/*
-	 * Writing to cgroup.procs moves a whole thread group, so the kernel
-	 * takes cgroup_threadgroup_rwsem for writing, and its first writer
-	 * after a quiet spell waits for an RCU grace period: 5-10 ms, most
-	 * of what a container's start costs.  Writing "0" to a v1 "tasks"
-	 * file moves only the writing thread, which recent kernels do
-	 * without the global lock (measured on 6.18; older ones take it
-	 * either way); our tools are single-threaded, so the one thread is
-	 * the whole process.  cgroup2's cgroup.threads only moves
-	 * within a threaded subtree: there, cgroup.procs it is.
-	 */
-	return h->v2 ? "cgroup.procs" : "tasks";
-}
-
 int cg_join(const struct cg_hier *h, const char *rel)
 {
 	char file[CG_PATH_MAX + 16];
 	int mfd, fd, err = 0;
 
 	snprintf(file, sizeof(file), "%s%s%s", rel, *rel ? "/" : "",
-		 cg_join_file(h));
+		 cg_join_file(h->v2));
 	mfd = open(h->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (mfd < 0)
 		return -1;

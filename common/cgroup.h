@@ -120,7 +120,22 @@ int cg_open_dir(const struct cg_hier *h, const char *rel);
  * errno (ENOENT: no such cgroup).
  */
 int cg_join(const struct cg_hier *h, const char *rel);
-const char *cg_join_file(const struct cg_hier *h);
+
+/*
+ * The file a single-threaded process writes "0" to, to move itself: on
+ * v1 "tasks", on cgroup2 "cgroup.procs".  Writing to cgroup.procs moves
+ * a whole thread group, so the kernel takes cgroup_threadgroup_rwsem for
+ * writing, and its first writer after a quiet spell waits for an RCU
+ * grace period (5-15 ms).  "tasks" moves only the writing thread, which
+ * recent kernels do without the global lock (measured on 6.18; older
+ * ones take it either way), and the one thread is the whole process.
+ * cgroup2's cgroup.threads only moves within a threaded subtree.  Inline:
+ * ns-enter, which joins cgroups by other paths, needs only this.
+ */
+static inline const char *cg_join_file(bool v2)
+{
+	return v2 ? "cgroup.procs" : "tasks";
+}
 
 /* --- limits -------------------------------------------------------------- */
 

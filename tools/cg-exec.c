@@ -62,7 +62,7 @@ _Noreturn static void die_join(const struct cg_sys *sys, int i, const char *rel,
 	char pid[24];
 
 	snprintf(pid, sizeof(pid), "%d", (int)who);
-	cg_explain(&e, err, &sys->h[i], rel, cg_join_file(&sys->h[i]), pid);
+	cg_explain(&e, err, &sys->h[i], rel, cg_join_file(sys->h[i].v2), pid);
 	if (!who)
 		snprintf(e.what, sizeof(e.what),
 			 "start a process in cgroup %s%s%s (clone3)",

@@ -12,6 +12,7 @@
  * credentials and exec.
  */
 #include "box.h"
+#include "cgroup.h"
 #include "exec.h"
 #include "ns.h"
 #include "parse.h"
@@ -729,10 +730,9 @@ static void open_cgroups(void)
 			xdie("join cgroup %s of process %d: its hierarchy "
 			     "'%s' is not mounted here", path, (int)opt.pid,
 			     *ctrls ? ctrls : "cgroup2");
-		/* v1: "tasks", which skips a global lock (cg_join_file()) */
 		if (strlen(j->path) + sizeof("/cgroup.procs") > sizeof(j->path))
 			xdie("join cgroup %s: path too long", j->path);
-		strcat(j->path, *ctrls ? "/tasks" : "/cgroup.procs");
+		strcat(strcat(j->path, "/"), cg_join_file(!*ctrls));
 		j->fd = open(j->path, O_WRONLY | O_CLOEXEC);
 		if (j->fd < 0)
 			xdie_errno("open %s", j->path);
