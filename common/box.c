@@ -118,7 +118,7 @@ void xusage_error(const char *fmt, ...)
 
 void xbad_option(int c, char *const argv[])
 {
-	const char *word = argv[optind - 1];
+	const char *word = argv[optind - 1], *eq;
 	char shown[200];
 	size_t i;
 
@@ -128,11 +128,17 @@ void xbad_option(int c, char *const argv[])
 			xusage_error("option '-%c' needs a value", optopt);
 		xusage_error("unknown option '-%c'", optopt);
 	}
+	/* "--flag=x": getopt names the flag in optopt */
+	eq = word ? strchr(word, '=') : NULL;
 	for (i = 0; word && word[i] && i < sizeof(shown) - 1; i++)
 		shown[i] = (unsigned char)word[i] < 0x20 || word[i] == 0x7f
 			       ? '?'
 			       : word[i];
 	shown[i] = '\0';
+	if (optopt && eq && c != ':' && eq - word < (long)i) {
+		shown[eq - word] = '\0';
+		xusage_error("option '%s' takes no value", shown);
+	}
 	if (c == ':')
 		xusage_error("option '%s' needs a value", shown);
 	xusage_error("unknown option '%s'", shown);

@@ -111,6 +111,8 @@ test_bad_short_options_are_named() {
 	done
 	assert_bad_input "$BOX_BIN/cg-exec" $'--\033[2Jx'
 	assertContains "a control character shows as ?" "$err" "'--?[2Jx'"
+	assert_bad_input "$BOX_BIN/cg-exec" --fork=yes x
+	assertContains "a flag given a value" "$err" "option '--fork' takes no value"
 }
 
 test_bash_completions_load() {
