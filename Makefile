@@ -19,8 +19,13 @@ CFLAGS     ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 BOX_CFLAGS := -std=gnu11 -fPIE -Wall -Wextra -Werror -D_GNU_SOURCE \
 	      -DBOX_VERSION='"$(VERSION)"' -Icommon
+# The libraries the tools are built on (pkg-config names) and the Debian
+# source packages they are built from, static against musl, by
+# build-aux/libs.sh into $(LIBS_DIR)/musl (see "libraries" below).
+LIB_PKGS   := libcap mount libseccomp jansson
+LIB_SRCS   := libcap2 util-linux libseccomp jansson
 # every library any module uses; headers only, each tool links its own
-PKGS_ALL   :=
+PKGS_ALL   := $(LIB_PKGS)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS_ALL) 2>/dev/null)
 
 ifeq ($(SANITIZE),1)
@@ -43,12 +48,32 @@ LIBBOX     := $(BUILD)/libboxutils.a
 # what it uses (its start-up is paid at every step of a chain).
 tool_pkgs  = $(shell sed -n 's|^/\* boxutils-pkgs: \(.*\) \*/$$|\1|p' tools/$(1).c)
 tool_libs  = $(if $(strip $(call tool_pkgs,$(1))),$(shell $(PKG_CONFIG) --libs $(call tool_pkgs,$(1))))
+# -DBOX_LIBS="libcap 2.66, mount 2.38.1": what --version names as linked in
+tool_libs_def = -DBOX_LIBS='"$(shell for p in $(call tool_pkgs,$(1)); do \
+	echo "$$p $$($(2) --modversion $$p 2>/dev/null)"; done | paste -sd, | sed 's/,/, /g')"'
 
-.PHONY: all clean install uninstall check check-only check-san demo shell deps \
-	deps-build bench lint lint-clang lint-cppcheck lint-shell lint-man \
-	fuzz format
+.PHONY: all tools libs clean install uninstall check check-only check-san demo \
+	shell deps deps-build deps-demo bench lint lint-clang lint-cppcheck \
+	lint-shell lint-man fuzz format
 
-all: $(BINS)
+# With musl, the libraries are built first (once; build-aux/libs.sh keeps
+# them by version), then the tools by a make that sees them.  Where they
+# cannot be built (no musl, no deb-src access), the tools are built
+# against glibc and the system's -dev packages instead, and make says so.
+ifneq ($(MUSL_CC),)
+all:
+	@if $(MAKE) --no-print-directory libs; then \
+		$(MAKE) --no-print-directory tools; \
+	else \
+		echo "boxutils: the musl libraries could not be built" \
+		     "(see $(LIBS_DIR)/log): building against glibc instead"; \
+		$(MAKE) --no-print-directory MUSL_CC= tools; \
+	fi
+else
+all: tools
+endif
+
+tools: $(BINS)
 
 # keep the objects: they are intermediate files to make, but rebuilding
 # them on every link is wasted time
@@ -58,7 +83,8 @@ $(BUILD)/common/%.o: common/%.c $(wildcard common/*.h) | $(BUILD)/common
 	$(CC) $(BOX_CFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tools/%.o: tools/%.c $(wildcard common/*.h) | $(BUILD)/tools
-	$(CC) $(BOX_CFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(BOX_CFLAGS) $(PKG_CFLAGS) $(call tool_libs_def,$*,$(PKG_CONFIG)) \
+		$(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIBBOX): $(COMMON_OBJ)
 	rm -f $@
@@ -87,9 +113,26 @@ MUSL_LINK   = $(CC) $(LDFLAGS) $(STATIC_LDFLAGS) -nostdlib \
 	$(1) -L$(MUSL_LIB) -lc $(shell $(CC) -print-libgcc-file-name) \
 	$(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
 common_pkgs = $(shell sed -n 's|^/\* boxutils-pkgs: \(.*\) \*/$$|\1|p' $(1))
-MUSL_COMMON := $(foreach f,$(wildcard common/*.c),$(if $(call common_pkgs,$(f)),,$(f)))
-MUSL_OBJ   := $(patsubst common/%.c,$(MUSL)/common/%.o,$(MUSL_COMMON))
-MUSL_CFLAGS := $(BOX_CFLAGS) -isystem $(MUSL)/include $(CPPFLAGS) $(CFLAGS)
+MUSL_OBJ   := $(patsubst common/%.c,$(MUSL)/common/%.o,$(wildcard common/*.c))
+# the libraries' headers and archives: pkg-config on the musl prefix only
+# (recursively expanded: read after `libs` has built them)
+LIBS_DIR   ?= $(CURDIR)/build/libs
+LIBS_PREFIX := $(LIBS_DIR)/musl
+LIBS_STAMP := $(LIBS_PREFIX)/.built
+MUSL_PKGCONF = PKG_CONFIG_LIBDIR=$(LIBS_PREFIX)/lib/pkgconfig PKG_CONFIG_PATH= \
+	$(PKG_CONFIG)
+MUSL_CFLAGS = $(BOX_CFLAGS) -isystem $(MUSL)/include \
+	$(shell $(MUSL_PKGCONF) --cflags $(LIB_PKGS) 2>/dev/null) \
+	-ffunction-sections -fdata-sections $(CPPFLAGS) $(CFLAGS)
+
+# The libraries, from Debian's source packages (build-aux/libs.sh says
+# how); the script skips a package whose version is already built.
+libs: $(LIBS_STAMP)
+
+$(LIBS_STAMP): build-aux/libs.sh | $(MUSL)/include
+	MUSL_CC=$(MUSL_CC) MUSL_KINC=$(CURDIR)/$(MUSL)/include \
+		build-aux/libs.sh $(LIBS_PREFIX) $(LIB_SRCS)
+	touch $@
 
 $(MUSL)/include:
 	mkdir -p $@
@@ -97,11 +140,11 @@ $(MUSL)/include:
 	ln -sfn /usr/include/asm-generic $@/asm-generic
 	ln -sfn $(if $(wildcard /usr/include/$(MULTIARCH)/asm),/usr/include/$(MULTIARCH)/asm,/usr/include/asm) $@/asm
 
-$(MUSL)/common/%.o: common/%.c $(wildcard common/*.h) | $(MUSL)/common $(MUSL)/include
+$(MUSL)/common/%.o: common/%.c $(wildcard common/*.h) | $(MUSL)/common $(MUSL)/include $(LIBS_STAMP)
 	$(MUSL_CC) $(MUSL_CFLAGS) -c -o $@ $<
 
-$(MUSL)/tools/%.o: tools/%.c $(wildcard common/*.h) | $(MUSL)/tools $(MUSL)/include
-	$(MUSL_CC) $(MUSL_CFLAGS) -c -o $@ $<
+$(MUSL)/tools/%.o: tools/%.c $(wildcard common/*.h) | $(MUSL)/tools $(MUSL)/include $(LIBS_STAMP)
+	$(MUSL_CC) $(MUSL_CFLAGS) $(call tool_libs_def,$*,$(MUSL_PKGCONF)) -c -o $@ $<
 
 $(MUSL)/libboxutils.a: $(MUSL_OBJ)
 	rm -f $@
@@ -114,7 +157,9 @@ $(MUSL)/libboxutils.a: $(MUSL_OBJ)
 # /lib away (pivot --host-prog cap-drop).  A tool naming a library
 # without a static archive is linked dynamically against glibc.  ASan
 # needs dynamic linking, so SANITIZE=1 builds are dynamic.
-STATIC_PKGS ?=
+# With musl every library is built static (build-aux/libs.sh); with
+# glibc a tool that links one is linked dynamically.
+STATIC_PKGS ?= $(if $(MUSL_CC),$(LIB_PKGS))
 ifeq ($(SANITIZE),1)
 STATIC_LDFLAGS :=
 else
@@ -135,7 +180,8 @@ tool_deps  = $(if $(call tool_musl,$(1)),$(MUSL)/tools/$(1).o $(MUSL)/libboxutil
 
 .SECONDEXPANSION:
 $(BUILD)/bin/%: $$(call tool_deps,$$*) | $(BUILD)/bin
-	$(if $(call tool_musl,$*),$(call MUSL_LINK,-o $@ $^),\
+	$(if $(call tool_musl,$*),$(call MUSL_LINK,-Wl$(comma)--gc-sections -o $@ $^ \
+		$(if $(call tool_pkgs,$*),$(shell $(MUSL_PKGCONF) --static --libs $(call tool_pkgs,$*)))),\
 	$(if $(call tool_static,$*),$(CC) $(LDFLAGS) -Wl$(comma)--fatal-warnings \
 		-o $@ $< $(LIBBOX) $(call tool_link,$*) 2>/dev/null || \
 		) $(CC) $(LDFLAGS) -o $@ $< $(LIBBOX) $(call tool_libs,$*))
@@ -172,9 +218,16 @@ uninstall:
 
 # --- packages -----------------------------------------------------------
 
-# What building needs, and what the tests and benchmarks compare against.
-DEPS_BUILD := gcc make pkg-config musl-tools
-DEPS_TEST  := shunit2 util-linux iproute2 iputils-ping busybox-static uidmap \
+# What building needs (the musl libraries are built from Debian's source
+# packages: dpkg-dev unpacks them, gperf and cmake build libseccomp and
+# jansson; the -dev packages serve the glibc build, MUSL_CC=, and its
+# fallback), what the demo needs beside that, and what the tests and
+# benchmarks compare against.  `make demo` installs the first two,
+# `make check` all three.
+DEPS_BUILD := gcc make pkg-config musl-tools dpkg-dev gperf cmake \
+	      libcap-dev libmount-dev libseccomp-dev libjansson-dev
+DEPS_DEMO  := busybox-static golang-github-containers-common
+DEPS_TEST  := shunit2 util-linux iproute2 iputils-ping uidmap \
 	      crun runc bubblewrap cgroup-tools hyperfine nftables strace \
 	      qemu-system-x86 linux-image-amd64 cpio mandoc procps psmisc \
 	      clang libclang-rt-14-dev cppcheck shellcheck zsh fish \
@@ -184,19 +237,22 @@ DEPS_TEST  := shunit2 util-linux iproute2 iputils-ping busybox-static uidmap \
 # Installs only what dpkg does not already have, so a ready machine
 # spends no time here and needs no network.
 deps:
-	@missing=$$(for p in $(DEPS_BUILD) $(DEPS_TEST); do \
+	@missing=$$(for p in $(DEPS_BUILD) $(DEPS_DEMO) $(DEPS_TEST); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q '^install ok installed$$' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing" $$missing; \
 		if [ "$$(id -u)" != 0 ]; then \
-			echo "deps: run as root (sudo make ...) to install packages" >&2; exit 1; \
+			echo "deps: run as root (or with sudo) to install packages" >&2; exit 1; \
 		fi; \
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 deps-build:
+	@$(MAKE) --no-print-directory deps DEPS_DEMO= DEPS_TEST=
+
+deps-demo:
 	@$(MAKE) --no-print-directory deps DEPS_TEST=
 
 # --- tests, demo, benchmarks --------------------------------------------
@@ -218,11 +274,11 @@ check-san: deps
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	BOX_BIN=$(CURDIR)/build-san/bin tests/run.sh $(SAN_SUITES)
 
-demo: deps
+demo: deps-demo
 	$(MAKE) --no-print-directory all
 	BOX_BIN=$(CURDIR)/$(BUILD)/bin examples/demo.sh
 
-shell: deps
+shell: deps-demo
 	$(MAKE) --no-print-directory all
 	BOX_BIN=$(CURDIR)/$(BUILD)/bin examples/demo.sh --shell
 
@@ -241,7 +297,7 @@ FUZZ_BINS  := $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
 
 # fuzz_netlink reads requests back with libmnl, a reader independent of
 # common/netlink.c (which needs no library)
-FUZZ_PKGS  := libmnl
+FUZZ_PKGS  := libmnl $(LIB_PKGS)
 FUZZ_CFLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -Icommon \
 	      $(shell $(PKG_CONFIG) --cflags $(FUZZ_PKGS) 2>/dev/null)
 FUZZ_OBJ   := $(patsubst common/%.c,build-fuzz/common/%.o,$(wildcard common/*.c))

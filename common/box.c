@@ -144,9 +144,16 @@ void xbad_option(int c, char *const argv[])
 	xusage_error("unknown option '%s'", shown);
 }
 
-void xversion(void)
+void xversion_libs(const char *libs)
 {
+	/* static-pie against musl is the default build; a glibc build says so */
+#ifdef __GLIBC__
+#define BOX_LIBC "glibc"
+#else
+#define BOX_LIBC "musl"
+#endif
 	printf("%s (boxutils) %s\n", box_prog, BOX_VERSION);
+	printf("linked with: %s%s" BOX_LIBC "\n", libs, *libs ? ", " : "");
 	exit(0);
 }
 

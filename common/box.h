@@ -57,8 +57,17 @@ _Noreturn void xusage_error(const char *fmt, ...)
  * cannot drive the terminal.
  */
 _Noreturn void xbad_option(int c, char *const argv[]);
-/* --version */
-_Noreturn void xversion(void);
+/*
+ * --version: the tool's version, the libraries linked into it and the C
+ * library.  BOX_LIBS ("libcap 2.66, mount 2.38.1") is defined by the
+ * Makefile when it compiles the tool, from the pkg-config packages the
+ * tool names.
+ */
+#ifndef BOX_LIBS
+#define BOX_LIBS ""
+#endif
+#define xversion() xversion_libs(BOX_LIBS)
+_Noreturn void xversion_libs(const char *libs);
 
 /* A hint for errno values whose cause is commonly a missing privilege. */
 const char *box_priv_hint(int err);

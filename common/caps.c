@@ -1,59 +1,10 @@
 #include "caps.h"
 
+/* boxutils-pkgs: libcap */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <linux/capability.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-/* Indexed by capability number, as in <linux/capability.h>. */
-static const char *const cap_names[] = {
-    [0] = "chown",
-    [1] = "dac_override",
-    [2] = "dac_read_search",
-    [3] = "fowner",
-    [4] = "fsetid",
-    [5] = "kill",
-    [6] = "setgid",
-    [7] = "setuid",
-    [8] = "setpcap",
-    [9] = "linux_immutable",
-    [10] = "net_bind_service",
-    [11] = "net_broadcast",
-    [12] = "net_admin",
-    [13] = "net_raw",
-    [14] = "ipc_lock",
-    [15] = "ipc_owner",
-    [16] = "sys_module",
-    [17] = "sys_rawio",
-    [18] = "sys_chroot",
-    [19] = "sys_ptrace",
-    [20] = "sys_pacct",
-    [21] = "sys_admin",
-    [22] = "sys_boot",
-    [23] = "sys_nice",
-    [24] = "sys_resource",
-    [25] = "sys_time",
-    [26] = "sys_tty_config",
-    [27] = "mknod",
-    [28] = "lease",
-    [29] = "audit_write",
-    [30] = "audit_control",
-    [31] = "setfcap",
-    [32] = "mac_override",
-    [33] = "mac_admin",
-    [34] = "syslog",
-    [35] = "wake_alarm",
-    [36] = "block_suspend",
-    [37] = "audit_read",
-    [38] = "perfmon",
-    [39] = "bpf",
-    [40] = "checkpoint_restore",
-};
 
 /*
  * Docker's (and containerd's) default: CHOWN DAC_OVERRIDE FSETID FOWNER
@@ -61,27 +12,27 @@ static const char *const cap_names[] = {
  * SYS_CHROOT KILL AUDIT_WRITE, CapBnd 00000000a80425fb in a container.
  */
 const uint64_t caps_docker_default =
-    CAPS_BIT(0) | CAPS_BIT(1) | CAPS_BIT(4) | CAPS_BIT(3) | CAPS_BIT(27) |
-    CAPS_BIT(13) | CAPS_BIT(6) | CAPS_BIT(7) | CAPS_BIT(31) | CAPS_BIT(8) |
-    CAPS_BIT(10) | CAPS_BIT(18) | CAPS_BIT(5) | CAPS_BIT(29);
-
-const char *caps_name(unsigned int cap)
-{
-	return cap < sizeof(cap_names) / sizeof(cap_names[0]) ? cap_names[cap]
-							      : NULL;
-}
+    CAPS_BIT(CAP_CHOWN) | CAPS_BIT(CAP_DAC_OVERRIDE) | CAPS_BIT(CAP_FSETID) |
+    CAPS_BIT(CAP_FOWNER) | CAPS_BIT(CAP_MKNOD) | CAPS_BIT(CAP_NET_RAW) |
+    CAPS_BIT(CAP_SETGID) | CAPS_BIT(CAP_SETUID) | CAPS_BIT(CAP_SETFCAP) |
+    CAPS_BIT(CAP_SETPCAP) | CAPS_BIT(CAP_NET_BIND_SERVICE) |
+    CAPS_BIT(CAP_SYS_CHROOT) | CAPS_BIT(CAP_KILL) | CAPS_BIT(CAP_AUDIT_WRITE);
 
 int caps_from_name(const char *s, size_t len)
 {
-	unsigned int i, n;
+	char name[48] = "cap_";
+	cap_value_t v;
+	size_t i, off = 4;
+	unsigned int n;
 
 	if (len > 4 && strncasecmp(s, "cap_", 4) == 0) {
 		s += 4;
 		len -= 4;
 	}
-	if (len == 0)
+	if (len == 0 || len > sizeof(name) - off - 1)
 		return -1;
-	/* A number, as libcap's cap_from_name takes it: "21". */
+	/* A number, decimal and without leading zeros: "21" (libcap would
+	 * also take "0x15" and "025"). */
 	if (s[0] >= '0' && s[0] <= '9') {
 		if (len > 2 || (len == 2 && s[0] == '0'))
 			return -1;
@@ -92,11 +43,19 @@ int caps_from_name(const char *s, size_t len)
 		}
 		return n < CAPS_BITS ? (int)n : -1;
 	}
-	for (i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
-		if (strlen(cap_names[i]) == len &&
-		    strncasecmp(cap_names[i], s, len) == 0)
-			return (int)i;
-	return -1;
+	/* libcap stops a name at the first character that cannot be in
+	 * one and ignores the rest ("chown-x" would be chown): only names
+	 * made of letters and '_' are asked about. */
+	for (i = 0; i < len; i++) {
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
+			return -1;
+		name[off + i] = s[i];
+	}
+	name[off + len] = '\0';
+	if (cap_from_name(name, &v) < 0 || v < 0 || v >= CAPS_BITS)
+		return -1;
+	return (int)v;
 }
 
 int caps_parse_list(const char *s, uint64_t *mask, size_t *bad_off,
@@ -134,12 +93,37 @@ int caps_parse_list(const char *s, uint64_t *mask, size_t *bad_off,
 
 void caps_str(unsigned int cap, char *buf, size_t len)
 {
-	const char *name = caps_name(cap);
+	char *name = cap_to_name((cap_value_t)cap);
 
-	if (name)
+	/* libcap names what it knows ("cap_chown") and numbers the rest */
+	if (name && name[0] >= '0' && name[0] <= '9')
 		snprintf(buf, len, "cap_%s", name);
+	else if (name)
+		snprintf(buf, len, "%s", name);
 	else
 		snprintf(buf, len, "cap_%u", cap);
+	cap_free(name);
+}
+
+size_t caps_list_str(uint64_t mask, char *buf, size_t len)
+{
+	char one[48];
+	size_t used = 0;
+	int n;
+
+	if (len)
+		buf[0] = '\0';
+	for (unsigned int i = 0; i < CAPS_BITS; i++) {
+		if (!(mask & CAPS_BIT(i)))
+			continue;
+		caps_str(i, one, sizeof(one));
+		n = snprintf(buf + used, len > used ? len - used : 0, "%s%s",
+			     used ? "," : "", one);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return used;
 }
 
 int caps_first(uint64_t mask)
@@ -158,62 +142,85 @@ uint64_t caps_upto(int last)
 
 int caps_last_cap(void)
 {
-	char buf[16];
-	ssize_t n;
-	int fd, last = -1, i;
+	/* libcap found it before main (PR_CAPBSET_READ, binary search):
+	 * it needs no /proc, so it works after a pivot without one */
+	cap_value_t n = cap_max_bits();
 
-	fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0) {
-			buf[n] = '\0';
-			if (sscanf(buf, "%d", &last) == 1 && last >= 0 &&
-			    last < CAPS_BITS)
-				return last;
-		}
-	}
-	/* No /proc (after a pivot without it): the kernel answers EINVAL
-	 * for a capability it does not know. */
-	for (i = 0; i < CAPS_BITS; i++) {
-		if (prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0) < 0) {
-			if (errno != EINVAL)
-				return -1;
-			break;
-		}
-	}
-	if (i == 0) {
+	if (n <= 0 || n > CAPS_BITS) {
 		errno = ENOSYS;
 		return -1;
 	}
-	return i - 1;
+	return (int)n - 1;
 }
 
-/* Version 3 of the interface: two 32-bit words per set. */
+/* A cap_t's set as a mask, capabilities 0..63. */
+static uint64_t set_mask(cap_t c, cap_flag_t which)
+{
+	cap_flag_value_t v;
+	uint64_t m = 0;
+
+	for (int i = 0; i < CAPS_BITS; i++)
+		if (cap_get_flag(c, (cap_value_t)i, which, &v) == 0 &&
+		    v == CAP_SET)
+			m |= CAPS_BIT(i);
+	return m;
+}
+
 int caps_get(struct caps_sets *c)
 {
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2];
+	cap_t now = cap_get_proc();
 
-	if (syscall(SYS_capget, &h, d) < 0)
+	if (!now)
 		return -1;
-	c->effective = d[0].effective | (uint64_t)d[1].effective << 32;
-	c->permitted = d[0].permitted | (uint64_t)d[1].permitted << 32;
-	c->inheritable = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+	c->effective = set_mask(now, CAP_EFFECTIVE);
+	c->permitted = set_mask(now, CAP_PERMITTED);
+	c->inheritable = set_mask(now, CAP_INHERITABLE);
+	cap_free(now);
 	return 0;
+}
+
+/* mask into one set of c; 0, or -1 with errno */
+static int mask_set(cap_t c, cap_flag_t which, uint64_t mask)
+{
+	cap_value_t v;
+
+	for (int i = 0; i < CAPS_BITS; i++) {
+		if (!(mask & CAPS_BIT(i)))
+			continue;
+		v = (cap_value_t)i;
+		if (cap_set_flag(c, which, 1, &v, CAP_SET) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+cap_t caps_to_cap(const struct caps_sets *c)
+{
+	cap_t t = cap_init();
+
+	if (!t)
+		return NULL;
+	if (mask_set(t, CAP_EFFECTIVE, c->effective) < 0 ||
+	    mask_set(t, CAP_PERMITTED, c->permitted) < 0 ||
+	    mask_set(t, CAP_INHERITABLE, c->inheritable) < 0) {
+		cap_free(t);
+		return NULL;
+	}
+	return t;
 }
 
 int caps_set(const struct caps_sets *c)
 {
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2];
+	cap_t t = caps_to_cap(c);
+	int r, err;
 
-	for (int i = 0; i < 2; i++) {
-		d[i].effective = (uint32_t)(c->effective >> (32 * i));
-		d[i].permitted = (uint32_t)(c->permitted >> (32 * i));
-		d[i].inheritable = (uint32_t)(c->inheritable >> (32 * i));
-	}
-	return (int)syscall(SYS_capset, &h, d);
+	if (!t)
+		return -1;
+	r = cap_set_proc(t);
+	err = errno;
+	cap_free(t);
+	errno = err;
+	return r;
 }
 
 uint64_t caps_bounding(int last)
@@ -221,7 +228,7 @@ uint64_t caps_bounding(int last)
 	uint64_t m = 0;
 
 	for (int i = 0; i <= last && i < CAPS_BITS; i++)
-		if (prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0) == 1)
+		if (cap_get_bound((cap_value_t)i) == 1)
 			m |= CAPS_BIT(i);
 	return m;
 }

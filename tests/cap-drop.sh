@@ -182,6 +182,41 @@ test_capability_unknown_to_kernel_is_refused() {
 	assertContains "$err" "unknown to this kernel"
 }
 
+# Capability 40 (CAP_CHECKPOINT_RESTORE, Linux 5.9) by number and by the
+# name libcap gives it, in any case, with or without "cap_".
+test_newest_capability_by_number_and_by_libcap_name() {
+	local last want
+	last=$(cat /proc/sys/kernel/cap_last_cap)
+	[ "$last" -ge 40 ] || { skip_test "kernel older than 5.9 (cap_last_cap $last)"; return 0; }
+	want=$(mask $CHOWN 40)
+	status_of cap-drop --caps chown,40 -- cat /proc/self/status
+	assertEquals "by number" "$want" "$(field CapEff)"
+	status_of cap-drop --caps chown,checkpoint_restore -- cat /proc/self/status
+	assertEquals "by name" "$want" "$(field CapEff)"
+	status_of cap-drop --caps CAP_CHOWN,Cap_Checkpoint_Restore -- cat /proc/self/status
+	assertEquals "by name in mixed case" "$want" "$(field CapBnd)"
+}
+
+# libcap's parser would take "0x15", "025" and stop a name at a '-';
+# cap-drop takes decimal numbers and whole names only.
+test_numbers_and_names_are_strict() {
+	assert_bad_input cap-drop --caps 0x15 true
+	assert_bad_input cap-drop --caps 025 true
+	assert_bad_input cap-drop --caps chown-x true
+	assertContains "$err" "unknown capability 'chown-x'"
+	assert_bad_input cap-drop --caps 'sys_admin!' true
+}
+
+# Every offending capability is named, in libcap's text form.
+test_errors_name_capabilities_as_libcap_writes_them() {
+	need_cmd setpriv || return 0
+	run setpriv --inh-caps=-all --bounding-set=-net_admin,-sys_admin \
+		"$BOX_BIN/cap-drop" --caps chown,net_admin,sys_admin true
+	assertEquals "status (stderr: $err)" 125 "$rc"
+	assertContains "$err" "cap_net_admin,cap_sys_admin"
+	assertContains "$err" "bounding set"
+}
+
 test_switches_uid_gid_and_groups_by_number() {
 	need_root || return 0
 	run cap-drop --user 1234:2345 --groups 7,8,9 -- id -u

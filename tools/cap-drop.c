@@ -8,7 +8,9 @@
  *
  * Everything is parsed, looked up and checked first; only then does the
  * process change, in the one order the kernel allows (see main).
+ * Capabilities are named, read and set through libcap.
  */
+/* boxutils-pkgs: libcap */
 #include "box.h"
 #include "caps.h"
 #include "exec.h"
@@ -170,10 +172,10 @@ static void current_caps(int last, uint64_t *bnd, uint64_t *prm)
 
 static _Noreturn void die_cap(const char *what, uint64_t mask, const char *why)
 {
-	char name[32];
+	char names[512];
 
-	caps_str((unsigned int)caps_first(mask), name, sizeof(name));
-	xdie("%s %s: %s", what, name, why);
+	caps_list_str(mask, names, sizeof(names));
+	xdie("%s %s: %s", what, names, why);
 }
 
 /*
@@ -441,10 +443,9 @@ static void drop_bounding(uint64_t keep)
 	int last = caps_last_cap(), i;
 
 	for (i = 0; i <= last; i++) {
-		if (keep & CAPS_BIT(i) ||
-		    prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0) != 1)
+		if (keep & CAPS_BIT(i) || cap_get_bound((cap_value_t)i) != 1)
 			continue;
-		if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0) {
+		if (cap_drop_bound((cap_value_t)i) < 0) {
 			caps_str((unsigned int)i, name, sizeof(name));
 			box_errh(errno,
 				 errno == EPERM ? "needs CAP_SETPCAP; an "
@@ -463,9 +464,18 @@ static void set_caps(const struct plan *p)
 	struct caps_sets c = {.effective = p->permitted,
 			      .permitted = p->permitted,
 			      .inheritable = p->ambient};
+	char *text;
+	cap_t t;
+	int err;
 
-	if (caps_set(&c) < 0)
-		xdie_errno("set capabilities");
+	if (caps_set(&c) == 0)
+		return;
+	/* the sets asked for, in libcap's text form ("cap_kill=eip") */
+	err = errno;
+	t = caps_to_cap(&c);
+	text = t ? cap_to_text(t, NULL) : NULL;
+	errno = err;
+	xdie_errno("set capabilities '%s'", text ? text : "?");
 }
 
 static void raise_ambient(uint64_t ambient)
@@ -473,13 +483,12 @@ static void raise_ambient(uint64_t ambient)
 	char name[32];
 	int i;
 
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+	if (cap_reset_ambient() < 0)
 		xdie_errno("clear the ambient capabilities");
 	for (i = 0; i < CAPS_BITS; i++) {
 		if (!(ambient & CAPS_BIT(i)))
 			continue;
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
-			  (unsigned long)i, 0, 0) < 0) {
+		if (cap_set_ambient((cap_value_t)i, CAP_SET) < 0) {
 			caps_str((unsigned int)i, name, sizeof(name));
 			box_errh(errno,
 				 errno == EPERM ? "SECBIT_NO_CAP_AMBIENT_RAISE "
