@@ -152,8 +152,8 @@ void xversion_libs(const char *libs)
 #else
 #define BOX_LIBC "musl"
 #endif
-	printf("%s (boxutils) %s\n", box_prog, BOX_VERSION);
-	printf("linked with: %s%s" BOX_LIBC "\n", libs, *libs ? ", " : "");
+	printf("%s (boxutils) " BOX_VERSION "\nlinked with: %s%s" BOX_LIBC "\n",
+	       box_prog, libs, *libs ? ", " : "");
 	exit(0);
 }
 

@@ -153,13 +153,15 @@ int caps_last_cap(void)
 	return (int)n - 1;
 }
 
-/* A cap_t's set as a mask, capabilities 0..63. */
+/* A cap_t's set as a mask, the capabilities the kernel knows (the
+ * kernel holds none above them). */
 static uint64_t set_mask(cap_t c, cap_flag_t which)
 {
 	cap_flag_value_t v;
 	uint64_t m = 0;
+	int n = cap_max_bits() > CAPS_BITS ? CAPS_BITS : cap_max_bits();
 
-	for (int i = 0; i < CAPS_BITS; i++)
+	for (int i = 0; i < n; i++)
 		if (cap_get_flag(c, (cap_value_t)i, which, &v) == 0 &&
 		    v == CAP_SET)
 			m |= CAPS_BIT(i);
