@@ -329,7 +329,7 @@ fuzz: $(FUZZ_BINS)
 # --- static analysis ----------------------------------------------------
 
 SHELL_SCRIPTS = $(wildcard tests/*.sh tests/integration/*.sh tests/vm/*.sh \
-		bench/*.sh examples/*.sh) .ci/run
+		bench/*.sh examples/*.sh build-aux/*.sh) .ci/run
 
 # One target per linter (tests/lint.sh runs each as a test); `lint` runs
 # them all and fails if any found something.  cppcheck is told what

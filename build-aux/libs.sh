@@ -25,7 +25,6 @@ shift
 	echo "usage: $0 PREFIX PKG..." >&2
 	exit 2
 }
-top=$(cd "$(dirname "$0")/.." && pwd)
 libs=$(dirname "$prefix")
 apt=$libs/apt
 src=$libs/src
@@ -110,13 +109,14 @@ src_version() {
 	esac
 }
 
-# fetch PKG: unpack its source into $src/PKG-VERSION, print that directory.
+# fetch PKG: unpack its source into $src/PKG-VERSION, set $srcdir to it.
+# (Not in a subshell: apt-get update runs once for all packages.)
 fetch() {
 	local pkg=$1 ver dir
 	ver=$(src_version "$pkg")
 	dir=$src/$pkg-${ver#*:}
 	if [ -n "$ver" ] && [ -f "$dir/.unpacked" ]; then
-		echo "$dir"
+		srcdir=$dir
 		return 0
 	fi
 	apt_update
@@ -134,7 +134,7 @@ fetch() {
 	[ -n "$d" ] || die "apt-get source $pkg unpacked nothing"
 	mv "$d" "$dir" && rm -rf "$src/dl-$pkg" && touch "$dir/.unpacked" ||
 		die "cannot move the $pkg source into $dir"
-	echo "$dir"
+	srcdir=$dir
 }
 
 stamp() { echo "$prefix/.built-$1"; }
@@ -247,7 +247,8 @@ build_jansson() {
 }
 
 for pkg; do
-	dir=$(fetch "$pkg") || exit 1
+	fetch "$pkg"
+	dir=$srcdir
 	ver=${dir##*/}
 	built "$pkg" "$ver" && continue
 	say "building $ver with musl"
