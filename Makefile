@@ -60,18 +60,16 @@ tool_libs_def = -DBOX_LIBS='"$(shell for p in $(call tool_pkgs,$(1)); do \
 # them by version), then the tools by a make that sees them.  Where they
 # cannot be built (no musl, no deb-src access), the tools are built
 # against glibc and the system's -dev packages instead, and make says so.
-ifneq ($(MUSL_CC),)
 all:
-	@if $(MAKE) --no-print-directory libs; then \
+	@if [ -z "$(MUSL_CC)" ]; then \
+		$(MAKE) --no-print-directory tools; \
+	elif $(MAKE) --no-print-directory libs; then \
 		$(MAKE) --no-print-directory tools; \
 	else \
 		echo "boxutils: the musl libraries could not be built" \
 		     "(see $(LIBS_DIR)/log): building against glibc instead"; \
 		$(MAKE) --no-print-directory MUSL_CC= tools; \
 	fi
-else
-all: tools
-endif
 
 tools: $(BINS)
 
