@@ -1,21 +1,31 @@
 #!/bin/bash
-# bench/scale.sh - N containers alive at once (default 1000), each a
-# cgroup, a network namespace with a veth pair, and a sleeping payload in
-# its own pid namespace:
-#   cg-create --relative P/cI
-#   cg-exec --relative P/cI ns-unshare -n -p -f sleep ... &
-#   ns-enter -t HOST --net veth-link --netns PID --addr .. --peer-addr .. vbI
-# It records each container's set-up time, compares the mean of the last
-# 100 with the first 100 (target, issue 8: within 1.2x), the memory of
-# the process boxutils leaves waiting in each (the ns-unshare parent;
-# target <= 1 MiB RSS), and the time to tear all N down (cg-delete kills
-# each container; its network namespace, and with it the veth pair, goes
-# when the last process in it exits).  With gnuplot, a PNG of set-up time
-# against the number of containers alive.
+# bench/scale.sh - N containers alive at once (default 1000), made twice
+# in one run: by boxutils, and by the peers doing the same kernel work.
+# Each container is a cgroup (in every hierarchy), a network and pid
+# namespace with a sleeping payload, and a veth pair into it:
+#
+#   step     boxutils                          peers
+#   cgroup   cg-create --relative P/cI         mkdir of the same directories
+#   start    cg-exec --relative P/cI \         sh: echo $$ > each cgroup.procs,
+#              ns-unshare -n -p -f sleep         exec unshare -n -p -f sleep
+#   veth     ns-enter -t HOST --net \          nsenter -t HOST -n sh: ip link add,
+#              veth-link --netns PID ...         ip addr, ip link set, nsenter
+#                                                -t PID -n: ip addr, ip link set x2
+#
+# Each step is timed alone.  The containers are not children of this
+# script (each is started from a command substitution whose shell exits
+# at once, so it is reparented): a shell with 1000 children walks them
+# all in wait4 at every command it runs, which measured the shell, not
+# the tools (+0.2-0.3 ms a step at 1000).  Printed: each step's median
+# over the first and the last 100 containers, for both, the ratio of the
+# set-up at 1000 alive (target, issue 13: boxutils <= 0.5x the peers) and
+# boxutils' own growth, last 100 / first 100 (target <= 1.2x); the RSS of
+# each ns-unshare left waiting (<= 1 MiB); the teardown time.  With
+# gnuplot, a PNG of set-up time against containers alive, both series.
 #
 # The veth host ends live in a network namespace this script made (held
-# by a sleeping process), never in the host's; cgroups go under a parent
-# beneath this script's own cgroup.
+# by a sleeping process), never in the host's; cgroups go under parents
+# beneath this script's own cgroup; every process it ends, it started.
 #
 # Usage: bench/scale.sh [N]   (BENCH_SCALE_N; BOX_BIN: the built tools)
 # Prints "scale: " lines for bench/run.sh; data in bench/results/scale.tsv,
@@ -24,24 +34,47 @@
 . "$(dirname "$0")/lib.sh"
 N=${1:-${BENCH_SCALE_N:-1000}}
 bench_root "it makes namespaces, cgroups and mounts"
-bench_need cg-create cg-exec cg-delete ns-unshare ns-enter veth-link
+bench_need cg-create cg-exec cg-delete ns-unshare ns-enter veth-link \
+	unshare nsenter ip
+PATH=$PATH:/usr/sbin:/sbin
 case $N in
 '' | *[!0-9]*) bench_die "N must be a number: $N" ;;
 esac
 [ "$N" -ge 2 ] && [ "$N" -le 16000 ] || bench_die "N must be 2..16000"
 
+# The containers are orphans by design (see above): the whole run goes
+# in a pid namespace of its own whose PID 1, ns-unshare --init, reaps
+# them, so no zombie is left to the machine's init; when the run ends,
+# the kernel ends whatever is left in it.
+if [ -z "$BOX_BENCH_INNER" ]; then
+	BOX_BENCH_INNER=1 exec ns-unshare --pid --fork --init --mount \
+		--mount-proc bash "$0" "$@"
+fi
+
 P=boxbench-scale-$$
+Q=boxbench-peers-$$
 tsv=$BENCH_RESULTS/scale.tsv
+T=$(mktemp -d /tmp/boxbench-scale.XXXXXX)
 holder=
-pids=()
+ours=() peers=() qdirs=()
+# end the containers this script started, by PID, then their cgroups
 cleanup() {
-	local p
+	local p d
+	for p in "${ours[@]}" "${peers[@]}"; do
+		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
+	done
 	cg-delete --relative --recursive "$P" 2>/dev/null
-	for p in "${pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
+	for d in "${qdirs[@]}"; do
+		[ -d "$d" ] || continue
+		for p in $(cat "$d"/c*/cgroup.procs 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		sleep 0.1
+		find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+		rmdir "$d" 2>/dev/null
 	done
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null
-	{ wait; } 2>/dev/null
+	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -52,14 +85,12 @@ cg-create --relative "$P" || bench_die "cannot make cgroup $P"
 ns-unshare --net sleep 1000000 </dev/null &
 holder=$!
 for _ in $(seq 200); do
-	[ "$(readlink "/proc/$holder/ns/net")" != "$(readlink /proc/self/ns/net)" ] &&
-		[ "$(cat "/proc/$holder/comm")" = sleep ] && break
+	[[ /proc/$holder/ns/net -ef /proc/self/ns/net ]] ||
+		{ [ "$(cat "/proc/$holder/comm")" = sleep ] && break; }
 	sleep 0.01
 done
-[ "$(readlink "/proc/$holder/ns/net")" != "$(readlink /proc/self/ns/net)" ] ||
+[[ /proc/$holder/ns/net -ef /proc/self/ns/net ]] &&
 	bench_die "the host-side network namespace did not start"
-
-now() { echo "${EPOCHREALTIME/./}"; } # microseconds
 
 # IPv4-only containers, as on Docker's default bridge: with IPv6 on, every
 # new veth end makes the kernel walk all N link-local routes of the
@@ -70,99 +101,204 @@ ns-enter -t "$holder" --net sh -c \
 	 echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6' ||
 	bench_die "cannot turn IPv6 off in the host-side namespace"
 
-echo -e "count\tsetup_ms" >"$tsv"
-start_all=$(now)
-for i in $(seq 1 "$N"); do
-	# timestamps and the wait below use no subshell: at 1000 children
-	# every fork of this script costs it a walk of them all in wait4
-	t0=${EPOCHREALTIME/./}
-	cg-create --relative "$P/c$i" || bench_die "container $i: cg-create failed"
-	cg-exec --relative "$P/c$i" ns-unshare -n -p -f sleep 1000000 \
-		</dev/null >/dev/null 2>&1 &
-	pid=$!
-	pids+=("$pid")
-	# veth-link --netns PID needs the new net namespace: wait for unshare
-	while [[ /proc/$pid/ns/net -ef /proc/self/ns/net ]]; do
-		:
-	done
-	a=$((i / 250 + 1))
-	b=$((i % 250))
-	ns-enter -t "$holder" --net veth-link --netns "$pid" \
-		--addr "10.$a.$b.1/24" --peer-name eth0 --peer-addr "10.$a.$b.2/24" \
-		"vb$i" || bench_die "container $i: veth-link failed"
-	t1=${EPOCHREALTIME/./}
-	echo -e "$i\t$(((t1 - t0) / 1000)).$(printf '%03d' $(((t1 - t0) % 1000)))" >>"$tsv"
+# The directories cg-create makes for a container, found by making one:
+# the peers make the same ones with mkdir, below a parent of their own.
+cg-create --relative "$P/probe" || bench_die "cg-create failed"
+mapfile -t cgdirs < <(find /sys/fs/cgroup -type d -path "*/$P/probe" 2>/dev/null)
+[ "${#cgdirs[@]}" -gt 0 ] || bench_die "cannot find the cgroups cg-create made"
+cg-delete --relative "$P/probe" || bench_die "cg-delete failed"
+for d in "${cgdirs[@]}"; do
+	q=${d%/"$P"/probe}/$Q
+	mkdir "$q" || bench_die "cannot make $q"
+	qdirs+=("$q")
+	# v1 cpuset: a child needs cpus and mems before a task may join
+	[ -e "$q/cpuset.cpus" ] && cat "${d%/"$P"/probe}/cpuset.cpus" >"$q/cpuset.cpus" &&
+		cat "${d%/"$P"/probe}/cpuset.mems" >"$q/cpuset.mems"
+	[ -e "$q/cgroup.clone_children" ] && echo 1 >"$q/cgroup.clone_children"
 done
-end_all=$(now)
+
+us() { echo "${EPOCHREALTIME/./}"; }
+# wait_gone PID...: until each has exited (a zombie has: whoever adopted
+# it reaps it in its own time)
+wait_gone() {
+	local p st
+	for p; do
+		while read -r _ _ st _ 2>/dev/null <"/proc/$p/stat" && [ "$st" != Z ]; do
+			sleep 0.01
+		done
+	done
+}
+# wait_netns PID: until PID runs in a network namespace of its own
+wait_netns() {
+	local i
+	for ((i = 0; i < 100000; i++)); do
+		[ -e "/proc/$1/ns/net" ] && ! [[ /proc/$1/ns/net -ef /proc/self/ns/net ]] && return 0
+	done
+	return 1
+}
+addr() { echo "10.$(($1 / 250 + 1)).$(($1 % 250))"; }
+
+# make_ours I: one container by boxutils; appends "cg start veth" in us
+make_ours() {
+	local i=$1 t0 t1 t2 t3 pid a
+	a=$(addr "$i")
+	t0=$(us)
+	cg-create --relative "$P/c$i" || bench_die "container $i: cg-create failed"
+	t1=$(us)
+	pid=$(cg-exec --relative "$P/c$i" ns-unshare -n -p -f sleep 1000000 \
+		</dev/null >/dev/null 2>&1 & echo $!)
+	ours+=("$pid")
+	wait_netns "$pid" || bench_die "container $i did not start"
+	t2=$(us)
+	ns-enter -t "$holder" --net veth-link --netns "$pid" \
+		--addr "$a.1/24" --peer-name eth0 --peer-addr "$a.2/24" \
+		"vb$i" || bench_die "container $i: veth-link failed"
+	t3=$(us)
+	times=("$((t1 - t0))" "$((t2 - t1))" "$((t3 - t2))")
+}
+
+# make_peer I: the same container by mkdir, sh, unshare, nsenter and ip
+make_peer() {
+	local i=$1 t0 t1 t2 t3 pid a d dirs=() procs=()
+	a=$(addr "$i")
+	for d in "${qdirs[@]}"; do
+		dirs+=("$d/c$i")
+		procs+=("$d/c$i/cgroup.procs")
+	done
+	t0=$(us)
+	mkdir "${dirs[@]}" || bench_die "peer container $i: mkdir failed"
+	t1=$(us)
+	# shellcheck disable=SC2016 # expanded by that sh
+	pid=$(sh -c 'for f; do echo $$ >"$f" || exit 1; done
+		exec unshare -n -p -f --kill-child sleep 1000000' sh "${procs[@]}" \
+		</dev/null >/dev/null 2>&1 & echo $!)
+	peers+=("$pid")
+	wait_netns "$pid" || bench_die "peer container $i did not start"
+	t2=$(us)
+	nsenter -t "$holder" -n sh -c "ip link add vq$i type veth peer name eth0 netns $pid &&
+		ip addr add $a.1/24 dev vq$i && ip link set vq$i up &&
+		nsenter -t $pid -n sh -c 'ip addr add $a.2/24 dev eth0 &&
+			ip link set eth0 up && ip link set lo up'" ||
+		bench_die "peer container $i: ip failed"
+	t3=$(us)
+	times=("$((t1 - t0))" "$((t2 - t1))" "$((t3 - t2))")
+}
+
+# the same result from both, or the comparison means nothing: checked on
+# the first container of each
+check_container() {
+	local pid=$1 host=$2 got
+	got=$(nsenter -t "$pid" -n ip -o -4 addr show dev eth0 | awk '{ print $4 }')
+	[ "$got" = "$(addr 1).2/24" ] || bench_die "$host: eth0 has '$got'"
+	nsenter -t "$holder" -n ip -o link show "$host" | grep -q 'UP' ||
+		bench_die "$host is not up"
+	nsenter -t "$pid" -n ip -o link show lo | grep -q 'UP' || bench_die "$host: lo down"
+	[ "$(readlink "/proc/$pid/ns/pid_for_children")" != "$(readlink /proc/self/ns/pid)" ] ||
+		bench_die "$host: no pid namespace"
+}
+
+declare -a O_CG O_START O_VETH Q_CG Q_START Q_VETH
+start_all=$(us)
+for ((i = 1; i <= N; i++)); do
+	make_ours "$i"
+	O_CG[i]=${times[0]} O_START[i]=${times[1]} O_VETH[i]=${times[2]}
+done
+end_all=$(us)
+check_container "${ours[0]}" vb1
 
 # what boxutils leaves waiting: each ns-unshare parent (its child, the
 # payload, is PID 1 of the container)
-rss=$(for p in "${pids[@]}"; do
+rss=$(for p in "${ours[@]}"; do
 	awk '$1 == "VmRSS:" { print $2 }' "/proc/$p/status" 2>/dev/null
 done | awk '{ s += $1; if ($1 > m) m = $1; n++ }
 	END { printf "%d %.0f %d", n, s / n, m }')
 read -r alive rss_mean rss_max <<<"$rss"
-links=$(ns-enter -t "$holder" --net ip -o link show type veth 2>/dev/null | grep -c ' vb')
-payloads=$(cat /sys/fs/cgroup/pids/"$(bench_own_cgroup pids)"/"$P"/c*/cgroup.procs 2>/dev/null | wc -l)
+links=$(nsenter -t "$holder" -n ip -o link show type veth 2>/dev/null | grep -c ' vb')
 
-# teardown: every container's cgroup deleted (its processes killed), and
-# every veth pair gone with its network namespace
-t0=$(now)
-# (stderr to fd 3 only: bash's "Killed" notice of each job would fill the log)
-{
-	for i in $(seq 1 "$N"); do
-		cg-delete --relative "$P/c$i" 2>&3 ||
-			echo "scale: container $i: cg-delete failed" >&3
-	done
-	wait "${pids[@]}"
-} 3>&2 2>/dev/null
-pids=()
-t_killed=$(now)
+# teardown: every container's cgroup deleted (cg-delete kills what is
+# inside), and every veth pair gone with its network namespace
+t0=$(us)
+for ((i = 1; i <= N; i++)); do
+	cg-delete --relative "$P/c$i" || echo "scale: container $i: cg-delete failed" >&2
+done
+wait_gone "${ours[@]}"
+ours=()
+t_killed=$(us)
 for _ in $(seq 6000); do
-	[ "$(ns-enter -t "$holder" --net ip -o link show type veth 2>/dev/null | grep -c ' vb')" = 0 ] && break
+	[ "$(nsenter -t "$holder" -n ip -o link show type veth 2>/dev/null | grep -c ' vb')" = 0 ] && break
 	sleep 0.01
 done
-t1=$(now)
-left=$(ns-enter -t "$holder" --net ip -o link show type veth 2>/dev/null | grep -c ' vb')
+t1=$(us)
+left=$(nsenter -t "$holder" -n ip -o link show type veth 2>/dev/null | grep -c ' vb')
+
+for ((i = 1; i <= N; i++)); do
+	make_peer "$i"
+	Q_CG[i]=${times[0]} Q_START[i]=${times[1]} Q_VETH[i]=${times[2]}
+done
+check_container "${peers[0]}" vq1
+# everything in each peer container's cgroup (its unshare and payload)
+for ((i = 1; i <= N; i++)); do
+	# shellcheck disable=SC2046 # one PID a word
+	kill -KILL $(cat "${qdirs[0]}/c$i/cgroup.procs") 2>/dev/null
+done
+wait_gone "${peers[@]}"
+peers=()
+
+{
+	echo -e "count\tours_cgroup\tours_start\tours_veth\tours_ms\tpeers_cgroup\tpeers_start\tpeers_veth\tpeers_ms"
+	for ((i = 1; i <= N; i++)); do
+		echo -e "$i\t${O_CG[i]}\t${O_START[i]}\t${O_VETH[i]}\t$(((O_CG[i] + O_START[i] + O_VETH[i]) / 1000)).$(printf '%03d' $(((O_CG[i] + O_START[i] + O_VETH[i]) % 1000)))\t${Q_CG[i]}\t${Q_START[i]}\t${Q_VETH[i]}\t$(((Q_CG[i] + Q_START[i] + Q_VETH[i]) / 1000)).$(printf '%03d' $(((Q_CG[i] + Q_START[i] + Q_VETH[i]) % 1000)))"
+	done
+} >"$tsv"
 
 awk -F'\t' -v n="$N" -v total="$(((end_all - start_all) / 1000))" \
-	-v alive="$alive" -v links="$links" -v payloads="$payloads" \
+	-v alive="$alive" -v links="$links" \
 	-v rmean="$rss_mean" -v rmax="$rss_max" \
 	-v td="$(((t1 - t0) / 1000))" -v tk="$(((t_killed - t0) / 1000))" -v left="$left" '
-	function median(a, from, k,   i, j, t, b) {
-		for (i = 1; i <= k; i++) b[i] = a[from + i - 1]
+	function median(col, from, k,   i, j, t, b) {
+		for (i = 1; i <= k; i++) b[i] = v[from + i - 1, col]
 		for (i = 2; i <= k; i++)
 			for (j = i; j > 1 && b[j - 1] > b[j]; j--) { t = b[j]; b[j] = b[j - 1]; b[j - 1] = t }
-		return (k % 2) ? b[(k + 1) / 2] : (b[k / 2] + b[k / 2 + 1]) / 2
+		return ((k % 2) ? b[(k + 1) / 2] : (b[k / 2] + b[k / 2 + 1]) / 2) / 1000
 	}
-	NR > 1 { s[NR - 1] = $2 }
+	NR > 1 { for (c = 2; c <= 9; c++) v[NR - 1, c] = $c
+		 v[NR - 1, 10] = $2 + $3 + $4; v[NR - 1, 11] = $6 + $7 + $8 }
 	END {
 		k = (n >= 200) ? 100 : int(n / 2)
-		for (i = 1; i <= k; i++) { f += s[i]; l += s[n - k + i] }
-		f /= k; l /= k; r = l / f
-		mf = median(s, 1, k); ml = median(s, n - k + 1, k)
-		printf "scale: | measure | value | target |\n|---|---|---|\n"
-		printf "scale: | containers alive at once | %d (%d veth pairs, %d processes in their cgroups) | 1000 |\n", alive, links, payloads
-		printf "scale: | set-up, all %d | %.1f s (%.1f ms each) | |\n", n, total / 1000, total / n
-		printf "scale: | set-up, mean of the first %d | %.2f ms | |\n", k, f
-		printf "scale: | set-up, mean of the last %d | %.2f ms | |\n", k, l
-		printf "scale: | last / first | %.2fx | <= 1.2x: %s |\n", r, (r <= 1.2) ? "met" : "**missed**"
-		printf "scale: | set-up, median of the first / last %d (spikes aside) | %.2f ms / %.2f ms (%.2fx) | |\n", k, mf, ml, ml / mf
+		last = n - k + 1
+		split("cgroup start veth", step, " ")
+		printf "scale: | step (median, ms) | boxutils first %d | boxutils last %d | growth | peers first %d | peers last %d | boxutils / peers, last %d |\n", k, k, k, k, k
+		printf "scale: |---|---|---|---|---|---|---|\n"
+		for (s = 1; s <= 3; s++) {
+			of = median(s + 1, 1, k); ol = median(s + 1, last, k)
+			pf = median(s + 5, 1, k); pl = median(s + 5, last, k)
+			printf "scale: | %s | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx |\n", step[s], of, ol, ol / of, pf, pl, ol / pl
+		}
+		of = median(10, 1, k); ol = median(10, last, k)
+		pf = median(11, 1, k); pl = median(11, last, k)
+		printf "scale: | **set-up** | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx |\n", of, ol, ol / of, pf, pl, ol / pl
+		printf "scale: \n"
+		printf "scale: | measure | value | target |\n"
+		printf "scale: |---|---|---|\n"
+		printf "scale: | containers alive at once | %d (%d veth pairs) | 1000 |\n", alive, links
+		printf "scale: | set-up by boxutils, all %d, loop included | %.1f s (%.1f ms each) | |\n", n, total / 1000, total / n
+		printf "scale: | boxutils last %d / first %d (medians) | %.2fx | <= 1.2x: %s |\n", k, k, ol / of, (ol / of <= 1.2) ? "met" : "**missed**"
+		printf "scale: | boxutils / peers at %d alive (medians of the last %d) | %.2fx | <= 0.5x: %s |\n", n, k, ol / pl, (ol / pl <= 0.5) ? "met" : "**missed**"
 		printf "scale: | RSS of each waiting ns-unshare, mean / max | %d KiB / %d KiB | <= 1024 KiB: %s |\n", rmean, rmax, (rmax <= 1024) ? "met" : "**missed**"
 		printf "scale: | teardown of all %d (cg-delete each) | %.1f s, %.1f s until every veth was gone (%d left) | |\n", n, tk / 1000, td / 1000, left
-	}' "$tsv" | sed 's/^|---/scale: |---/'
+	}' "$tsv"
 
 if command -v gnuplot >/dev/null; then
-	gnuplot <<EOF && echo "scale: " && echo "scale: plot: bench/results/scale.png (bench/scale.png beside results.md)"
+	gnuplot <<GP && echo "scale: " && echo "scale: plot: bench/results/scale.png (bench/scale.png beside results.md)"
 set terminal png size 900,500
 set output "$BENCH_RESULTS/scale.png"
-set title "boxutils: set-up time of container N while N-1 are alive ($(uname -r), $(nproc) CPUs)"
+set title "set-up time of container N while N-1 are alive ($(uname -r), $(nproc) CPUs)"
 set xlabel "containers alive"
 set ylabel "set-up time (ms)"
-set key off
 set grid
-plot "$tsv" using 1:2 every ::1 with points pt 7 ps 0.4
-EOF
+plot "$tsv" using 1:5 every ::1 with points pt 7 ps 0.4 title "boxutils", \
+     "$tsv" using 1:9 every ::1 with points pt 7 ps 0.4 title "mkdir, sh, unshare, nsenter, ip"
+GP
 else
 	echo "scale: "
 	echo "scale: (no plot: gnuplot is not installed; Debian package gnuplot-nox)"
