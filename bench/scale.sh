@@ -197,11 +197,40 @@ check_container() {
 		bench_die "$host: no pid namespace"
 }
 
+# The tools' own share, apart from the kernel's: user-space instructions
+# of each step (callgrind counts them exactly, whatever the machine is
+# doing) on a probe container made beside the others, with K alive.
+# The probe's payload is a program that does not exist, so the count is
+# cg-exec's, ns-unshare's and its child's up to the failed exec.
+ir() {
+	rm -f "$T"/cg.out*
+	valgrind --tool=callgrind --trace-children=yes \
+		--callgrind-out-file="$T/cg.out.%p" "$@" >/dev/null 2>&1
+	cat "$T"/cg.out* 2>/dev/null | awk '/^summary:/ { s += $2 } END { print s + 0 }'
+}
+probe() {
+	local k=$1 pid=${ours[$1 - 1]} a b c
+	a=$(ir "$BOX_BIN/cg-create" --relative "$P/probe$k")
+	b=$(ir "$BOX_BIN/cg-exec" --relative "$P/probe$k" "$BOX_BIN/ns-unshare" -n -p -f /nonexistent)
+	c=$(ns-enter -t "$holder" --net sh -c "$(declare -f ir); T=$T; ir \"$BOX_BIN/veth-link\" \
+		--netns $pid --peer-name probe0 --addr 10.255.0.1/24 --peer-addr 10.255.0.2/24 vp$k")
+	ns-enter -t "$holder" --net veth-link -d "vp$k"
+	cg-delete --relative "$P/probe$k"
+	echo "$a $b $c"
+}
+IR_FIRST='' IR_LAST=''
+command -v valgrind >/dev/null || echo "scale: (no instruction counts: valgrind is not installed)"
+
 declare -a O_CG O_START O_VETH Q_CG Q_START Q_VETH
 start_all=$(us)
 for ((i = 1; i <= N; i++)); do
 	make_ours "$i"
 	O_CG[i]=${times[0]} O_START[i]=${times[1]} O_VETH[i]=${times[2]}
+	if command -v valgrind >/dev/null; then
+		# outside the timed steps; the loop's total includes them
+		[ "$i" = 50 ] && IR_FIRST=$(probe "$i")
+		[ "$i" = $((N - 50)) ] && [ "$N" -ge 150 ] && IR_LAST=$(probe "$i")
+	fi
 done
 end_all=$(us)
 check_container "${ours[0]}" vb1
@@ -254,7 +283,8 @@ peers=()
 awk -F'\t' -v n="$N" -v total="$(((end_all - start_all) / 1000))" \
 	-v alive="$alive" -v links="$links" \
 	-v rmean="$rss_mean" -v rmax="$rss_max" \
-	-v td="$(((t1 - t0) / 1000))" -v tk="$(((t_killed - t0) / 1000))" -v left="$left" '
+	-v td="$(((t1 - t0) / 1000))" -v tk="$(((t_killed - t0) / 1000))" -v left="$left" \
+	-v irf="$IR_FIRST" -v irl="$IR_LAST" '
 	function median(col, from, k,   i, j, t, b) {
 		for (i = 1; i <= k; i++) b[i] = v[from + i - 1, col]
 		for (i = 2; i <= k; i++)
@@ -284,6 +314,10 @@ awk -F'\t' -v n="$N" -v total="$(((end_all - start_all) / 1000))" \
 		printf "scale: | set-up by boxutils, all %d, loop included | %.1f s (%.1f ms each) | |\n", n, total / 1000, total / n
 		printf "scale: | boxutils last %d / first %d (medians) | %.2fx | <= 1.2x: %s |\n", k, k, ol / of, (ol / of <= 1.2) ? "met" : "**missed**"
 		printf "scale: | boxutils / peers at %d alive (medians of the last %d) | %.2fx | <= 0.5x: %s |\n", n, k, ol / pl, (ol / pl <= 0.5) ? "met" : "**missed**"
+		if (irf != "" && irl != "") {
+			split(irf, f, " "); split(irl, l, " ")
+			printf "scale: | user-space instructions of cg-create, cg-exec + ns-unshare, veth-link: with 50 alive / with %d alive (callgrind) | %d, %d, %d / %d, %d, %d (%.2fx) | flat |\n", n - 50, f[1], f[2], f[3], l[1], l[2], l[3], (l[1] + l[2] + l[3]) / (f[1] + f[2] + f[3])
+		}
 		printf "scale: | RSS of each waiting ns-unshare, mean / max | %d KiB / %d KiB | <= 1024 KiB: %s |\n", rmean, rmax, (rmax <= 1024) ? "met" : "**missed**"
 		printf "scale: | teardown of all %d (cg-delete each) | %.1f s, %.1f s until every veth was gone (%d left) | |\n", n, tk / 1000, td / 1000, left
 	}' "$tsv"
