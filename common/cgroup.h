@@ -1,5 +1,6 @@
 /*
- * cgroup.h - control groups on cgroup v2, v1 and hybrid hosts.
+ * cgroup.h - control groups on cgroup v2, v1 and hybrid hosts (the
+ * modules: cgroup.c, cgpath.c, cglimits.c, cgplan.c, cgremove.c, cgerr.c).
  *
  * The hierarchies are found at run time in /proc/self/mountinfo: the one
  * cgroup2 mount, and each v1 mount with the controllers bound to it.  A
@@ -116,7 +117,7 @@ int cg_open_dir(const struct cg_hier *h, const char *rel);
 /*
  * Move the calling process, which must be single-threaded, into cgroup
  * rel of h: write "0" (the writer itself) to its cg_join_file(), "tasks"
- * on v1 (no global lock, see cgroup.c) and cgroup.procs on v2.  -1 with
+ * on v1 (no global lock, see below) and cgroup.procs on v2.  -1 with
  * errno (ENOENT: no such cgroup).
  */
 int cg_join(const struct cg_hier *h, const char *rel);
