@@ -30,8 +30,9 @@ const char *const cg_ctrl_names[CG_NCTRL] = {
 int cg_ctrl_by_name(const char *name, size_t len)
 {
 	for (int i = 0; i < CG_NCTRL; i++)
-		if (strlen(cg_ctrl_names[i]) == len &&
-		    !strncmp(cg_ctrl_names[i], name, len))
+		if (len && cg_ctrl_names[i][0] == name[0] &&
+		    !strncmp(cg_ctrl_names[i], name, len) &&
+		    cg_ctrl_names[i][len] == '\0')
 			return i;
 	return -1;
 }

@@ -1,14 +1,26 @@
 /*
- * cgroup.c - finding the cgroup hierarchies: their mounts, the caller's
- * own cgroup in each, and the controllers cgroup2 offers.
+ * cgroup.c - finding the cgroup hierarchies: their mounts (through
+ * libmount), the caller's own cgroup in each, and the controllers
+ * cgroup2 offers.
  */
+/* boxutils-pkgs: mount */
 #include "cgroup-int.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* pkg-config's cflags for mount name libmount's own directory; without
+ * them (a build that has not asked pkg-config) it is libmount/ below
+ * the system's include directory */
+#if __has_include(<libmount.h>)
+#include <libmount.h>
+#else
+#include <libmount/libmount.h>
+#endif
 
 /* --- discovery ------------------------------------------------------------ */
 
@@ -35,72 +47,176 @@ static ssize_t read_file(const char *path, char *buf, size_t n)
 	return (ssize_t)len;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo */
-static void unescape(char *s)
+/*
+ * One mount of a cgroup hierarchy into h; -1 for a mount to pass over (a
+ * path too long to keep).  The superblock options of a v1 mount name its
+ * controllers ("rw,cpu,cpuacct") and, for a named hierarchy, name=.
+ */
+static int hier_from_fs(struct libmnt_fs *fs, bool v2, struct cg_hier *h)
 {
-	char *d = s;
+	const char *target = mnt_fs_get_target(fs), *root = mnt_fs_get_root(fs);
+	char *opts = (char *)mnt_fs_get_fs_options(fs), *name, *val;
+	size_t namesz, valsz;
+	int c;
 
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-				      (s[3] - '0'));
-			s += 4;
-		} else {
-			*d++ = *s++;
+	/* field by field: the struct is 2 KiB of mostly path buffers */
+	h->v2 = v2;
+	h->ctrls = 0;
+	h->name[0] = h->self[0] = '\0';
+	h->has_self = false;
+	if (!target || !root || strlen(target) >= sizeof(h->mnt) ||
+	    strlen(root) >= sizeof(h->root))
+		return -1;
+	strcpy(h->mnt, target);
+	strcpy(h->root, root);
+	/* cgroup2's controllers come from its cgroup.controllers */
+	while (!v2 && opts &&
+	       mnt_optstr_next_option(&opts, &name, &namesz, &val, &valsz) ==
+		   0) {
+		c = val ? -1 : cg_ctrl_by_name(name, namesz);
+		if (c >= 0)
+			h->ctrls |= 1u << c;
+		else if (val && namesz == 4 && !strncmp(name, "name", 4) &&
+			 valsz < sizeof(h->name))
+			snprintf(h->name, sizeof(h->name), "%.*s", (int)valsz,
+				 val);
+	}
+	return 0;
+}
+
+/*
+ * The filesystem type is the word after a mountinfo line's " - " (a
+ * space inside a path is escaped as \040, so " - " is nowhere else).
+ */
+static bool is_cgroup_line(const char *line, size_t n)
+{
+	const char *end = line + n, *p = line;
+
+	while ((p = memchr(p, '-', (size_t)(end - p)))) {
+		if (p > line && p[-1] == ' ' && end - p > 8 &&
+		    !memcmp(p + 1, " cgroup", 7))
+			return p[8] == ' ' ||
+			       (p[8] == '2' && end - p > 9 && p[9] == ' ');
+		p++;
+	}
+	return false;
+}
+
+/*
+ * The cgroup mounts of /proc/self/mountinfo, as a libmount table.
+ * libmount spends some 8000 instructions on a line (a sscanf, a copy of
+ * each field, the options split in two), and a host running containers
+ * has hundreds of mounts of which a dozen at most are cgroups, while
+ * cg-exec pays for this read at every start.  So libmount is handed only
+ * the lines whose filesystem type, the word after the line's " - ", is
+ * cgroup or cgroup2; their fields, escapes and options are libmount's.
+ * Returns NULL with *err set on failure.
+ */
+static struct libmnt_table *cgroup_mounts(int *err)
+{
+	size_t cap = 16384, len = 0, keep = 0, n;
+	char *buf = malloc(cap), *line, *nl, *nbuf;
+	struct libmnt_table *tb = NULL;
+	FILE *f = NULL;
+	ssize_t r;
+	int fd;
+
+	*err = ENOMEM;
+	if (!buf)
+		return NULL;
+	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno;
+		goto fail;
+	}
+	while ((r = read(fd, buf + len, cap - len - 1)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		len += (size_t)r;
+		if (cap - len - 1 < 4096) {
+			nbuf = realloc(buf, cap * 2);
+			if (!nbuf) {
+				r = -1;
+				errno = ENOMEM;
+				break;
+			}
+			buf = nbuf;
+			cap *= 2;
 		}
 	}
-	*d = '\0';
+	if (r < 0) {
+		*err = errno;
+		close(fd);
+		goto fail;
+	}
+	close(fd);
+	buf[len] = '\n'; /* a last line without one */
+	for (line = buf; line < buf + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(buf + len + 1 - line));
+		n = (size_t)(nl - line);
+		if (!is_cgroup_line(line, n))
+			continue;
+		memmove(buf + keep, line, n + 1);
+		keep += n + 1;
+	}
+	tb = mnt_new_table();
+	if (!tb)
+		goto fail;
+	/* an empty stream is an error to fmemopen on some C libraries */
+	if (keep) {
+		f = fmemopen(buf, keep, "r");
+		if (!f)
+			goto fail;
+		/* a negative errno, or 1 for a line libmount cannot read */
+		r = mnt_table_parse_stream(tb, f, "/proc/self/mountinfo");
+		fclose(f);
+		if (r != 0) {
+			*err = r < 0 ? (int)-r : EINVAL;
+			goto fail;
+		}
+	}
+	free(buf);
+	return tb;
+fail:
+	mnt_unref_table(tb);
+	free(buf);
+	return NULL;
 }
+
 int cg_discover(struct cg_sys *s, struct cg_err *e)
 {
-	static char buf[1 << 16];
-	char *line, *next, *f[10], *sep, *fstype, *super;
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
 	struct cg_hier *h;
-	int nf;
+	const char *type;
+	int err;
+	bool dup;
 
-	memset(s, 0, sizeof(*s));
+	/* not the whole struct (38 KiB): cg-exec's start-up is counted */
+	s->n = 0;
 	s->v2 = -1;
-	if (read_file("/proc/self/mountinfo", buf, sizeof(buf)) < 0)
-		return cg_seterr(e, errno, "read /proc/self/mountinfo");
-	for (line = buf; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		sep = strstr(line, " - ");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		fstype = sep + 3;
-		super = strchr(fstype, ' ');
-		if (!super)
-			continue;
-		*super++ = '\0';
-		if (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2"))
-			continue;
-		super = strchr(super, ' '); /* skip the source */
-		if (!super)
-			continue;
-		super++;
-		for (nf = 0; nf < 10 && (f[nf] = strsep(&line, " ")); nf++)
-			;
-		if (nf < 5 || s->n == CG_MAX_HIER)
+	s->v2_loaded = false;
+	tb = cgroup_mounts(&err);
+	if (!tb)
+		return cg_seterr(e, err, "read /proc/self/mountinfo");
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!it) {
+		mnt_unref_table(tb);
+		return cg_seterr(e, ENOMEM, "read /proc/self/mountinfo");
+	}
+	while (s->n < CG_MAX_HIER && mnt_table_next_fs(tb, it, &fs) == 0) {
+		type = mnt_fs_get_fstype(fs);
+		if (!type ||
+		    (strcmp(type, "cgroup") && strcmp(type, "cgroup2")))
 			continue;
 		h = &s->h[s->n];
-		memset(h, 0, sizeof(*h));
-		h->v2 = fstype[6] == '2';
-		if (!h->v2)
-			h->ctrls =
-			    cg_parse_ctrls(super, h->name, sizeof(h->name));
-		unescape(f[3]);
-		unescape(f[4]);
-		if (strlen(f[3]) >= sizeof(h->root) ||
-		    strlen(f[4]) >= sizeof(h->mnt))
+		if (hier_from_fs(fs, type[6] == '2', h) < 0)
 			continue;
-		strcpy(h->root, f[3]);
-		strcpy(h->mnt, f[4]);
 		/* the same hierarchy mounted twice: keep the first */
-		bool dup = false;
+		dup = false;
 		for (int i = 0; i < s->n; i++)
 			if (s->h[i].v2 == h->v2 && s->h[i].ctrls == h->ctrls &&
 			    !strcmp(s->h[i].name, h->name))
@@ -111,6 +227,8 @@ int cg_discover(struct cg_sys *s, struct cg_err *e)
 			s->v2 = s->n;
 		s->n++;
 	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
 	if (s->n == 0)
 		return cg_seterr(e, ENOENT,
 				 "find cgroup hierarchies in "

@@ -2,8 +2,10 @@
  * cgroup.h - control groups on cgroup v2, v1 and hybrid hosts (the
  * modules: cgroup.c, cgpath.c, cglimits.c, cgplan.c, cgremove.c, cgerr.c).
  *
- * The hierarchies are found at run time in /proc/self/mountinfo: the one
- * cgroup2 mount, and each v1 mount with the controllers bound to it.  A
+ * The hierarchies are found at run time in /proc/self/mountinfo, read
+ * with libmount (the tools using this module link it: boxutils-pkgs
+ * mount): the one cgroup2 mount, and each v1 mount with the controllers
+ * bound to it.  A
  * limit is one row of a table (option, v2 file, v1 file, converter); a
  * controller is served by the v1 hierarchy it is bound to, else by
  * cgroup2 when the kernel offers it there.  Paths users give are checked
@@ -78,7 +80,8 @@ struct cg_err {
 _Noreturn void xcg_die(const struct cg_err *e);
 
 /*
- * Read /proc/self/mountinfo once.  Named v1 hierarchies (name=systemd)
+ * Read /proc/self/mountinfo once, through libmount, which undoes its
+ * octal escapes (cgroup.c).  Named v1 hierarchies (name=systemd)
  * are kept for completeness but serve no controller.
  */
 int cg_discover(struct cg_sys *s, struct cg_err *e);

@@ -7,6 +7,7 @@
  * ancestors' cgroup.subtree_control; on v1 and hybrid hosts the cgroup is
  * made in every controller hierarchy, so cg-exec can join them all.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "cgroup.h"
 

@@ -4,6 +4,7 @@
  *
  *   cg-delete [--recursive] [--relative] [--timeout SECONDS] PATH...
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "cgroup.h"
 #include "parse.h"

@@ -14,6 +14,7 @@
  * grace period (5-10 ms); creating it there does not.  cg-exec then
  * waits, passes signals on and exits with prog's status.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "cgroup.h"
 #include "exec.h"

@@ -7,6 +7,7 @@
  * limit needs are enabled top-down in the ancestors' cgroup.subtree_control
  * first; a limit whose hierarchy lacks the cgroup is an error.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "cgroup.h"
 

@@ -6,6 +6,7 @@
  * Each figure is one row of a table naming its v2 and its v1 source; the
  * hierarchy that serves the controller decides which one is read.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "cgroup.h"
 #include "parse.h"
