@@ -31,6 +31,7 @@ static int add_write(struct cg_plan *p, int hier, const char *file,
 		return cg_baduse(p->e, "too many limits");
 	w = &p->w[p->nw++];
 	w->hier = hier;
+	w->if_differs = false;
 	snprintf(w->file, sizeof(w->file), "%s", file);
 	va_start(ap, fmt);
 	vsnprintf(w->value, sizeof(w->value), fmt, ap);
@@ -42,6 +43,17 @@ static int add_write(struct cg_plan *p, int hier, const char *file,
 		if (c >= 0)
 			p->v2_enable |= 1u << c;
 	}
+	return 0;
+}
+
+int cg_plan_add_copy(struct cg_plan *p, int hier, const char *file,
+		     const char *value)
+{
+	if (strlen(value) >= sizeof(p->w[0].value))
+		return cg_baduse(p->e, "copy %s: its value is too long", file);
+	if (add_write(p, hier, file, "%s", value) < 0)
+		return -1;
+	p->w[p->nw - 1].if_differs = true;
 	return 0;
 }
 
@@ -338,6 +350,85 @@ bad:
 			 arg);
 }
 
+/*
+ * v1 file names the tutorials teach (cgset -r memory.limit_in_bytes=...)
+ * met on a controller cgroup2 serves: the v2 file that means the same,
+ * with the value converted, or why there is none.
+ */
+enum v1_conv { V1_BYTES, V1_SHARES, V1_QUOTA, V1_NONE };
+
+static const struct {
+	const char *v1, *v2;
+	enum v1_conv conv;
+	const char *why;
+} v1_names[] = {
+    {"memory.limit_in_bytes", "memory.max", V1_BYTES, NULL},
+    {"cpu.shares", "cpu.weight", V1_SHARES, NULL},
+    {"cpu.cfs_quota_us", "cpu.max", V1_QUOTA, NULL},
+    {"cpu.cfs_period_us", NULL, V1_NONE,
+     "cgroup v2 sets quota and period together: use --cpus, or "
+     "cpu.max=\"QUOTA PERIOD\""},
+    {"memory.memsw.limit_in_bytes", NULL, V1_NONE,
+     "cgroup v2 limits swap alone (memory.swap.max); --memory-swap takes "
+     "memory plus swap"},
+    {"memory.soft_limit_in_bytes", NULL, V1_NONE,
+     "cgroup v2 has no soft limit: memory.low protects, memory.high "
+     "throttles"},
+    {"memory.swappiness", NULL, V1_NONE,
+     "cgroup v2 has no per-cgroup swappiness"},
+    {"memory.oom_control", NULL, V1_NONE,
+     "cgroup v2 cannot turn the OOM killer off; memory.oom.group kills "
+     "the cgroup as a whole"},
+    {"blkio.weight", NULL, V1_NONE, "cgroup v2 has io.weight (1-10000)"},
+    {"blkio.throttle.read_bps_device", NULL, V1_NONE, "use --io-max"},
+    {"blkio.throttle.write_bps_device", NULL, V1_NONE, "use --io-max"},
+    {"blkio.throttle.read_iops_device", NULL, V1_NONE, "use --io-max"},
+    {"blkio.throttle.write_iops_device", NULL, V1_NONE, "use --io-max"},
+};
+
+static int set_v1_on_v2(struct cg_plan *p, int hier, const char *file,
+			const char *val)
+{
+	uint64_t n;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v1_names); i++)
+		if (!strcmp(file, v1_names[i].v1))
+			break;
+	if (i == ARRAY_SIZE(v1_names))
+		return add_write(p, hier, file, "%s", val);
+	switch (v1_names[i].conv) {
+	case V1_BYTES:
+		/* both take the kernel's memparse sizes (10M); -1 lifts */
+		if (!strcmp(val, "-1"))
+			return add_write(p, hier, v1_names[i].v2, "max");
+		return add_write(p, hier, v1_names[i].v2, "%s", val);
+	case V1_SHARES:
+		/* the kernel's own mapping: weight 100 is shares 1024 */
+		if (parse_u64_range(val, 2, 262144, &n) < 0)
+			break;
+		n = (n * 100 + 512) / 1024;
+		return add_write(p, hier, v1_names[i].v2, "%llu",
+				 (unsigned long long)(n < 1 ? 1 : n));
+	case V1_QUOTA:
+		/* cpu.max takes the quota alone and keeps the period */
+		if (!strcmp(val, "-1"))
+			return add_write(p, hier, v1_names[i].v2, "max");
+		if (parse_u64_range(val, 1000, UINT64_MAX / 2, &n) < 0)
+			break;
+		return add_write(p, hier, v1_names[i].v2, "%llu",
+				 (unsigned long long)n);
+	case V1_NONE:
+		cg_baduse(p->e,
+			  "set %s: a cgroup v1 file, and %s is on cgroup v2 "
+			  "here",
+			  file, p->sys->h[hier].mnt);
+		cg_hintf(p->e, "%s", v1_names[i].why);
+		return -1;
+	}
+	return cg_baduse(p->e, "bad value for %s: '%s'", file, val);
+}
+
 /* --set FILE=VALUE: the controller is the file name's prefix. */
 static int conv_set(struct cg_plan *p, const struct cg_limit *l,
 		    const char *arg, int hier)
@@ -389,6 +480,8 @@ static int conv_set(struct cg_plan *p, const struct cg_limit *l,
 				 "set %s: no cgroup hierarchy has the %s "
 				 "controller",
 				 file, cg_ctrl_names[c]);
+	if (p->sys->h[hier].v2)
+		return set_v1_on_v2(p, hier, file, eq + 1);
 	return add_write(p, hier, file, "%s", eq + 1);
 }
 

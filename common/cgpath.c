@@ -75,6 +75,89 @@ int cg_hier_of(const struct cg_sys *s, int ctrl)
 	return -1;
 }
 
+/*
+ * The controller list of a "CONTROLLERS:PATH" spec: a bit per hierarchy
+ * into *hiers, a bit per controller cgroup2 serves into *v2_ctrls.  A
+ * controller not bound to a v1 hierarchy is cgroup2's (its
+ * cgroup.controllers is read only when cg_load_v2 has run).
+ */
+static int spec_ctrls(const struct cg_sys *s, const char *spec,
+		      const char *colon, unsigned *hiers, unsigned *v2_ctrls,
+		      struct cg_err *e)
+{
+	const char *p, *end;
+	int c, hi;
+
+	for (p = spec; p < colon; p = end + 1) {
+		end = memchr(p, ',', (size_t)(colon - p));
+		if (!end)
+			end = colon;
+		if (end - p == 1 && *p == '*') {
+			for (hi = 0; hi < s->n; hi++)
+				if (cg_hier_real(&s->h[hi]))
+					*hiers |= 1u << hi;
+			continue;
+		}
+		c = cg_ctrl_by_name(p, (size_t)(end - p));
+		if (c < 0)
+			return cg_baduse(
+			    e, "bad -g '%s': unknown controller '%.*s'", spec,
+			    (int)(end - p), p);
+		for (hi = 0; hi < s->n; hi++)
+			if (!s->h[hi].v2 && (s->h[hi].ctrls & (1u << c)))
+				break;
+		if (hi == s->n) {
+			hi = s->v2;
+			if (hi >= 0 && s->v2_loaded &&
+			    !(s->h[hi].ctrls & (1u << c)))
+				hi = -1;
+			if (hi >= 0)
+				*v2_ctrls |= 1u << c;
+		}
+		if (hi < 0)
+			return cg_baduse(e,
+					 "bad -g '%s': no cgroup hierarchy has "
+					 "the %s controller",
+					 spec, cg_ctrl_names[c]);
+		*hiers |= 1u << hi;
+	}
+	return 0;
+}
+
+int cg_parse_spec(const struct cg_sys *s, const char *spec, bool relative,
+		  struct cg_target *t, struct cg_err *e)
+{
+	const char *colon = strchr(spec, ':');
+
+	t->path = NULL;
+	t->hiers = t->v2_ctrls = 0;
+	if (!colon || colon == spec)
+		return cg_baduse(e, "bad -g '%s': expected CONTROLLERS:PATH",
+				 spec);
+	if (spec_ctrls(s, spec, colon, &t->hiers, &t->v2_ctrls, e) < 0 ||
+	    cg_check_path(colon + 1, relative, e) < 0)
+		return -1;
+	t->path = colon + 1;
+	return 0;
+}
+
+bool cg_is_spec(const char *spec)
+{
+	const char *colon = strchr(spec, ':'), *p, *end;
+
+	if (!colon || colon == spec)
+		return false;
+	for (p = spec; p < colon; p = end + 1) {
+		end = memchr(p, ',', (size_t)(colon - p));
+		if (!end)
+			end = colon;
+		if (!(end - p == 1 && *p == '*') &&
+		    cg_ctrl_by_name(p, (size_t)(end - p)) < 0)
+			return false;
+	}
+	return true;
+}
+
 /* --- paths ---------------------------------------------------------------- */
 
 int cg_check_path(const char *path, bool relative, struct cg_err *e)

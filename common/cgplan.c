@@ -7,6 +7,7 @@
 #include "box.h"
 #include "ids.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,7 +23,8 @@
  * Names are looked up in /etc/passwd and /etc/group as text (ids.h), not
  * through NSS, which a static build cannot load.
  */
-int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e)
+int cg_parse_owner(const char *opt, const char *s, struct cg_owner *o,
+		   struct cg_err *e)
 {
 	char user[256], *buf = NULL;
 	const char *colon = strchr(s, ':');
@@ -35,7 +37,7 @@ int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e)
 		 colon ? (int)(colon - s) : (int)strlen(s), s);
 	o->gid = (gid_t)-1;
 	if (!*user)
-		return cg_baduse(e, "bad --owner '%s': no user", s);
+		return cg_baduse(e, "bad %s '%s': no user", opt, s);
 	numeric = ids_parse_id(user, &id) == 0;
 	if (ids_read_file("/etc/passwd", &buf, &len) < 0)
 		buf = NULL;
@@ -43,7 +45,7 @@ int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e)
 		ids_passwd_find(buf, len, numeric ? NULL : user, id, &pw) == 0;
 	free(buf);
 	if (!numeric && !found)
-		return cg_baduse(e, "bad --owner '%s': no such user", s);
+		return cg_baduse(e, "bad %s '%s': no such user", opt, s);
 	o->uid = numeric ? id : pw.uid;
 	if (found && !colon)
 		o->gid = pw.gid;
@@ -57,9 +59,9 @@ int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e)
 			free(buf);
 			if (!found)
 				return cg_baduse(e,
-						 "bad --owner '%s': no such "
+						 "bad %s '%s': no such "
 						 "group",
-						 s);
+						 opt, s);
 			o->gid = gid;
 		}
 	}
@@ -84,6 +86,102 @@ static int chown_cgroup(int dfd, const struct cg_owner *o)
 			     AT_SYMLINK_NOFOLLOW) < 0 &&
 		    errno != ENOENT)
 			return -1;
+	return 0;
+}
+
+int cg_parse_mode(const char *opt, const char *s, int *mode, struct cg_err *e)
+{
+	unsigned m = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '7' && i < 4; i++)
+		m = m * 8 + (unsigned)(s[i] - '0');
+	if (i == 0 || s[i] || m > 0777)
+		return cg_baduse(e,
+				 "bad %s '%s': expected an octal mode such as "
+				 "775",
+				 opt, s);
+	*mode = (int)m;
+	return 0;
+}
+
+/*
+ * The files a process writes to move into a cgroup: v1 tasks, cgroup2's
+ * cgroup.procs and cgroup.threads (cgcreate -t and -s).
+ */
+static bool is_task_file(const char *name)
+{
+	return !strcmp(name, "tasks") || !strcmp(name, "cgroup.procs") ||
+	       !strcmp(name, "cgroup.threads");
+}
+
+/*
+ * cgcreate's -f and -s: "the current owner's permissions are used as an
+ * umask", so 777 gives group and others what the owner has, and a
+ * read-only file stays read-only.
+ */
+static mode_t masked(mode_t cur, int mode)
+{
+	mode_t u = cur & 0700;
+
+	return (mode_t)mode & (u | u >> 3 | u >> 6);
+}
+
+/*
+ * -a, -t, -f and -s: every file of the cgroup, one pass.  The admin owns
+ * the directory and every file (so cg-set works for that user); the
+ * tasks owner then takes the task files.
+ */
+static int access_files(int dfd, const struct cg_access *a)
+{
+	struct dirent *d;
+	struct stat st;
+	int r = 0, fd;
+	DIR *dir;
+
+	if (!a->admin.set && !a->tasks.set && a->fmode < 0 && a->tmode < 0)
+		return 0;
+	fd = dup(dfd);
+	if (fd < 0)
+		return -1;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -1;
+	}
+	while (r == 0 && (d = readdir(dir))) {
+		bool task = is_task_file(d->d_name);
+		const struct cg_owner *o = task && a->tasks.set ? &a->tasks
+					   : a->admin.set	? &a->admin
+								: NULL;
+		int mode = task && a->tmode >= 0 ? a->tmode : a->fmode;
+
+		if (d->d_type != DT_REG)
+			continue;
+		if (o && fchownat(dfd, d->d_name, o->uid, o->gid,
+				  AT_SYMLINK_NOFOLLOW) < 0)
+			r = -1;
+		if (r == 0 && mode >= 0 &&
+		    (fstatat(dfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		     fchmodat(dfd, d->d_name, masked(st.st_mode, mode), 0) < 0))
+			r = -1;
+	}
+	closedir(dir);
+	return r;
+}
+
+static int apply_access(int dfd, const struct cg_access *a)
+{
+	if (!a)
+		return 0;
+	if (a->admin.set && fchown(dfd, a->admin.uid, a->admin.gid) < 0)
+		return -1;
+	if (access_files(dfd, a) < 0)
+		return -1;
+	if (a->owner.set && chown_cgroup(dfd, &a->owner) < 0)
+		return -1;
+	if (a->dmode >= 0 && fchmod(dfd, (mode_t)a->dmode) < 0)
+		return -1;
 	return 0;
 }
 
@@ -305,6 +403,20 @@ fail:
 	return -1;
 }
 
+/* The file has the write's value already, alone or as one of its lines. */
+static bool has_value(int dfd, const struct cg_write *w)
+{
+	char cur[4096];
+	size_t n = strlen(w->value);
+
+	if (cg_read(dfd, w->file, cur, sizeof(cur)) < 0)
+		return false;
+	for (const char *l = cur; l; l = strchr(l, '\n'), l = l ? l + 1 : l)
+		if (!strncmp(l, w->value, n) && (l[n] == '\n' || !l[n]))
+			return true;
+	return false;
+}
+
 /* Write the plan's values for hierarchy hi into the cgroup at dfd. */
 static int apply_writes(const struct cg_sys *s, const struct cg_plan *p, int hi,
 			int dfd, const char *rel, struct cg_err *e)
@@ -314,7 +426,7 @@ static int apply_writes(const struct cg_sys *s, const struct cg_plan *p, int hi,
 	for (int i = 0; p && i < p->nw; i++) {
 		const struct cg_write *w = &p->w[i];
 
-		if (w->hier != hi)
+		if (w->hier != hi || (w->if_differs && has_value(dfd, w)))
 			continue;
 		if (cg_write(dfd, w->file, w->value) == 0)
 			continue;
@@ -339,28 +451,38 @@ static int apply_writes(const struct cg_sys *s, const struct cg_plan *p, int hi,
 	return 0;
 }
 
-int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths,
-	     int n, int flags, const struct cg_owner *o, struct cg_err *e)
+int cg_apply(const struct cg_sys *s, const struct cg_plan *p,
+	     const struct cg_target *t, int n, int flags,
+	     const struct cg_access *a, struct cg_err *e)
 {
 	struct undo u = {0};
 	char rel[CG_PATH_MAX];
 	int fd, found;
-	unsigned enable = p ? p->v2_enable : 0;
+	unsigned enable;
 
+	for (int i = 0; p && i < n; i++)
+		for (int hi = 0; hi < s->n; hi++)
+			if (t[i].hiers && (p->hiers & ~t[i].hiers & (1u << hi)))
+				return cg_baduse(e,
+						 "a limit writes to %s, which "
+						 "-g does not name for %s",
+						 s->h[hi].mnt, t[i].path);
 	/* First prove every walk works, so bad input changes nothing. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < n; i++) {
 			found = 0;
+			enable = (p ? p->v2_enable : 0) | t[i].v2_ctrls;
 			for (int hi = 0; hi < s->n; hi++) {
 				const struct cg_hier *h = &s->h[hi];
 				bool needed = p && (p->hiers & (1u << hi));
 
-				if (!cg_hier_real(h))
+				if (!cg_hier_real(h) ||
+				    (t[i].hiers && !(t[i].hiers & (1u << hi))))
 					continue;
-				fd = walk(s, hi, paths[i], flags, enable,
+				fd = walk(s, hi, t[i].path, flags, enable,
 					  pass == 0, &u, e);
 				if (fd < 0 && !(flags & CG_CREATE) && !needed &&
-				    errno == ENOENT)
+				    !t[i].hiers && errno == ENOENT)
 					continue; /* not in this hierarchy */
 				if (fd < 0)
 					goto fail;
@@ -369,16 +491,17 @@ int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths,
 					close(fd);
 					continue;
 				}
-				if (cg_rel(h, flags & CG_RELATIVE, paths[i],
+				if (cg_rel(h, flags & CG_RELATIVE, t[i].path,
 					   rel, sizeof(rel), e) < 0 ||
 				    apply_writes(s, p, hi, fd, rel, e) < 0) {
 					close(fd);
 					goto fail;
 				}
-				if (o && o->set && chown_cgroup(fd, o) < 0) {
+				if (apply_access(fd, a) < 0) {
 					cg_explain(e, errno, h, rel, NULL,
 						   NULL);
-					cg_whatf(e, "chown cgroup %s/%s",
+					cg_whatf(e,
+						 "chown or chmod cgroup %s/%s",
 						 h->mnt, rel);
 					close(fd);
 					goto fail;
@@ -387,7 +510,7 @@ int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths,
 			}
 			if (!found) {
 				cg_seterr(e, ENOENT, "find cgroup %s",
-					  paths[i]);
+					  t[i].path);
 				cg_hintf(e,
 					 "it exists in no hierarchy; make it "
 					 "with cg-create");

@@ -131,8 +131,8 @@ static void nap(void)
 	nanosleep(&ts, NULL);
 }
 
-int cg_remove(const struct cg_sys *s, const char *path, bool relative,
-	      bool recursive, double timeout, struct cg_err *e)
+int cg_remove(const struct cg_sys *s, const char *path, unsigned hiers,
+	      bool relative, bool recursive, double timeout, struct cg_err *e)
 {
 	int pfd[CG_MAX_HIER], nfound = 0, frozen = -1, children, hi;
 	bool skipped_kill = false;
@@ -149,7 +149,7 @@ int cg_remove(const struct cg_sys *s, const char *path, bool relative,
 		const struct cg_hier *h = &s->h[hi];
 		int dfd;
 
-		if (!cg_hier_real(h))
+		if (!cg_hier_real(h) || (hiers && !(hiers & (1u << hi))))
 			continue;
 		if (cg_rel(h, relative, path, rel, sizeof(rel), e) < 0)
 			goto out;

@@ -32,4 +32,9 @@ int cg_open_below(int dirfd, const char *rel, int flags);
 /* Open the mount point of h as a directory. */
 int cg_open_mnt(const struct cg_hier *h);
 
+/* Add a write of value to file in hierarchy hier to the plan, made only
+ * where the file's value differs (--copy-from). */
+int cg_plan_add_copy(struct cg_plan *p, int hier, const char *file,
+		     const char *value);
+
 #endif

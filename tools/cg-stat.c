@@ -217,7 +217,8 @@ int main(int argc, char **argv)
 
 	box_init(argc, argv);
 	opterr = 0; /* one line of our own, not getopt's */
-	while ((c = getopt_long(argc, argv, "+:jrhV", longopts, NULL)) != -1) {
+	/* no '+': options may follow the path (cg-stat box1 --json) */
+	while ((c = getopt_long(argc, argv, ":jrhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
