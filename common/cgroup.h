@@ -1,8 +1,11 @@
 /*
- * cgroup.h - control groups on cgroup v2, v1 and hybrid hosts.
+ * cgroup.h - control groups on cgroup v2, v1 and hybrid hosts (the
+ * modules: cgroup.c, cgpath.c, cglimits.c, cgplan.c, cgremove.c, cgerr.c).
  *
- * The hierarchies are found at run time in /proc/self/mountinfo: the one
- * cgroup2 mount, and each v1 mount with the controllers bound to it.  A
+ * The hierarchies are found at run time in /proc/self/mountinfo, read
+ * with libmount (the tools using this module link it: boxutils-pkgs
+ * mount): the one cgroup2 mount, and each v1 mount with the controllers
+ * bound to it.  A
  * limit is one row of a table (option, v2 file, v1 file, converter); a
  * controller is served by the v1 hierarchy it is bound to, else by
  * cgroup2 when the kernel offers it there.  Paths users give are checked
@@ -77,7 +80,8 @@ struct cg_err {
 _Noreturn void xcg_die(const struct cg_err *e);
 
 /*
- * Read /proc/self/mountinfo once.  Named v1 hierarchies (name=systemd)
+ * Read /proc/self/mountinfo once, through libmount, which undoes its
+ * octal escapes (cgroup.c).  Named v1 hierarchies (name=systemd)
  * are kept for completeness but serve no controller.
  */
 int cg_discover(struct cg_sys *s, struct cg_err *e);
@@ -98,6 +102,24 @@ bool cg_hier_real(const struct cg_hier *h);
  */
 int cg_check_path(const char *path, bool relative, struct cg_err *e);
 
+/* A cgroup path and the hierarchies it is meant in. */
+struct cg_target {
+	const char *path;
+	unsigned hiers;	   /* bit per hierarchy; 0: every hierarchy */
+	unsigned v2_ctrls; /* controllers named for cgroup2: enable them */
+};
+
+/*
+ * libcgroup's "CONTROLLERS:PATH" (cgcreate, cgexec, cgdelete -g): a
+ * comma list of controllers, or "*" for every hierarchy, and a path
+ * checked as cg_check_path does.  A controller no hierarchy serves is an
+ * error.  t->path points into spec.
+ */
+int cg_parse_spec(const struct cg_sys *s, const char *spec, bool relative,
+		  struct cg_target *t, struct cg_err *e);
+/* True when spec reads as CONTROLLERS:PATH (known names, or "*"). */
+bool cg_is_spec(const char *spec);
+
 /*
  * The path of a user's cgroup inside hierarchy h, relative to its mount
  * point ("" is the mount root): path below the root, or below the
@@ -116,7 +138,7 @@ int cg_open_dir(const struct cg_hier *h, const char *rel);
 /*
  * Move the calling process, which must be single-threaded, into cgroup
  * rel of h: write "0" (the writer itself) to its cg_join_file(), "tasks"
- * on v1 (no global lock, see cgroup.c) and cgroup.procs on v2.  -1 with
+ * on v1 (no global lock, see below) and cgroup.procs on v2.  -1 with
  * errno (ENOENT: no such cgroup).
  */
 int cg_join(const struct cg_hier *h, const char *rel);
@@ -154,12 +176,13 @@ struct cg_limit {
 
 struct cg_write {
 	int hier;
+	bool if_differs; /* --copy-from: written only where it differs */
 	char file[64];
 	char value[160];
 };
 
 #define CG_MAX_REQ   32
-#define CG_MAX_WRITE 64
+#define CG_MAX_WRITE 128
 
 struct cg_plan {
 	const struct cg_sys *sys;
@@ -214,6 +237,13 @@ int cg_plan_request(struct cg_plan *p, const struct cg_limit *l,
 		    const char *arg, struct cg_err *e);
 /* Validate and convert every request into file writes. */
 int cg_plan_build(struct cg_plan *p, const struct cg_sys *s, struct cg_err *e);
+/*
+ * cgset --copy-from: add the parameters of cgroup src, in every
+ * hierarchy where it exists, to a built plan.  Counters, states and
+ * files written to act (not to set) are left out; see cgcopy.c.
+ */
+int cg_plan_copy(struct cg_plan *p, const char *src, bool relative,
+		 struct cg_err *e);
 
 /* --- acting ------------------------------------------------------------- */
 
@@ -223,8 +253,27 @@ struct cg_owner {
 	gid_t gid; /* (gid_t)-1: leave the group */
 };
 
-/* "USER[:GROUP]", names or numbers. */
-int cg_parse_owner(const char *s, struct cg_owner *o, struct cg_err *e);
+/* "USER[:GROUP]", names or numbers; opt names the option in messages. */
+int cg_parse_owner(const char *opt, const char *s, struct cg_owner *o,
+		   struct cg_err *e);
+
+/* Who owns a cgroup, and its modes (cg-create, cg-set). */
+struct cg_access {
+	struct cg_owner owner; /* --owner: delegation (see cgplan.c) */
+	struct cg_owner admin; /* -a: the directory and every file in it */
+	struct cg_owner tasks; /* -t: tasks, cgroup.procs, cgroup.threads */
+	int dmode;	       /* -d: the directory's mode, or -1 */
+	int fmode;	       /* -f: the files', masked by each owner's */
+	int tmode;	       /* -s: the task files', masked the same way */
+};
+
+#define CG_ACCESS_INIT                                                         \
+	{                                                                      \
+		.dmode = -1, .fmode = -1, .tmode = -1                          \
+	}
+
+/* An octal mode "775" for -d, -f, -s: 0 to 0777. */
+int cg_parse_mode(const char *opt, const char *s, int *mode, struct cg_err *e);
 
 enum {
 	CG_CREATE = 1,	 /* make the cgroup (else it must exist) */
@@ -233,21 +282,23 @@ enum {
 };
 
 /*
- * Create (CG_CREATE) or find each path in the v2 hierarchy and in every
- * v1 controller hierarchy, enable the v2 controllers the plan needs
- * top-down, apply the plan's writes and the owner.  On failure every
- * cgroup this call made is removed again.
+ * Create (CG_CREATE) or find each target in its hierarchies (all: the
+ * v2 hierarchy and every v1 controller hierarchy), enable the v2
+ * controllers the plan and the target need top-down, apply the plan's
+ * writes, then the owners and modes.  On failure every cgroup this call
+ * made is removed again.
  */
-int cg_apply(const struct cg_sys *s, const struct cg_plan *p, char **paths,
-	     int n, int flags, const struct cg_owner *o, struct cg_err *e);
+int cg_apply(const struct cg_sys *s, const struct cg_plan *p,
+	     const struct cg_target *t, int n, int flags,
+	     const struct cg_access *a, struct cg_err *e);
 
 /*
  * Kill everything in the cgroup and its descendants in every hierarchy
- * where it exists, then remove them bottom-up.  With recursive false a
- * cgroup that has children is refused.
+ * of hiers (0: all) where it exists, then remove them bottom-up.  With
+ * recursive false a cgroup that has children is refused.
  */
-int cg_remove(const struct cg_sys *s, const char *path, bool relative,
-	      bool recursive, double timeout, struct cg_err *e);
+int cg_remove(const struct cg_sys *s, const char *path, unsigned hiers,
+	      bool relative, bool recursive, double timeout, struct cg_err *e);
 
 /* Read a small control file of directory fd into buf (trailing newline
  * cut); -1 with errno on failure. */

@@ -19,6 +19,44 @@ test_create_makes_the_cgroup_in_every_hierarchy() {
 	assertTrue "some hierarchy checked" "[ $n -gt 0 ]"
 }
 
+# mountinfo escapes a space, tab, newline and backslash in a mount point
+# as \ooo; libmount undoes that.  In a mount namespace of its own the
+# test unmounts every hierarchy and mounts cgroup2 (and a v1
+# pids hierarchy, where the host has one) again at such names: cg-create
+# must find those and make the cgroup there, and in no hierarchy hidden.
+test_mount_points_with_escaped_characters_are_found() {
+	need_cmd unshare || return 0
+	local v1pids="" d hidden=""
+	[ -n "$CG_V2" ] || {
+		skip_test "no cgroup2 mount to mount again"
+		return 0
+	}
+	cg_has pids && ! cg_is_v2 pids && v1pids=1
+	cg_has memory && ! cg_is_v2 memory && hidden=$(cg_dir memory esc)
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run unshare --mount bash -c '
+		umount -R /sys/fs/cgroup &&
+			mount -t tmpfs boxtest /sys/fs/cgroup || exit 99
+		mkdir "/sys/fs/cgroup/$1" &&
+			mount -t cgroup2 none "/sys/fs/cgroup/$1" || exit 99
+		if [ -n "$3" ]; then
+			mkdir "/sys/fs/cgroup/p ids" &&
+				mount -t cgroup -o pids none "/sys/fs/cgroup/p ids" || exit 99
+		fi
+		grep -qF "/sys/fs/cgroup/$2 " /proc/self/mountinfo || exit 98
+		cg-create $CG_R "$CG_T/esc"' - $'a b\\c\td' 'a\040b\134c\011d' "$v1pids"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	d=$(_cg_dir_at "" "$CG_V2" esc)
+	assertTrue "made in cgroup2 ($d)" "[ -d '$d' ]"
+	if [ -n "$v1pids" ]; then
+		d=$(cg_dir pids esc)
+		assertTrue "made in v1 pids ($d)" "[ -d '$d' ]"
+	fi
+	if [ -n "$hidden" ]; then
+		assertFalse "not made in the hidden memory hierarchy" "[ -d '$hidden' ]"
+	fi
+}
+
 test_limits_are_written_in_the_kernel_units() {
 	need_ctrl memory || return 0
 	need_ctrl pids || return 0

@@ -14,6 +14,7 @@
  * grace period (5-10 ms); creating it there does not.  cg-exec then
  * waits, passes signals on and exits with prog's status.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "cgroup.h"
 #include "exec.h"
@@ -29,10 +30,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+enum { OPT_STICKY = 0x200 };
+
 static const struct option longopts[] = {
-    {"cgroup", required_argument, NULL, 'g'}, {"fork", no_argument, NULL, 'f'},
-    {"relative", no_argument, NULL, 'r'},     {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+    {"cgroup", required_argument, NULL, 'g'},
+    {"fork", no_argument, NULL, 'f'},
+    {"relative", no_argument, NULL, 'r'},
+    {"sticky", no_argument, NULL, OPT_STICKY},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 _Noreturn static void usage(void)
@@ -48,6 +55,9 @@ _Noreturn static void usage(void)
 	    "                           cgroup2 cgroup (no move: faster on "
 	    "v2)\n"
 	    "  -r, --relative           PATH is below the caller's own cgroup\n"
+	    "      --sticky             accepted for cgexec; nothing here "
+	    "moves\n"
+	    "                           processes afterwards (no cgrulesengd)\n"
 	    "  -h, --help               show this help\n"
 	    "  -V, --version            show the version\n",
 	    box_prog, box_prog);
@@ -210,6 +220,11 @@ int main(int argc, char **argv)
 		case 'r':
 			relative = true;
 			break;
+		case OPT_STICKY:
+			/* libcgroup's cgrulesengd daemon moves processes by
+			 * its rules unless told not to; boxutils has no such
+			 * daemon, so a process stays where it was put */
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -234,45 +249,13 @@ int main(int argc, char **argv)
 		optind++;
 	}
 	for (int g = 0; g < ng; g++) {
-		const char *colon = strchr(gs[g], ':'), *p, *end;
+		struct cg_target t;
 
-		if (!colon || colon == gs[g])
-			xusage_error("bad -g '%s': expected CONTROLLERS:PATH",
-				     gs[g]);
-		if (cg_check_path(colon + 1, relative, &e) < 0)
+		if (cg_parse_spec(&sys, gs[g], relative, &t, &e) < 0)
 			xcg_die(&e);
-		for (p = gs[g]; p < colon; p = end + 1) {
-			end = memchr(p, ',', (size_t)(colon - p));
-			if (!end)
-				end = colon;
-			if (end - p == 1 && *p == '*') {
-				for (int i = 0; i < sys.n; i++)
-					if (cg_hier_real(&sys.h[i]))
-						target[i] = colon + 1;
-				continue;
-			}
-			int ctl = cg_ctrl_by_name(p, (size_t)(end - p)),
-			    hi = -1;
-
-			if (ctl < 0)
-				xusage_error("bad -g '%s': unknown controller "
-					     "'%.*s'",
-					     gs[g], (int)(end - p), p);
-			for (int i = 0; i < sys.n; i++)
-				if (!sys.h[i].v2 &&
-				    (sys.h[i].ctrls & (1u << ctl)))
-					hi = i;
-			/* not bound to v1: cgroup2 has it, or nobody */
-			if (hi < 0)
-				hi = sys.v2;
-			if (hi < 0)
-				xdie(
-				    "join %.*s:%s: no cgroup hierarchy has the "
-				    "%.*s controller",
-				    (int)(end - p), p, colon + 1,
-				    (int)(end - p), p);
-			target[hi] = colon + 1;
-		}
+		for (int i = 0; i < sys.n; i++)
+			if (t.hiers & (1u << i))
+				target[i] = t.path;
 	}
 	if (relative && cg_load_self(&sys, &e) < 0)
 		xcg_die(&e);

@@ -6,6 +6,7 @@
  * Each figure is one row of a table naming its v2 and its v1 source; the
  * hierarchy that serves the controller decides which one is read.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "cgroup.h"
 #include "parse.h"
@@ -216,7 +217,8 @@ int main(int argc, char **argv)
 
 	box_init(argc, argv);
 	opterr = 0; /* one line of our own, not getopt's */
-	while ((c = getopt_long(argc, argv, "+:jrhV", longopts, NULL)) != -1) {
+	/* no '+': options may follow the path (cg-stat box1 --json) */
+	while ((c = getopt_long(argc, argv, ":jrhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;

@@ -1,6 +1,6 @@
 /*
- * fuzz_cgroup - libFuzzer harness for the pure parts of common/cgroup.c:
- * cgroup paths users type, and the limit table's converters (--memory,
+ * fuzz_cgroup - libFuzzer harness for the pure parts of the cgroup
+ * modules (common/cgpath.c, common/cglimits.c): cgroup paths users type, and the limit table's converters (--memory,
  * --cpus, --cpuset, --io-max, --set ...) on a hybrid and a pure v2 host
  * described in memory (no file system is touched, except stat() of a
  * /dev path given to --io-max).
