@@ -72,7 +72,7 @@ static int memory_bytes(struct cg_plan *p, const char *opt, const char *arg,
 		*out = UINT64_MAX;
 		return 0;
 	}
-	if (parse_size(arg, out) < 0 || *out == 0 || *out > (uint64_t)INT64_MAX)
+	if (parse_bytes(arg, out) < 0 || *out == 0 || *out > (uint64_t)INT64_MAX)
 		return cg_baduse(p->e,
 				 "bad --%s '%s': expected a size such as "
 				 "64M or 1.5G, or max",
@@ -319,7 +319,7 @@ static int conv_iomax(struct cg_plan *p, const struct cg_limit *l,
 			goto bad;
 		if (!strcmp(val, "max"))
 			v = 0;
-		else if ((keys[k].bytes ? parse_size(val, &v)
+		else if ((keys[k].bytes ? parse_bytes(val, &v)
 					: parse_u64(val, &v)) < 0 ||
 			 v == 0 || v > (uint64_t)INT64_MAX)
 			goto bad;

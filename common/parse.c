@@ -116,7 +116,7 @@ static int parse_decimal(const char *s, unsigned digits, const char **end,
 	return 0;
 }
 
-int parse_size(const char *s, uint64_t *out)
+int parse_bytes(const char *s, uint64_t *out)
 {
 	static const char units[] = "KMGTPE";
 	uint64_t w, f, mult = 1;

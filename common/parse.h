@@ -22,7 +22,7 @@ int parse_pid(const char *s, pid_t *out);
  * A size in bytes: "65536", "64K", "64k", "64M", "1.5G", "2T", "64MiB",
  * "64MB" (binary multiples, as Docker and cgroups mean them).
  */
-int parse_size(const char *s, uint64_t *out);
+int parse_bytes(const char *s, uint64_t *out);
 
 /*
  * A CPU fraction like Docker's --cpus: "0.5", "2", "1.25", to at most

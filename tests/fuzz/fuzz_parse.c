@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (parse_s64(s, &i) == 0 && s[0] != '+' && s[0] != '-' &&
 	    (uint64_t)i != u)
 		abort();
-	parse_size(s, &u);
+	parse_bytes(s, &u);
 	if (parse_millis(s, &u) == 0 && u == 0)
 		abort();
 	if (parse_pid(s, &pid) == 0 && (pid < 1 || pid > 4194304))
