@@ -493,6 +493,33 @@ test_host_prog_refuses_dynamic_and_missing_programs() {
 	assertEquals "missing prog is 127" 127 "$rc"
 }
 
+# NEWROOT is a read-only mount (uf-mount's bind of one layer) whose name
+# mountinfo escapes (space \040, tab \011, newline \012, backslash
+# \134).  With the image's mount points in place pivot runs from it;
+# with /sys missing, pivot cannot make it there, and names the
+# read-only mount it found in the table for that NEWROOT.
+test_read_only_newroot_named_with_escapes_is_found() {
+	need_tool uf-mount || return 0
+	local weird=$BOX_TMP/$'r o\tna\\me\nx'
+	mkdir -p "$weird"
+	run in_ns sh -c 'uf-mount --lower "$1" "$2" || exit 99
+		pivot "$2" /bin/sh -c "cat /MARKER; touch /x 2>&1; :"' sh "$ROOT" "$weird"
+	assertEquals "pivot from a read-only NEWROOT (stderr: $err)" 0 "$rc"
+	assertEquals "ran inside it, read-only" "pivot-marker
+touch: /x: Read-only file system" "$out"
+	copy_image nosys
+	rmdir "$IMG/sys"
+	rm -f "$BOX_TMP/snap"
+	run ns_snap sh -c 'uf-mount --lower "$1" "$2" || exit 99
+		pivot "$2" true; r=$?; uf-mount -u "$2" || exit 98; exit $r' sh "$IMG" "$weird"
+	assertEquals "refused (stderr: $err)" 125 "$rc"
+	assertEquals "one line (got: $err)" 1 "$(printf '%s\n' "$err" | grep -c .)"
+	assertContains "names the read-only mount" "$err" \
+		"resolve /sys inside $BOX_TMP/r o\\tna\\\\me\\nx: Read-only file system (NEWROOT lies on $BOX_TMP/r o\\tna\\\\me\\nx, a read-only "
+	assertEquals "mounts left behind" "$host_before" "$(cat "$BOX_TMP/snap")"
+	assertFalse "nothing made in the image" "[ -e '$IMG/sys' ]"
+}
+
 test_missing_prog_is_127_after_pivot() {
 	run in_ns pivot "$ROOT" /no/such/prog
 	assertEquals "exit status" 127 "$rc"

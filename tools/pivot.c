@@ -11,9 +11,12 @@
  * mounted on /proc/self/fd/N of that fd, so no symlink in the image can
  * send a mount onto the host.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "exec.h"
 #include "kernel.h"
+#include "mount.h"
+#include "overlay.h"
 #include "resolve.h"
 
 #include <errno.h>
@@ -117,7 +120,8 @@ struct created {
 /* What this run did, so a failure half way can undo it. */
 static struct {
 	const char *newroot;
-	int rootfd; /* NEWROOT's bind mount, once made */
+	char nq[400]; /* NEWROOT quoted for messages: one line, always */
+	int rootfd;   /* NEWROOT's bind mount, once made */
 	bool bound;
 	int nullfd; /* the host's /dev/null */
 	int devfd[ARRAY_SIZE(dev_table)];
@@ -236,18 +240,49 @@ static void undo(void)
 	}
 }
 
+/*
+ * A mount point pivot cannot make because NEWROOT lies on a read-only
+ * mount (an overlay without an upper layer, uf-mount's read-only bind
+ * of one layer): name that mount.  Looked up in the mount table after
+ * undo(), when NEWROOT's own bind is gone again; libmount unescapes the
+ * table's paths, so a NEWROOT named with spaces or newlines is found.
+ */
+static const char *erofs_hint(char *buf, size_t size)
+{
+	struct mount_entry *me = malloc(sizeof(*me));
+	char *real = realpath(run.newroot, NULL);
+	const char *hint = NULL;
+	char mq[400];
+
+	if (me && real && mount_find(real, MOUNT_HOLDING, me) == 0 &&
+	    (me->flags & MS_RDONLY)) {
+		overlay_quote(me->target, mq, sizeof(mq));
+		snprintf(buf, size,
+			 "NEWROOT lies on %s, a read-only %s mount: the image "
+			 "must hold the mount points pivot makes, or be "
+			 "mounted writable",
+			 mq, me->fstype);
+		hint = buf;
+	}
+	free(me);
+	free(real);
+	return hint;
+}
+
 static _Noreturn void fail(int err, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void fail(int err, const char *hint, const char *fmt, ...)
 {
-	char buf[512];
+	char buf[512], hb[700];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	undo();
+	if (!hint && err == EROFS)
+		hint = erofs_hint(hb, sizeof(hb));
 	box_errh(err, hint ? hint : box_priv_hint(err), "%s", buf);
 	exit(EXIT_TOOL);
 }
@@ -398,7 +433,7 @@ static int target(const char *dst, enum resolve_how how)
 
 	fd = resolve_in_root(run.rootfd, dst, how, note_created, NULL);
 	if (fd < 0)
-		fail(errno, NULL, "resolve %s inside %s", dst, run.newroot);
+		fail(errno, NULL, "resolve %s inside %s", dst, run.nq);
 	if (fstat(fd, &a) == 0 && fstat(run.rootfd, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 		fail(0, "a symlink in the image points it at /",
@@ -691,7 +726,7 @@ int main(int argc, char **argv)
 	struct op *user = NULL;
 	size_t nuser;
 	struct stat st, st2;
-	const char *newroot;
+	const char *newroot, *nq;
 	int c, root0;
 
 	box_init(argc, argv);
@@ -751,13 +786,15 @@ int main(int argc, char **argv)
 	run.newroot = newroot = argv[optind];
 	if (!*newroot)
 		xusage_error("NEWROOT is empty");
+	overlay_quote(newroot, run.nq, sizeof(run.nq));
+	nq = run.nq;
 
 	/* --- plan: the user's operations go between the system's --- */
 	if (in_initial_mount_ns())
 		xdie("refusing to pivot the host's initial mount namespace: "
 		     "every process would move into %s (run it under "
 		     "ns-unshare --mount)",
-		     newroot);
+		     nq);
 	if (stat("/proc/self/fd", &st) < 0)
 		xdie_errno("stat /proc/self/fd (pivot names fds through a "
 			   "mounted /proc)");
@@ -775,7 +812,7 @@ int main(int argc, char **argv)
 				     "its loader would be looked up inside "
 				     "%s (--host-prog takes a static "
 				     "program, as boxutils tools are)",
-				     progpath, newroot);
+				     progpath, nq);
 			if (errno == ENOENT) {
 				box_err("load %s from the host",
 					argv[optind + 1]);
@@ -787,7 +824,7 @@ int main(int argc, char **argv)
 	}
 	root0 = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root0 < 0)
-		xdie_errno("open NEWROOT '%s'", newroot);
+		xdie_errno("open NEWROOT '%s'", nq);
 	user = ops;
 	nuser = nops;
 	ops = NULL;
@@ -819,7 +856,7 @@ int main(int argc, char **argv)
 	 * below it, by uf-mount for one).  Every later mount hangs below
 	 * this one, so detaching it undoes them all. */
 	if (bind_on(root0, root0, MS_REC) < 0)
-		xdie_errno("bind %s onto itself", newroot);
+		xdie_errno("bind %s onto itself", nq);
 	run.bound = true;
 	/* a lookup of the path lands on the new top mount */
 	run.rootfd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -827,7 +864,7 @@ int main(int argc, char **argv)
 	    fstat(root0, &st2) < 0 || st.st_dev != st2.st_dev ||
 	    st.st_ino != st2.st_ino)
 		fail(run.rootfd < 0 ? errno : 0, NULL,
-		     "reopen %s after binding it: it changed", newroot);
+		     "reopen %s after binding it: it changed", nq);
 	close(root0);
 
 	/* In plan order: /proc before the masks in it; /dev before the
@@ -841,7 +878,7 @@ int main(int argc, char **argv)
 	 * "."; detaching "." then drops the old root, and with it every
 	 * path back to the host's tree. */
 	if (fchdir(run.rootfd) < 0)
-		fail(errno, NULL, "chdir %s", newroot);
+		fail(errno, NULL, "chdir %s", nq);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		fail(errno,
 		     errno == EINVAL  ? "NEWROOT must be a mount point and "
@@ -851,7 +888,7 @@ int main(int argc, char **argv)
 					"namespace that owns this mount "
 					"namespace"
 				      : NULL,
-		     "pivot_root to %s", newroot);
+		     "pivot_root to %s", nq);
 	if (umount2(".", MNT_DETACH) < 0)
 		xdie_errno("detach the old root");
 	if (chdir("/") < 0)
