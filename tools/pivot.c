@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -422,6 +423,81 @@ static void plan_masks(void)
 		xdie_errno("open /dev/null");
 }
 
+/* --- host tools ------------------------------------------------------ */
+
+/*
+ * The words of the chain that name host tools: prog (the word right
+ * after NEWROOT), found in PATH like any prog; and every later word
+ * that names a file in pivot's own directory, where the other boxutils
+ * tools are installed (cap-drop, sys-filter...).  Walking the chain by
+ * each tool's option grammar would tie pivot to every tool's options;
+ * this rule needs none.  A later word that only looks like a tool (an
+ * argument "cap-drop" to the payload) costs one clone that nothing
+ * executes: xexec() closes the carried fds before any prog that is not
+ * carried.  Later words whose file is dynamically linked (it would need
+ * the host's loader) are not carried.
+ */
+static void load_host_tools(int argc, char **argv, int first, const char *nq)
+{
+	char path[PATH_MAX], self[PATH_MAX], dir[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	fd = exec_load_sealed(argv[first], path, sizeof(path));
+	if (fd < 0) {
+		if (errno == ENOEXEC)
+			xdie("load %s: it is dynamically linked, and its "
+			     "loader would be looked up inside %s "
+			     "(--host-prog takes a static program, as "
+			     "boxutils tools are)",
+			     path, nq);
+		if (errno == ENOENT) {
+			box_err("load %s from the host", argv[first]);
+			exit(EXIT_NOTFOUND);
+		}
+		xdie_errno("load %s from the host", argv[first]);
+	}
+	if (host_tool_add(argv[first], fd) < 0)
+		xdie_errno("carry %s past the pivot", argv[first]);
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0 || !realpath(dirname((self[n] = '\0', self)), dir))
+		xdie_errno("find pivot's own directory");
+	for (int i = first + 1; i < argc; i++) {
+		const char *w = argv[i];
+		char *real;
+
+		if (host_tool_fd(w) >= 0 || !*w || w[0] == '-')
+			continue;
+		if (strchr(w, '/')) {
+			/* a path: only if it lies in pivot's directory */
+			real = realpath(w, NULL);
+			if (!real)
+				continue;
+			snprintf(path, sizeof(path), "%s", real);
+			free(real);
+			if (strcmp(dirname(path), dir) != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s", w);
+		} else if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+					    w) >= sizeof(path)) {
+			continue;
+		}
+		if (access(path, X_OK) < 0)
+			continue;
+		fd = exec_load_sealed(path, self, sizeof(self));
+		if (fd < 0)
+			continue;
+		if (host_tool_add(w, fd) < 0) {
+			if (errno == E2BIG)
+				xdie("carry %s past the pivot: more than %d "
+				     "host tools",
+				     w, HOST_TOOLS_MAX);
+			close(fd); /* a name the table cannot hold */
+		}
+	}
+}
+
 /* --- acting --------------------------------------------------------- */
 
 /* dst resolved inside the new root, created if missing (how); a target
@@ -719,8 +795,6 @@ int main(int argc, char **argv)
 {
 	bool proc = true, dev = true, sys = true, mask = true, ro = false;
 	bool host_prog = false;
-	char progpath[PATH_MAX];
-	int progfd = -1;
 	unsigned long prop = MS_PRIVATE;
 	char cleaned[PATH_MAX];
 	struct op *user = NULL;
@@ -798,29 +872,13 @@ int main(int argc, char **argv)
 	if (stat("/proc/self/fd", &st) < 0)
 		xdie_errno("stat /proc/self/fd (pivot names fds through a "
 			   "mounted /proc)");
-	/* --host-prog: the next tool of the chain (cap-drop, say) lives on
-	 * the host, not in the image: load it now, while the host's tree is
-	 * still reachable, and exec the copy after the pivot. */
+	/* --host-prog: the boxutils tools of the rest of the chain live on
+	 * the host, not in the image: load them now, while the host's tree
+	 * is still reachable, and carry them past the pivot. */
 	if (host_prog) {
 		if (optind + 1 >= argc)
 			xusage_error("--host-prog needs a prog after NEWROOT");
-		progfd = exec_load_sealed(argv[optind + 1], progpath,
-					  sizeof(progpath));
-		if (progfd < 0) {
-			if (errno == ENOEXEC)
-				xdie("load %s: it is dynamically linked, and "
-				     "its loader would be looked up inside "
-				     "%s (--host-prog takes a static "
-				     "program, as boxutils tools are)",
-				     progpath, nq);
-			if (errno == ENOENT) {
-				box_err("load %s from the host",
-					argv[optind + 1]);
-				exit(EXIT_NOTFOUND);
-			}
-			xdie_errno("load %s from the host",
-				   argv[optind + 1]);
-		}
+		load_host_tools(argc, argv, optind + 1, nq);
 	}
 	root0 = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root0 < 0)
@@ -903,7 +961,6 @@ int main(int argc, char **argv)
 		argc = 1;
 		argv = sh;
 	}
-	if (progfd >= 0)
-		xexec_fd(progfd, argv);
+	/* a carried host tool (--host-prog) runs from its clone */
 	xexec(argc, argv);
 }
