@@ -48,8 +48,8 @@ int host_tool_add(const char *word, int fd)
 		return -1;
 	}
 	host_tools[nhost_tools].fd = fd;
-	snprintf(host_tools[nhost_tools].word, sizeof(host_tools[0].word),
-		 "%s", word);
+	snprintf(host_tools[nhost_tools].word, sizeof(host_tools[0].word), "%s",
+		 word);
 	nhost_tools++;
 	return 0;
 }
@@ -119,9 +119,8 @@ static void host_tools_pass(void)
 	env[0] = '\0';
 	for (int i = 0; i < nhost_tools; i++) {
 		fcntl(host_tools[i].fd, F_SETFD, 0);
-		n += snprintf(env + n, sizeof(env) - n, "%s%d:%s",
-			      i ? "," : "", host_tools[i].fd,
-			      host_tools[i].word);
+		n += snprintf(env + n, sizeof(env) - n, "%s%d:%s", i ? "," : "",
+			      host_tools[i].fd, host_tools[i].word);
 	}
 	setenv(HOST_TOOLS_ENV, env, 1);
 }
@@ -214,7 +213,7 @@ static int cmp_int(const void *a, const void *b)
 
 int close_fds_from(int lowfd)
 {
-	int keep[HOST_TOOLS_MAX + 1], n = 0;
+	int keep[HOST_TOOLS_MAX + 1] = {0}, n = 0;
 
 	/* the carried host tools stay: they are close-on-exec, and xexec()
 	 * passes them on only to the next host tool */
@@ -277,8 +276,7 @@ static int is_dynamic_elf(int fd)
 	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
 		return 0; /* not ELF: leave it to the kernel */
-	if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(ph))
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(ph))
 		return 0;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) !=
@@ -306,9 +304,9 @@ static int clone_read_only(int fd)
 	} attr = {0x1 /* MOUNT_ATTR_RDONLY */ | 0x2 /* NOSUID */ |
 		      0x4 /* NODEV */,
 		  0, 0, 0};
-	int m = (int)syscall(SYS_open_tree, fd, "",
-			     AT_EMPTY_PATH | 1 /* OPEN_TREE_CLONE */ |
-				 O_CLOEXEC);
+	int m =
+	    (int)syscall(SYS_open_tree, fd, "",
+			 AT_EMPTY_PATH | 1 /* OPEN_TREE_CLONE */ | O_CLOEXEC);
 
 	if (m < 0)
 		return -1;
@@ -370,7 +368,8 @@ int exec_load_sealed(const char *prog, char *path, size_t pathsz)
 	}
 	if (fchmod(mem, 0555) < 0 ||
 	    fcntl(mem, F_ADD_SEALS,
-		  F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		  F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) <
+		0) {
 		err = errno;
 		goto fail_mem;
 	}
@@ -383,4 +382,3 @@ fail_in:
 	errno = err;
 	return -1;
 }
-

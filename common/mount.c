@@ -128,22 +128,23 @@ int mount_opts_parse(const char *optstr, unsigned long allowed,
 	}
 	/* fstab's words (noauto, nofail, x-...) are for mount(8), not the
 	 * kernel; "defaults" alone says nothing and is let through */
-	for (s = user; s && mnt_optstr_next_option(&s, &name, &nlen, &val,
-						   &vlen) == 0;) {
+	for (s = user;
+	     s && mnt_optstr_next_option(&s, &name, &nlen, &val, &vlen) == 0;) {
 		if (nlen == 8 && !val && strncmp(name, "defaults", 8) == 0)
 			continue;
 		r = refuse(mo, ENOTSUP, name, val ? nlen + 1 + vlen : nlen);
 		goto out;
 	}
 	/* each generic option must be one the caller takes */
-	for (s = vfs; s && mnt_optstr_next_option(&s, &name, &nlen, &val,
-						  &vlen) == 0;) {
+	for (s = vfs;
+	     s && mnt_optstr_next_option(&s, &name, &nlen, &val, &vlen) == 0;) {
 		const struct libmnt_optmap *e =
 		    map_entry(linux_map, name, nlen);
 		unsigned long p;
 
 		if (!e || (e->id & ~allowed) || val) {
-			r = refuse(mo, EPERM, name, val ? nlen + 1 + vlen : nlen);
+			r = refuse(mo, EPERM, name,
+				   val ? nlen + 1 + vlen : nlen);
 			goto out;
 		}
 		p = e->id & MOUNT_OPT_PROPAGATION;
@@ -209,9 +210,8 @@ int mount_find(const char *path, enum mount_find_how how,
 	s = mnt_fs_get_fstype(fs);
 	snprintf(me->fstype, sizeof(me->fstype), "%s", s ? s : "");
 	s = mnt_fs_get_vfs_options(fs);
-	if (s && mnt_optstr_get_flags(s, &me->flags,
-				      mnt_get_builtin_optmap(MNT_LINUX_MAP)) <
-		     0)
+	if (s && mnt_optstr_get_flags(
+		     s, &me->flags, mnt_get_builtin_optmap(MNT_LINUX_MAP)) < 0)
 		me->flags = 0;
 out:
 	mnt_unref_table(tb);

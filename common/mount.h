@@ -30,10 +30,10 @@
 
 /* What one option string says, split the way mount(8) splits it. */
 struct mount_opts {
-	unsigned long flags;       /* MS_* of MOUNT_OPT_FLAGS that are set */
+	unsigned long flags;	   /* MS_* of MOUNT_OPT_FLAGS that are set */
 	unsigned long propagation; /* MS_PRIVATE ... | MS_REC, or 0 */
-	char *data;                /* the filesystem's own options, or NULL */
-	char bad[128];             /* on error: the option refused */
+	char *data;		   /* the filesystem's own options, or NULL */
+	char bad[128];		   /* on error: the option refused */
 };
 
 /*
