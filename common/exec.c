@@ -69,20 +69,11 @@ void host_tools_close(void)
 	nhost_tools = 0;
 }
 
-/*
- * At start-up, before main: take what the previous tool passed.  The fds
- * get FD_CLOEXEC again at once and the variable goes, so neither reaches
- * anything this tool runs (a helper such as newuidmap, the payload)
- * unless xexec() hands them on.  A pair naming no open fd >= 3 is
- * ignored: the variable may come from anywhere.
- */
-__attribute__((constructor)) static void host_tools_take(void)
+int host_tools_parse(const char *env)
 {
-	const char *env = getenv(HOST_TOOLS_ENV);
-	char word[256], *name;
+	char word[256];
+	int n = 0;
 
-	if (!env)
-		return;
 	for (const char *p = env; *p;) {
 		const char *colon = strchr(p, ':');
 		const char *end = strchrnul(p, ',');
@@ -91,16 +82,35 @@ __attribute__((constructor)) static void host_tools_take(void)
 
 		if (!colon || colon > end)
 			break;
-		fd = strtol(p, &num_end, 10);
-		if (num_end == colon && fd >= 3 && fd < INT_MAX &&
+		fd = *p >= '0' && *p <= '9' ? strtol(p, &num_end, 10) : -1;
+		if (fd >= 3 && fd < INT_MAX && num_end == colon &&
 		    (size_t)(end - colon - 1) < sizeof(word)) {
 			snprintf(word, sizeof(word), "%.*s",
 				 (int)(end - colon - 1), colon + 1);
-			if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
-				host_tool_add(word, (int)fd);
+			if (host_word_ok(word) && host_tool_fd(word) < 0 &&
+			    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0 &&
+			    host_tool_add(word, (int)fd) == 0)
+				n++;
 		}
 		p = *end ? end + 1 : end;
 	}
+	return n;
+}
+
+/*
+ * At start-up, before main: take what the previous tool passed.  The fds
+ * get FD_CLOEXEC again at once and the variable goes, so neither reaches
+ * anything this tool runs (a helper such as newuidmap, the payload)
+ * unless xexec() hands them on.
+ */
+__attribute__((constructor)) static void host_tools_take(void)
+{
+	const char *env = getenv(HOST_TOOLS_ENV);
+	char *name;
+
+	if (!env)
+		return;
+	host_tools_parse(env);
 	/* unsetenv() drops the pointer; the bytes stay in the block the
 	 * kernel shows as /proc/PID/environ, for as long as this process
 	 * lives (an init that outlives the payload): blank them too */

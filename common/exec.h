@@ -83,6 +83,15 @@ int exec_load_sealed(const char *prog, char *path, size_t pathsz);
  * hold) or E2BIG (table full). */
 int host_tool_add(const char *word, int fd);
 
+/*
+ * Take the pairs of a BOX_HOST_TOOLS value into the table (what every
+ * tool does at start-up): a pair whose fd is not a number >= 3 that is
+ * open here, or whose word the variable could not hold, is skipped, as
+ * the variable may come from anywhere.  Sets FD_CLOEXEC on each fd
+ * taken.  Returns how many were taken.
+ */
+int host_tools_parse(const char *env);
+
 /* The carried fd for word, or -1. */
 int host_tool_fd(const char *word);
 
