@@ -5,6 +5,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +17,128 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* --- host tools carried along a chain (see exec.h) ------------------- */
+
+static struct host_tool {
+	int fd;
+	char word[256];
+} host_tools[HOST_TOOLS_MAX];
+static int nhost_tools;
+
+/* A word BOX_HOST_TOOLS can hold: not empty, no ',' ':' or controls. */
+static bool host_word_ok(const char *w)
+{
+	if (!*w || strlen(w) >= sizeof(host_tools[0].word))
+		return false;
+	for (; *w; w++)
+		if (*w == ',' || *w == ':' || (unsigned char)*w < 0x20 ||
+		    *w == 0x7f)
+			return false;
+	return true;
+}
+
+int host_tool_add(const char *word, int fd)
+{
+	if (!host_word_ok(word) || fd < 3) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (nhost_tools >= HOST_TOOLS_MAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	host_tools[nhost_tools].fd = fd;
+	snprintf(host_tools[nhost_tools].word, sizeof(host_tools[0].word), "%s",
+		 word);
+	nhost_tools++;
+	return 0;
+}
+
+int host_tool_fd(const char *word)
+{
+	for (int i = 0; i < nhost_tools; i++)
+		if (strcmp(host_tools[i].word, word) == 0)
+			return host_tools[i].fd;
+	return -1;
+}
+
+void host_tools_close(void)
+{
+	for (int i = 0; i < nhost_tools; i++)
+		close(host_tools[i].fd);
+	nhost_tools = 0;
+}
+
+int host_tools_parse(const char *env)
+{
+	char word[256];
+	int n = 0;
+
+	for (const char *p = env; *p;) {
+		const char *colon = strchr(p, ':');
+		const char *end = strchrnul(p, ',');
+		char *num_end;
+		long fd;
+
+		if (!colon || colon > end)
+			break;
+		fd = *p >= '0' && *p <= '9' ? strtol(p, &num_end, 10) : -1;
+		if (fd >= 3 && fd < INT_MAX && num_end == colon &&
+		    (size_t)(end - colon - 1) < sizeof(word)) {
+			snprintf(word, sizeof(word), "%.*s",
+				 (int)(end - colon - 1), colon + 1);
+			if (host_word_ok(word) && host_tool_fd(word) < 0 &&
+			    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0 &&
+			    host_tool_add(word, (int)fd) == 0)
+				n++;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return n;
+}
+
+/*
+ * At start-up, before main: take what the previous tool passed.  The fds
+ * get FD_CLOEXEC again at once and the variable goes, so neither reaches
+ * anything this tool runs (a helper such as newuidmap, the payload)
+ * unless xexec() hands them on.
+ */
+__attribute__((constructor)) static void host_tools_take(void)
+{
+	const char *env = getenv(HOST_TOOLS_ENV);
+	char *name;
+
+	if (!env)
+		return;
+	host_tools_parse(env);
+	/* unsetenv() drops the pointer; the bytes stay in the block the
+	 * kernel shows as /proc/PID/environ, for as long as this process
+	 * lives (an init that outlives the payload): blank them too */
+	name = (char *)env - strlen(HOST_TOOLS_ENV) - 1;
+	unsetenv(HOST_TOOLS_ENV);
+	memset(name, 0, strlen(name));
+}
+
+/* For the next tool: the table in the environment, the fds kept open
+ * across this one exec. */
+static void host_tools_pass(void)
+{
+	char env[HOST_TOOLS_MAX * (sizeof(host_tools[0].word) + 12)];
+	size_t n = 0;
+
+	env[0] = '\0';
+	for (int i = 0; i < nhost_tools; i++) {
+		fcntl(host_tools[i].fd, F_SETFD, 0);
+		n += snprintf(env + n, sizeof(env) - n, "%s%d:%s", i ? "," : "",
+			      host_tools[i].fd, host_tools[i].word);
+	}
+	setenv(HOST_TOOLS_ENV, env, 1);
+}
+
 void xexec(int argc, char **argv)
 {
 	char *shell_argv[2];
-	int err;
+	int err, fd;
 
 	if (argc == 0) {
 		const char *sh = getenv("SHELL");
@@ -28,6 +147,17 @@ void xexec(int argc, char **argv)
 		shell_argv[1] = NULL;
 		argv = shell_argv;
 	}
+	fd = host_tool_fd(argv[0]);
+	if (fd >= 0) {
+		host_tools_pass();
+		syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+		err = errno;
+		unsetenv(HOST_TOOLS_ENV);
+		box_errh(err, NULL, "exec host tool %s", argv[0]);
+		exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
+	}
+	/* prog is not ours: nothing of the host tools goes with it */
+	host_tools_close();
 	execvp(argv[0], argv);
 	err = errno;
 	box_errh(err, NULL, "exec %s", argv[0]);
@@ -64,6 +194,8 @@ int wait_forward(pid_t child, const sigset_t *set, bool reap_all)
 	int status;
 	pid_t w;
 
+	/* the child has its copy; the waiting parent needs none */
+	host_tools_close();
 	for (;;) {
 		if (sigwaitinfo(set, &si) < 0) {
 			if (errno == EINTR)
@@ -84,14 +216,37 @@ int wait_forward(pid_t child, const sigset_t *set, bool reap_all)
 	}
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
 int close_fds_from(int lowfd)
 {
+	int keep[HOST_TOOLS_MAX + 1] = {0}, n = 0;
+
+	/* the carried host tools stay: they are close-on-exec, and xexec()
+	 * passes them on only to the next host tool */
+	for (int i = 0; i < nhost_tools; i++)
+		if (host_tools[i].fd >= lowfd)
+			keep[n++] = host_tools[i].fd;
+	qsort(keep, n, sizeof(keep[0]), cmp_int);
+	keep[n] = INT_MAX;
+	for (int i = 0; i <= n; i++) {
+		int hi = keep[i] - 1;
+
+		if (hi >= lowfd) {
 #ifdef SYS_close_range
-	if (syscall(SYS_close_range, lowfd, ~0U, 0) == 0)
-		return 0;
+			if (syscall(SYS_close_range, lowfd,
+				    i == n ? ~0U : (unsigned)hi, 0) < 0)
 #endif
-	for (long fd = lowfd, max = sysconf(_SC_OPEN_MAX); fd < max; fd++)
-		close(fd);
+				for (long fd = lowfd,
+					  max = sysconf(_SC_OPEN_MAX);
+				     fd <= hi && fd < max; fd++)
+					close((int)fd);
+		}
+		lowfd = keep[i] + 1;
+	}
 	return 0;
 }
 
@@ -131,8 +286,7 @@ static int is_dynamic_elf(int fd)
 	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
 		return 0; /* not ELF: leave it to the kernel */
-	if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(ph))
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(ph))
 		return 0;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) !=
@@ -160,9 +314,9 @@ static int clone_read_only(int fd)
 	} attr = {0x1 /* MOUNT_ATTR_RDONLY */ | 0x2 /* NOSUID */ |
 		      0x4 /* NODEV */,
 		  0, 0, 0};
-	int m = (int)syscall(SYS_open_tree, fd, "",
-			     AT_EMPTY_PATH | 1 /* OPEN_TREE_CLONE */ |
-				 O_CLOEXEC);
+	int m =
+	    (int)syscall(SYS_open_tree, fd, "",
+			 AT_EMPTY_PATH | 1 /* OPEN_TREE_CLONE */ | O_CLOEXEC);
 
 	if (m < 0)
 		return -1;
@@ -224,7 +378,8 @@ int exec_load_sealed(const char *prog, char *path, size_t pathsz)
 	}
 	if (fchmod(mem, 0555) < 0 ||
 	    fcntl(mem, F_ADD_SEALS,
-		  F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		  F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) <
+		0) {
 		err = errno;
 		goto fail_mem;
 	}
@@ -236,11 +391,4 @@ fail_in:
 	close(in);
 	errno = err;
 	return -1;
-}
-
-void xexec_fd(int fd, char **argv)
-{
-	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
-	box_errh(errno, NULL, "exec %s", argv[0]);
-	exit(errno == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
 }

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 
 /* --- escaping --- */
 
@@ -148,23 +147,6 @@ static const struct ovl_option {
 	{ "volatile", NULL, NULL },
 };
 
-/* Generic mount flags: MS_* for mount(2), MOUNT_ATTR_* for fsmount(2). */
-static const struct mnt_flag {
-	const char *name;
-	unsigned long ms;
-	unsigned long long attr;
-} mnt_flags[] = {
-	{ "ro", MS_RDONLY, MOUNT_ATTR_RDONLY },
-	{ "rw", 0, 0 },
-	{ "nosuid", MS_NOSUID, MOUNT_ATTR_NOSUID },
-	{ "nodev", MS_NODEV, MOUNT_ATTR_NODEV },
-	{ "noexec", MS_NOEXEC, MOUNT_ATTR_NOEXEC },
-	{ "noatime", MS_NOATIME, MOUNT_ATTR_NOATIME },
-	{ "nodiratime", MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
-	{ "relatime", MS_RELATIME, MOUNT_ATTR_RELATIME },
-	{ "strictatime", MS_STRICTATIME, MOUNT_ATTR_STRICTATIME },
-};
-
 /* Layer options: given only as --lower/--upper/--work, which escape them. */
 static const char *const reserved[] = {
 	"lowerdir", "upperdir", "workdir", "lowerdir+", "datadir+",
@@ -236,21 +218,6 @@ static int add_option(struct ovl_opts *o, const char *key, size_t klen,
 		errno = EINVAL;
 		return -1;
 	}
-	for (size_t i = 0; i < N(mnt_flags); i++) {
-		if (!token_is(key, klen, mnt_flags[i].name))
-			continue;
-		if (value) {
-			errno = EINVAL;
-			return -1;
-		}
-		if (strcmp(mnt_flags[i].name, "rw") == 0) {
-			o->ms_flags &= ~(unsigned long)MS_RDONLY;
-			o->attr_set &= ~(unsigned long long)MOUNT_ATTR_RDONLY;
-		}
-		o->ms_flags |= mnt_flags[i].ms;
-		o->attr_set |= mnt_flags[i].attr;
-		return 0;
-	}
 	for (size_t i = 0; i < N(reserved); i++) {
 		if (token_is(key, klen, reserved[i])) {
 			errno = EPERM;
@@ -267,46 +234,31 @@ int overlay_add_param(struct ovl_opts *o, const char *key, const char *value)
 			  value ? strlen(value) : 0);
 }
 
-int overlay_parse_options(const char *s, bool aufs, struct ovl_opts *o)
+int overlay_add_option(struct ovl_opts *o, const char *key, size_t klen,
+		       const char *value, size_t vlen, bool aufs)
 {
-	const char *tok = s;
+	const char *br = NULL, *end = value ? value + vlen : key + klen;
 
-	for (;;) {
-		const char *end = strchr(tok, ',');
-		size_t len = end ? (size_t)(end - tok) : strlen(tok);
-		const char *eq = memchr(tok, '=', len);
-		size_t klen = eq ? (size_t)(eq - tok) : len;
-		const char *br = NULL;
-		int r;
-
-		o->bad_off = tok - s;
-		o->bad_len = len;
-		/* aufs names the branch list br=, br: or dirs= */
-		if (aufs && len >= 3 && strncmp(tok, "br:", 3) == 0)
-			br = tok + 3;
-		else if (aufs && eq && (token_is(tok, klen, "br") ||
-					token_is(tok, klen, "dirs")))
-			br = eq + 1;
-		if (br) {
-			if (o->branches) {
-				errno = EEXIST;
-				return -1;
-			}
-			o->branches = br;
-			o->branches_len = tok + len - br;
-		} else if (len == 0) {
-			/* "a,,b" and a trailing comma say nothing; mount(8) agrees */
-		} else {
-			r = add_option(o, tok, klen, eq ? eq + 1 : NULL,
-				       eq ? len - klen - 1 : 0);
-			if (r < 0)
-				return -1;
-		}
-		if (!end)
-			break;
-		tok = end + 1;
+	/* aufs names the branch list br=, br:DIR... or dirs= */
+	if (aufs && klen >= 3 && strncmp(key, "br:", 3) == 0)
+		br = key + 3;
+	else if (aufs && value &&
+		 (token_is(key, klen, "br") || token_is(key, klen, "dirs")))
+		br = value;
+	if (!br)
+		return add_option(o, key, klen, value, vlen);
+	if (o->branches) {
+		errno = EEXIST;
+		return -1;
 	}
-	o->bad_off = o->bad_len = 0;
+	/* a quoted list may hold commas: br="a,b=rw:c" */
+	if (br == value && vlen >= 2 && value[0] == '"' &&
+	    value[vlen - 1] == '"') {
+		br++;
+		end--;
+	}
+	o->branches = br;
+	o->branches_len = (size_t)(end - br);
 	return 0;
 }
 

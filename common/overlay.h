@@ -64,29 +64,29 @@ struct ovl_param {
 struct ovl_opts {
 	struct ovl_param param[OVL_MAX_PARAMS];
 	int nparam;
-	unsigned long ms_flags;		/* MS_* for mount(2) */
-	unsigned long long attr_set;	/* MOUNT_ATTR_* for fsmount(2) */
 	/* aufs: the branch list of br=, br: or dirs= (not NUL-terminated) */
 	const char *branches;
 	size_t branches_len;
-	/* on error: the offending option, within the string given */
-	size_t bad_off;
-	size_t bad_len;
 };
 
 /*
- * Parse one comma-separated -o string into *o (which the caller zeroes
- * once; several strings accumulate).  With aufs, br=, br: and dirs= are
- * accepted and recorded.  Returns 0, or -1 with errno:
+ * Check one filesystem option against overlay's table and record it in
+ * *o (which the caller zeroes once).  The option string itself is split
+ * by libmount (common/mount.h): the generic flags (ro, nosuid, ...)
+ * never come here, and key and value point into what it left for the
+ * filesystem.  value is NULL for a bare flag; key and value are klen and
+ * vlen bytes, not NUL-terminated.  With aufs, br=, br:DIR... and dirs=
+ * name the branch list (kept as a pointer into key or value; a quoted
+ * value loses its quotes).  Returns 0, or -1 with errno:
  *   ENOENT  unknown option;
  *   EINVAL  an option with a value it does not take, or without one;
  *   EPERM   lowerdir, upperdir, workdir and their + forms: the layers are
  *           given by --lower/--upper/--work so they can be escaped;
  *   EEXIST  a second branch list (aufs);
  *   E2BIG   more than OVL_MAX_PARAMS options.
- * bad_off/bad_len name the offending option.
  */
-int overlay_parse_options(const char *s, bool aufs, struct ovl_opts *o);
+int overlay_add_option(struct ovl_opts *o, const char *key, size_t klen,
+		       const char *value, size_t vlen, bool aufs);
 
 /*
  * Add a parameter from the table by name (e.g. "userxattr" for

@@ -221,7 +221,9 @@ test_uf_mount_bad_input() {
 	# through mount(2)'s option string an LSM would take ",context=" out
 	# whatever the escaping (lowerdir+ of the new API takes it as is)
 	BOX_UF_MOUNT_API=legacy bad --mnt uf-mount --lower "$T/a,context=system_u:object_r:tmp_t:s0" --lower "$T/b" "$T/target"
-	bad --mnt uf-mount --lower "$T/a" "$T/target"
+	# one --lower alone is a read-only bind; an overlay option with it is not
+	bad --mnt uf-mount --lower "$T/a" -o index=on "$T/target"
+	bad --mnt uf-mount --lower "$T/a" -o nofail,ro "$T/target"
 	bad --mnt uf-mount --lower "$T/a" --upper "$T/up" "$T/target"
 	bad --mnt uf-mount --lower "$T/a" --work "$T/work" "$T/target"
 	bad --mnt uf-mount -o "lowerdir=/etc" "$T/target"

@@ -485,12 +485,100 @@ test_host_prog_binary_cannot_be_written_through_proc_exe() {
 	assertTrue "the host's binary is untouched" "cmp -s '$victim' '$BOX_TMP/victim.orig'"
 }
 
+# need_static TOOL...: each is a static binary in $BOX_BIN (as
+# --host-prog needs), or the test skips
+need_static() {
+	local t
+	need_tool "$@" || return 1
+	for t; do
+		file -L "$BOX_BIN/$t" 2>/dev/null | grep -q 'dynamically linked' || continue
+		skip_test "$t is dynamically linked in this build"
+		return 1
+	done
+}
+
+# The chain after pivot is all host tools (ns-unshare, cap-drop twice,
+# one of them named by its path), and the image has none: pivot carries
+# every word naming a tool in its own directory, each tool passes them
+# on, and the last one closes them before the payload.  The payload
+# finds no fd, variable or mount of them, neither its own nor its PID
+# 1's (ns-unshare --init, itself a host tool, which outlives the exec).
+test_host_prog_carries_every_tool_of_the_chain() {
+	need_static ns-unshare cap-drop || return 0
+	local bb
+	bb=$(ls "$ROOT/bin" "$ROOT/sbin" "$ROOT/usr/bin" | grep -cE '^(cap-drop|ns-unshare|pivot|uf-mount)$')
+	assertEquals "no boxutils tool in the image" 0 "$bb"
+	run in_ns env PATH="$BOX_BIN:$PATH" pivot --host-prog "$ROOT" \
+		ns-unshare --mount --uts --pid --fork --init --mount-proc --hostname hbox \
+		cap-drop --caps chown,sys_ptrace,setpcap \
+		"$BOX_BIN/cap-drop" --caps chown,sys_ptrace --no-new-privs /bin/sh -c '
+		hostname; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status
+		cat /proc/1/comm
+		echo "fds $(ls /proc/$$/fd | grep -vcE "^[012]$") $(ls /proc/1/fd | grep -vcE "^[012]$")"
+		for f in /proc/$$/fd/* /proc/1/fd/*; do readlink "$f"; done
+		for p in $$ 1; do tr "\0" "\n" </proc/$p/environ | grep -c BOX_HOST_TOOLS; done
+		cat /proc/self/mountinfo
+		readlink /proc/self/exe
+		/bin/echo cap-drop ns-unshare' </dev/null
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "each host tool ran, then the image's sh" "hbox
+CapEff:	0000000000080001
+NoNewPrivs:	1
+ns-unshare" "$(printf '%s\n' "$out" | head -4)"
+	assertEquals "the variable is gone, in the payload and its init" "0
+0" "$(printf '%s\n' "$out" | grep -xE '[0-9]+' )"
+	assertEquals "a payload argument that names a tool is just a word" \
+		"cap-drop ns-unshare" "$(printf '%s\n' "$out" | tail -1)"
+	assertEquals "the payload is the image's" /bin/busybox \
+		"$(printf '%s\n' "$out" | tail -2 | head -1)"
+	# what the payload sees of fds and mounts names no host tool
+	local body
+	body=$(printf '%s\n' "$out" | sed -n '5,$p' | sed '$d' | sed '$d')
+	assertNotContains "a host path in the payload's fds or mounts" "$body" "$BOX_BIN"
+	assertNotContains "a carried tool in the fds or mounts" "$body" "cap-drop"
+	assertNotContains "a carried tool in the fds or mounts" "$body" "ns-unshare"
+	assertNotContains "a sealed copy in the fds" "$body" "memfd:"
+	# and it holds no more fds than a payload pivot runs without them
+	# (what the test's shell passes down, and the pipe of sh's $(...),
+	# which its PID 1 does not have)
+	run in_ns pivot "$ROOT" /bin/sh -c 'echo "$(ls /proc/$$/fd | grep -vcE "^[012]$")"' </dev/null
+	assertEquals "as many fds as without --host-prog" "fds $out $((out - 1))" \
+		"$(printf '%s\n' "$body" | grep '^fds')"
+}
+
 test_host_prog_refuses_dynamic_and_missing_programs() {
 	bad pivot --host-prog "$ROOT" /usr/bin/env true
 	assertContains "says why" "$err" "dynamically linked"
 	bad pivot --host-prog "$ROOT"
 	run in_ns pivot --host-prog "$ROOT" /no/such/prog
 	assertEquals "missing prog is 127" 127 "$rc"
+}
+
+# NEWROOT is a read-only mount (uf-mount's bind of one layer) whose name
+# mountinfo escapes (space \040, tab \011, newline \012, backslash
+# \134).  With the image's mount points in place pivot runs from it;
+# with /sys missing, pivot cannot make it there, and names the
+# read-only mount it found in the table for that NEWROOT.
+test_read_only_newroot_named_with_escapes_is_found() {
+	need_tool uf-mount || return 0
+	local weird=$BOX_TMP/$'r o\tna\\me\nx'
+	mkdir -p "$weird"
+	run in_ns sh -c 'uf-mount --lower "$1" "$2" || exit 99
+		pivot "$2" /bin/sh -c "cat /MARKER; touch /x 2>&1; :"' sh "$ROOT" "$weird"
+	assertEquals "pivot from a read-only NEWROOT (stderr: $err)" 0 "$rc"
+	assertEquals "ran inside it, read-only" "pivot-marker
+touch: /x: Read-only file system" "$out"
+	copy_image nosys
+	rmdir "$IMG/sys"
+	rm -f "$BOX_TMP/snap"
+	run ns_snap sh -c 'uf-mount --lower "$1" "$2" || exit 99
+		pivot "$2" true; r=$?; uf-mount -u "$2" || exit 98; exit $r' sh "$IMG" "$weird"
+	assertEquals "refused (stderr: $err)" 125 "$rc"
+	assertEquals "one line (got: $err)" 1 "$(printf '%s\n' "$err" | grep -c .)"
+	assertContains "names the read-only mount" "$err" \
+		"resolve /sys inside $BOX_TMP/r o\\tna\\\\me\\nx: Read-only file system (NEWROOT lies on $BOX_TMP/r o\\tna\\\\me\\nx, a read-only "
+	assertEquals "mounts left behind" "$host_before" "$(cat "$BOX_TMP/snap")"
+	assertFalse "nothing made in the image" "[ -e '$IMG/sys' ]"
 }
 
 test_missing_prog_is_127_after_pivot() {

@@ -321,6 +321,103 @@ test_options_reach_the_kernel() {
 		"$(printf 'rw,nosuid,nodev,relatime\nindex=on\nuuid=off')" "$out"
 }
 
+# -o is split as mount(8) splits it (libmount): the generic flags go to
+# the mount, on both kernel interfaces; a propagation type is applied.
+generic_flags_with_api() {
+	run in_ns '
+		BOX_UF_MOUNT_API='"$1"' uf-mount -o ro,nosuid,nodev,noexec,index=off \
+			--lower a --lower b mnt || exit 1
+		awk -v m="$T/mnt" '\''$5 == m { print $6 }'\'' /proc/self/mountinfo
+		touch mnt/x'
+	assertEquals "$1: mounted, write refused (stderr: $err)" 1 "$rc"
+	assertEquals "$1: the flags in mountinfo" "ro,nosuid,nodev,noexec,relatime" "$out"
+	assertContains "$1: EROFS" "$err" "Read-only file system"
+	# a later word wins, as in mount(8): rw after ro, exec after noexec
+	run in_ns '
+		BOX_UF_MOUNT_API='"$1"' uf-mount -o ro,noexec -o rw,exec,noatime \
+			--lower a --lower b mnt || exit 1
+		awk -v m="$T/mnt" '\''$5 == m { print $6 }'\'' /proc/self/mountinfo'
+	assertEquals "$1: later words win (stderr: $err)" "rw,noatime" "$out"
+}
+
+test_generic_flags_from_o_reach_mountinfo() {
+	mkdir a b mnt
+	generic_flags_with_api new
+	generic_flags_with_api legacy
+}
+
+test_propagation_from_o_is_applied() {
+	mkdir a b mnt
+	run in_ns '
+		uf-mount -o shared --lower a --lower b mnt || exit 1
+		awk -v m="$T/mnt" '\''$5 == m { print ($7 ~ /^shared:/) ? "shared" : $7 }'\'' /proc/self/mountinfo
+		umount mnt
+		uf-mount -o unbindable --lower a --lower b mnt || exit 2
+		awk -v m="$T/mnt" '\''$5 == m { print $7 }'\'' /proc/self/mountinfo'
+	assertEquals "mounted (stderr: $err)" 0 "$rc"
+	assertEquals "shared, then unbindable" "shared
+unbindable" "$out"
+}
+
+# A mount point whose name mountinfo escapes (space \040, tab \011,
+# newline \012, backslash \134) is found by -u, and unmounted.
+test_unmount_finds_a_mount_point_named_with_escapes() {
+	local weird=$'we ird\tna\\me\nx'
+	mkdir a b "$weird"
+	run in_ns '
+		uf-mount --lower a --lower b "$1" || exit 1
+		grep -F "/we\\040ird\\011na\\134me\\012x " /proc/self/mountinfo | grep -c " overlay "
+		uf-mount -u "$1" || exit 2
+		grep -cF "/we\\040ird" /proc/self/mountinfo
+		mount -t tmpfs tmpfs "$1" || exit 99
+		uf-mount -u "$1"' "$weird"
+	assertEquals "the tmpfs is refused (stderr: $err)" 125 "$rc"
+	assertEquals "escaped in mountinfo, then gone" "1
+0" "$out"
+	# found as the tmpfs it is, not taken for "not a mount point"
+	assertContains "found as a tmpfs" "$err" "a writable tmpfs mount"
+}
+
+# One layer and no upper: overlay would refuse it; it is what the user
+# meant, the layer read-only, as a bind mount.
+one_lower_with_api() {
+	run in_ns '
+		BOX_UF_MOUNT_API='"$1"' uf-mount -o nosuid --lower a mnt || exit 1
+		cat mnt/f
+		awk -v m="$T/mnt" '\''$5 == m { sub(/ - /, " "); print $4, $6, $7 }'\'' /proc/self/mountinfo
+		echo x >mnt/new 2>/dev/null && echo WROTE
+		touch mnt/g 2>&1
+		uf-mount -u mnt || exit 2
+		grep -c " $T/mnt " /proc/self/mountinfo
+		ls mnt'
+	assertEquals "$1: mounted and unmounted (stderr: $err)" 0 "$rc"
+	set -- "$1" "$(printf '%s\n' "$out" | sed -n 2p)"
+	local fstype
+	fstype=$(stat -f -c %T "$T/a")
+	assertEquals "$1: the layer's file" layer "$(printf '%s\n' "$out" | sed -n 1p)"
+	# root column: the layer's path inside its filesystem (a bind);
+	# flags ro and nosuid; the layer's own filesystem, not overlay
+	assertContains "$1: a bind of the layer" "$2" "/a ro,nosuid"
+	assertNotContains "$1: not an overlay" "$2" overlay
+	[ "$fstype" = ext2/ext3 ] && assertContains "$1: the layer's fs" "$2" ext4
+	assertNotContains "$1: write refused" "$out" WROTE
+	assertContains "$1: EROFS" "$out" "Read-only file system"
+	assertEquals "$1: gone after -u" 0 "$(printf '%s\n' "$out" | sed -n 4p)"
+	assertEquals "$1: the target dir again" "" "$(printf '%s\n' "$out" | sed -n 5p)"
+	assertEquals "$1: nothing written to the layer" f "$(ls a)"
+}
+
+test_one_lower_is_a_read_only_bind() {
+	mkdir a mnt
+	echo layer >a/f
+	one_lower_with_api new
+	one_lower_with_api legacy
+	# aufs: a branch list of one read-only branch is the same
+	run in_ns 'uf-mount -t aufs -o dirs=./a=ro none mnt || exit 1
+		awk -v m="$T/mnt" '\''$5 == m { print $6 }'\'' /proc/self/mountinfo'
+	assertEquals "aufs, one ro branch (stderr: $err)" ro,relatime "$out"
+}
+
 test_unmount_only_overlays() {
 	mkdir a a/sub b mnt plain
 	run in_ns '
@@ -331,7 +428,15 @@ test_unmount_only_overlays() {
 	assertEquals "mounted, then unmounted (stderr: $err)" 1 "$rc"
 	assertEquals "gone from mountinfo" 0 "$out"
 	bad -u plain
-	assertContains "a plain dir is refused" "$err" "not an overlay"
+	assertContains "a plain dir is refused" "$err" "not a mount point"
+	# a mount uf-mount does not make is left alone
+	run in_ns '
+		mount -t tmpfs tmpfs plain || exit 99
+		uf-mount -u plain; r=$?
+		grep -c " $T/plain .* tmpfs " /proc/self/mountinfo; exit $r'
+	assertEquals "a writable tmpfs is refused" 125 "$rc"
+	assertEquals "and stays mounted" 1 "$out"
+	assertContains "says what it is" "$err" "a writable tmpfs mount, not an overlay"
 	bad -u "$T/nonexistent"
 	# busy: refused with a hint, --lazy detaches
 	run in_ns '
@@ -381,12 +486,25 @@ test_bad_input_is_one_line_125_and_changes_nothing() {
 	bad --lower a --upper up mnt
 	assertContains "upper without work" "$err" "--work"
 	bad --lower a --work work mnt
-	bad --lower a mnt
-	assertContains "one lower, no upper" "$err" "two"
+	bad -o index=on --lower a mnt
+	assertContains "a bind takes no overlay option" "$err" "read-only bind"
 	bad --upper up --work work mnt
 	bad --lower a --lower b
 	bad -o bogus --lower a --lower b mnt
 	assertContains "unknown option" "$err" "bogus"
+	bad -o nosuid,bogus --lower a mnt
+	assertContains "unknown option, one layer" "$err" "bogus"
+	bad -o bind --lower a --lower b mnt
+	assertContains "a kernel flag overlay does not take" "$err" "not one for a union mount"
+	bad -o remount,ro --lower a --lower b mnt
+	bad -o nofail --lower a --lower b mnt
+	assertContains "an fstab option" "$err" "fstab"
+	bad -o x-systemd.automount --lower a --lower b mnt
+	bad -o 'index="on' --lower a --lower b mnt
+	assertContains "open quote" "$err" "quote"
+	bad -o private,rslave --lower a --lower b mnt
+	assertContains "two propagation types" "$err" "second propagation"
+	bad -o ro=1 --lower a --lower b mnt
 	bad -o lowerdir=/etc --lower a --lower b mnt
 	assertContains "lowerdir= refused" "$err" "--lower"
 	bad -o upperdir=/tmp,workdir=/tmp --lower a --lower b mnt

@@ -11,14 +11,18 @@
  * mounted on /proc/self/fd/N of that fd, so no symlink in the image can
  * send a mount onto the host.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "exec.h"
 #include "kernel.h"
+#include "mount.h"
+#include "overlay.h"
 #include "resolve.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -117,7 +121,8 @@ struct created {
 /* What this run did, so a failure half way can undo it. */
 static struct {
 	const char *newroot;
-	int rootfd; /* NEWROOT's bind mount, once made */
+	char nq[400]; /* NEWROOT quoted for messages: one line, always */
+	int rootfd;   /* NEWROOT's bind mount, once made */
 	bool bound;
 	int nullfd; /* the host's /dev/null */
 	int devfd[ARRAY_SIZE(dev_table)];
@@ -174,9 +179,11 @@ static _Noreturn void usage(void)
 	       "read-only paths alone\n"
 	       "      --propagation MODE   private (default) or slave\n"
 	       "      --host-prog          take prog from the host's PATH, "
-	       "not from NEWROOT\n"
-	       "                           (a static tool such as cap-drop "
-	       "to chain after pivot)\n"
+	       "not from NEWROOT,\n"
+	       "                           and every later word naming a "
+	       "tool in pivot's\n"
+	       "                           directory (cap-drop, sys-filter: "
+	       "static tools)\n"
 	       "  -h, --help               show this help\n"
 	       "  -V, --version            show the version\n"
 	       "\nIn SRC:DST, write \\: for a colon and \\\\ for a "
@@ -236,18 +243,49 @@ static void undo(void)
 	}
 }
 
+/*
+ * A mount point pivot cannot make because NEWROOT lies on a read-only
+ * mount (an overlay without an upper layer, uf-mount's read-only bind
+ * of one layer): name that mount.  Looked up in the mount table after
+ * undo(), when NEWROOT's own bind is gone again; libmount unescapes the
+ * table's paths, so a NEWROOT named with spaces or newlines is found.
+ */
+static const char *erofs_hint(char *buf, size_t size)
+{
+	struct mount_entry *me = malloc(sizeof(*me));
+	char *real = realpath(run.newroot, NULL);
+	const char *hint = NULL;
+	char mq[400];
+
+	if (me && real && mount_find(real, MOUNT_HOLDING, me) == 0 &&
+	    (me->flags & MS_RDONLY)) {
+		overlay_quote(me->target, mq, sizeof(mq));
+		snprintf(buf, size,
+			 "NEWROOT lies on %s, a read-only %s mount: the image "
+			 "must hold the mount points pivot makes, or be "
+			 "mounted writable",
+			 mq, me->fstype);
+		hint = buf;
+	}
+	free(me);
+	free(real);
+	return hint;
+}
+
 static _Noreturn void fail(int err, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void fail(int err, const char *hint, const char *fmt, ...)
 {
-	char buf[512];
+	char buf[512], hb[700];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	undo();
+	if (!hint && err == EROFS)
+		hint = erofs_hint(hb, sizeof(hb));
 	box_errh(err, hint ? hint : box_priv_hint(err), "%s", buf);
 	exit(EXIT_TOOL);
 }
@@ -387,6 +425,81 @@ static void plan_masks(void)
 		xdie_errno("open /dev/null");
 }
 
+/* --- host tools ------------------------------------------------------ */
+
+/*
+ * The words of the chain that name host tools: prog (the word right
+ * after NEWROOT), found in PATH like any prog; and every later word
+ * that names a file in pivot's own directory, where the other boxutils
+ * tools are installed (cap-drop, sys-filter...).  Walking the chain by
+ * each tool's option grammar would tie pivot to every tool's options;
+ * this rule needs none.  A later word that only looks like a tool (an
+ * argument "cap-drop" to the payload) costs one clone that nothing
+ * executes: xexec() closes the carried fds before any prog that is not
+ * carried.  Later words whose file is dynamically linked (it would need
+ * the host's loader) are not carried.
+ */
+static void load_host_tools(int argc, char **argv, int first, const char *nq)
+{
+	char path[PATH_MAX], self[PATH_MAX], dir[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	fd = exec_load_sealed(argv[first], path, sizeof(path));
+	if (fd < 0) {
+		if (errno == ENOEXEC)
+			xdie("load %s: it is dynamically linked, and its "
+			     "loader would be looked up inside %s "
+			     "(--host-prog takes a static program, as "
+			     "boxutils tools are)",
+			     path, nq);
+		if (errno == ENOENT) {
+			box_err("load %s from the host", argv[first]);
+			exit(EXIT_NOTFOUND);
+		}
+		xdie_errno("load %s from the host", argv[first]);
+	}
+	if (host_tool_add(argv[first], fd) < 0)
+		xdie_errno("carry %s past the pivot", argv[first]);
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0 || !realpath(dirname((self[n] = '\0', self)), dir))
+		xdie_errno("find pivot's own directory");
+	for (int i = first + 1; i < argc; i++) {
+		const char *w = argv[i];
+		char *real;
+
+		if (host_tool_fd(w) >= 0 || !*w || w[0] == '-')
+			continue;
+		if (strchr(w, '/')) {
+			/* a path: only if it lies in pivot's directory */
+			real = realpath(w, NULL);
+			if (!real)
+				continue;
+			snprintf(path, sizeof(path), "%s", real);
+			free(real);
+			if (strcmp(dirname(path), dir) != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s", w);
+		} else if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+					    w) >= sizeof(path)) {
+			continue;
+		}
+		if (access(path, X_OK) < 0)
+			continue;
+		fd = exec_load_sealed(path, self, sizeof(self));
+		if (fd < 0)
+			continue;
+		if (host_tool_add(w, fd) < 0) {
+			if (errno == E2BIG)
+				xdie("carry %s past the pivot: more than %d "
+				     "host tools",
+				     w, HOST_TOOLS_MAX);
+			close(fd); /* a name the table cannot hold */
+		}
+	}
+}
+
 /* --- acting --------------------------------------------------------- */
 
 /* dst resolved inside the new root, created if missing (how); a target
@@ -398,7 +511,7 @@ static int target(const char *dst, enum resolve_how how)
 
 	fd = resolve_in_root(run.rootfd, dst, how, note_created, NULL);
 	if (fd < 0)
-		fail(errno, NULL, "resolve %s inside %s", dst, run.newroot);
+		fail(errno, NULL, "resolve %s inside %s", dst, run.nq);
 	if (fstat(fd, &a) == 0 && fstat(run.rootfd, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 		fail(0, "a symlink in the image points it at /",
@@ -684,14 +797,12 @@ int main(int argc, char **argv)
 {
 	bool proc = true, dev = true, sys = true, mask = true, ro = false;
 	bool host_prog = false;
-	char progpath[PATH_MAX];
-	int progfd = -1;
 	unsigned long prop = MS_PRIVATE;
 	char cleaned[PATH_MAX];
 	struct op *user = NULL;
 	size_t nuser;
 	struct stat st, st2;
-	const char *newroot;
+	const char *newroot, *nq;
 	int c, root0;
 
 	box_init(argc, argv);
@@ -751,43 +862,29 @@ int main(int argc, char **argv)
 	run.newroot = newroot = argv[optind];
 	if (!*newroot)
 		xusage_error("NEWROOT is empty");
+	overlay_quote(newroot, run.nq, sizeof(run.nq));
+	nq = run.nq;
 
 	/* --- plan: the user's operations go between the system's --- */
 	if (in_initial_mount_ns())
 		xdie("refusing to pivot the host's initial mount namespace: "
 		     "every process would move into %s (run it under "
 		     "ns-unshare --mount)",
-		     newroot);
+		     nq);
 	if (stat("/proc/self/fd", &st) < 0)
 		xdie_errno("stat /proc/self/fd (pivot names fds through a "
 			   "mounted /proc)");
-	/* --host-prog: the next tool of the chain (cap-drop, say) lives on
-	 * the host, not in the image: load it now, while the host's tree is
-	 * still reachable, and exec the copy after the pivot. */
+	/* --host-prog: the boxutils tools of the rest of the chain live on
+	 * the host, not in the image: load them now, while the host's tree
+	 * is still reachable, and carry them past the pivot. */
 	if (host_prog) {
 		if (optind + 1 >= argc)
 			xusage_error("--host-prog needs a prog after NEWROOT");
-		progfd = exec_load_sealed(argv[optind + 1], progpath,
-					  sizeof(progpath));
-		if (progfd < 0) {
-			if (errno == ENOEXEC)
-				xdie("load %s: it is dynamically linked, and "
-				     "its loader would be looked up inside "
-				     "%s (--host-prog takes a static "
-				     "program, as boxutils tools are)",
-				     progpath, newroot);
-			if (errno == ENOENT) {
-				box_err("load %s from the host",
-					argv[optind + 1]);
-				exit(EXIT_NOTFOUND);
-			}
-			xdie_errno("load %s from the host",
-				   argv[optind + 1]);
-		}
+		load_host_tools(argc, argv, optind + 1, nq);
 	}
 	root0 = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root0 < 0)
-		xdie_errno("open NEWROOT '%s'", newroot);
+		xdie_errno("open NEWROOT '%s'", nq);
 	user = ops;
 	nuser = nops;
 	ops = NULL;
@@ -819,7 +916,7 @@ int main(int argc, char **argv)
 	 * below it, by uf-mount for one).  Every later mount hangs below
 	 * this one, so detaching it undoes them all. */
 	if (bind_on(root0, root0, MS_REC) < 0)
-		xdie_errno("bind %s onto itself", newroot);
+		xdie_errno("bind %s onto itself", nq);
 	run.bound = true;
 	/* a lookup of the path lands on the new top mount */
 	run.rootfd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -827,7 +924,7 @@ int main(int argc, char **argv)
 	    fstat(root0, &st2) < 0 || st.st_dev != st2.st_dev ||
 	    st.st_ino != st2.st_ino)
 		fail(run.rootfd < 0 ? errno : 0, NULL,
-		     "reopen %s after binding it: it changed", newroot);
+		     "reopen %s after binding it: it changed", nq);
 	close(root0);
 
 	/* In plan order: /proc before the masks in it; /dev before the
@@ -841,7 +938,7 @@ int main(int argc, char **argv)
 	 * "."; detaching "." then drops the old root, and with it every
 	 * path back to the host's tree. */
 	if (fchdir(run.rootfd) < 0)
-		fail(errno, NULL, "chdir %s", newroot);
+		fail(errno, NULL, "chdir %s", nq);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		fail(errno,
 		     errno == EINVAL  ? "NEWROOT must be a mount point and "
@@ -851,7 +948,7 @@ int main(int argc, char **argv)
 					"namespace that owns this mount "
 					"namespace"
 				      : NULL,
-		     "pivot_root to %s", newroot);
+		     "pivot_root to %s", nq);
 	if (umount2(".", MNT_DETACH) < 0)
 		xdie_errno("detach the old root");
 	if (chdir("/") < 0)
@@ -866,7 +963,6 @@ int main(int argc, char **argv)
 		argc = 1;
 		argv = sh;
 	}
-	if (progfd >= 0)
-		xexec_fd(progfd, argv);
+	/* a carried host tool (--host-prog) runs from its clone */
 	xexec(argc, argv);
 }

@@ -2,7 +2,7 @@
  * uf-mount - union mount: stack directories with overlayfs (or with an
  * aufs branch list mapped onto overlay), then exec prog.
  *
- *   uf-mount [--lower DIR]... [--upper DIR --work DIR] TARGET [prog...]
+ *   uf-mount [-o OPTS] [--lower DIR]... [--upper DIR --work DIR] TARGET [prog...]
  *   uf-mount -t aufs -o br=DIR=rw:DIR=ro... SOURCE TARGET [prog...]
  *   uf-mount -u TARGET [prog...]
  *
@@ -10,9 +10,11 @@
  * (fsconfig "lowerdir+", Linux 6.8), which needs no escaping and has no
  * page limit; older kernels get mount(2) with an escaped option string.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "exec.h"
 #include "kernel.h"
+#include "mount.h"
 #include "overlay.h"
 
 #include <errno.h>
@@ -25,6 +27,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static const struct option longopts[] = {
@@ -52,21 +55,27 @@ static _Noreturn void usage(void)
 	       "\n"
 	       "Mount an overlay of directories on TARGET, then run prog.\n"
 	       "\n"
-	       "  -l, --lower DIR     a read-only layer; the first is the top\n"
+	       "  -l, --lower DIR     a read-only layer; the first is the top "
+	       "(one alone,\n"
+	       "                      without --upper: a read-only bind "
+	       "mount of it)\n"
 	       "      --upper DIR     the writable layer (needs --work)\n"
 	       "      --work DIR      overlay's work dir, on the upper's "
 	       "filesystem\n"
 	       "  -r, --ro            mount read-only\n"
 	       "      --userxattr     keep overlay xattrs in user.* (rootless, "
 	       "in a user namespace)\n"
-	       "  -o, --options OPTS  overlay options: index, metacopy, "
-	       "redirect_dir, uuid,\n"
-	       "                      verity, xino, volatile, nfs_export, and "
-	       "nosuid, nodev, ...\n"
+	       "  -o, --options OPTS  mount(8)'s flags (ro, nosuid, nodev, "
+	       "noexec, ...), a\n"
+	       "                      propagation type, overlay's index, "
+	       "metacopy, redirect_dir,\n"
+	       "                      uuid, verity, xino, volatile, "
+	       "nfs_export\n"
 	       "  -t, --type TYPE     overlay (default), or aufs: take the "
 	       "layers from\n"
 	       "                      -o br=DIR=PERM:... or dirs=DIR:...\n"
-	       "  -u, --unmount TARGET  unmount the overlay on TARGET\n"
+	       "  -u, --unmount TARGET  unmount the overlay (or read-only "
+	       "bind) on TARGET\n"
 	       "      --lazy          with -u: detach even if busy\n"
 	       "  -h, --help          show this help\n"
 	       "  -V, --version       show the version\n"
@@ -87,6 +96,7 @@ struct plan {
 	const char *source;
 	const char *target;
 	struct ovl_opts opts;
+	struct mount_opts mo;	/* -o's flags, propagation, overlay's part */
 	struct branch *branch;
 	int argc;		/* prog */
 	char **argv;
@@ -94,6 +104,7 @@ struct plan {
 	char **rlower;
 	char *rupper, *rwork, *rtarget;
 	bool made_work;		/* we created rwork (aufs) */
+	bool bind;		/* one layer, no upper: a read-only bind */
 };
 
 /* Paths in messages: a newline in a name must not split the line. */
@@ -107,31 +118,30 @@ static const char *q(const char *s)
 	return buf[i];
 }
 
-/* One -o string, checked against overlay's table; a bad one ends here. */
-static void parse_option_string(struct plan *p, const char *s)
+/* An option libmount left for the filesystem, refused by overlay. */
+static _Noreturn void bad_fs_option(const struct plan *p, int err,
+				    const char *key, size_t klen,
+				    const char *val, size_t vlen)
 {
-	struct ovl_opts *o = &p->opts;
-	char bad[200];
+	char bad[400], k[200];
+	const char *v;
 
-	if (overlay_parse_options(s, p->aufs, o) == 0)
-		return;
-	snprintf(bad, sizeof(bad), "%.*s", (int)o->bad_len, s + o->bad_off);
-	switch (errno) {
+	snprintf(k, sizeof(k), "%.*s", (int)klen, key);
+	if (val)
+		snprintf(bad, sizeof(bad), "%s=%.*s", k,
+			 (int)(vlen < 190 ? vlen : 190), val);
+	else
+		snprintf(bad, sizeof(bad), "%s", k);
+	switch (err) {
 	case EPERM:
 		xusage_error("option '%s': layers are given with --lower, "
 			     "--upper and --work", q(bad));
-	case EINVAL: {
-		size_t k = strcspn(bad, "=");
-		char key[200];
-		const char *v;
-
-		snprintf(key, sizeof(key), "%.*s", (int)k, bad);
-		v = overlay_option_values(key);
+	case EINVAL:
+		v = overlay_option_values(k);
 		if (v)
-			xusage_error("option '%s': takes %s=%s", q(bad), key,
+			xusage_error("option '%s': takes %s=%s", q(bad), q(k),
 				     v);
 		xusage_error("option '%s': takes no value", q(bad));
-	}
 	case EEXIST:
 		xusage_error("option '%s': a second branch list", q(bad));
 	case E2BIG:
@@ -143,6 +153,62 @@ static void parse_option_string(struct plan *p, const char *s)
 				     "needs -t aufs", q(bad));
 		xusage_error("unknown overlay option '%s'", q(bad));
 	}
+}
+
+/*
+ * The -o strings, joined in their order, split by libmount as mount(8)
+ * splits them: the generic flags and a propagation type for the mount,
+ * the rest checked against overlay's table.  A bad one ends here,
+ * before anything is mounted.
+ */
+static void parse_options(struct plan *p, char **optv, int nopt)
+{
+	struct mount_opts *mo = &p->mo;
+	size_t len = 1, klen, vlen;
+	char *all, *s, *key, *val;
+	int r;
+
+	for (int i = 0; i < nopt; i++)
+		len += strlen(optv[i]) + 1;
+	all = calloc(1, len);
+	if (!all)
+		xdie_errno("allocate");
+	for (int i = 0; i < nopt; i++) {
+		if (i > 0)
+			strcat(all, ",");
+		strcat(all, optv[i]);
+	}
+	if (mount_opts_parse(all, MOUNT_OPT_FLAGS | MOUNT_OPT_PROPAGATION,
+			     mo) < 0) {
+		switch (errno) {
+		case EINVAL:
+			xusage_error("options '%s': a quote is not closed",
+				     q(mo->bad));
+		case EPERM:
+			xusage_error("option '%s': not one for a union mount "
+				     "(ro, nosuid, nodev, noexec, the atime "
+				     "options, nosymfollow, a propagation "
+				     "type, and overlay's own)",
+				     q(mo->bad));
+		case ENOTSUP:
+			xusage_error("option '%s': an fstab option for "
+				     "mount(8), not one the kernel takes",
+				     q(mo->bad));
+		case EEXIST:
+			xusage_error("option '%s': a second propagation type",
+				     q(mo->bad));
+		default:
+			xdie_errno("split the options");
+		}
+	}
+	free(all);
+	s = mo->data;
+	while ((r = mount_opts_next(&s, &key, &klen, &val, &vlen)) == 0)
+		if (overlay_add_option(&p->opts, key, klen, val, vlen,
+				       p->aufs) < 0)
+			bad_fs_option(p, errno, key, klen, val, vlen);
+	if (r < 0)
+		xusage_error("options '%s': cannot be split", q(mo->data));
 }
 
 static void parse_args(struct plan *p, int argc, char **argv)
@@ -202,8 +268,7 @@ static void parse_args(struct plan *p, int argc, char **argv)
 		}
 	}
 	/* -o after -t, whatever the order on the line */
-	for (int i = 0; i < nopt; i++)
-		parse_option_string(p, optv[i]);
+	parse_options(p, optv, nopt);
 	free(optv);
 	if (p->unmount) {
 		if (p->nlower || p->upper || p->work || p->aufs || nopt)
@@ -348,10 +413,15 @@ static void validate(struct plan *p)
 			     "the same filesystem)");
 	if (p->work && !p->upper)
 		xusage_error("--work goes with --upper");
-	if (!p->upper && p->nlower < 2)
-		xusage_error("a read-only overlay needs at least two --lower "
-			     "dirs (overlay refuses one without an upper; use "
-			     "a read-only bind mount for one)");
+	/* overlay refuses one layer without an upper: what the user
+	 * means is that layer, read-only, which a bind mount is */
+	p->bind = !p->upper && p->nlower == 1;
+	for (int i = 0; p->bind && i < p->opts.nparam; i++)
+		if (strcmp(p->opts.param[i].key, "userxattr") != 0)
+			xusage_error("option '%s': one --lower and no --upper "
+				     "is a read-only bind mount, which takes no "
+				     "overlay options",
+				     p->opts.param[i].key);
 	if (p->nlower > OVL_MAX_LAYERS)
 		xusage_error("%d lower layers: overlay allows at most %d",
 			     p->nlower, OVL_MAX_LAYERS);
@@ -505,6 +575,12 @@ static _Noreturn void mount_failed(struct plan *p, int err, const char *kmsg)
 
 enum { MOUNTED = 0, USE_LEGACY = 1 };
 
+/* The flags of the mount: -o's, and --ro. */
+static unsigned long ms_flags(const struct plan *p)
+{
+	return p->mo.flags | (p->ro ? MS_RDONLY : 0);
+}
+
 /*
  * The new mount API: each layer is its own fsconfig value, so nothing
  * is parsed out of a path and there is no page limit.  Returns
@@ -570,8 +646,7 @@ static int mount_new_api(struct plan *p)
 	}
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		goto fail;
-	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC,
-		      o->attr_set | (p->ro ? MOUNT_ATTR_RDONLY : 0));
+	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, mount_attr_from_flags(ms_flags(p)));
 	if (mfd < 0)
 		goto fail;
 	close(fsfd);
@@ -618,42 +693,125 @@ static void mount_legacy(struct plan *p)
 		     q(p->rtarget));
 	}
 	if (mount(p->source, p->rtarget, "overlay",
-		  p->opts.ms_flags | (p->ro ? MS_RDONLY : 0), data) < 0)
+		  ms_flags(p), data) < 0)
 		mount_failed(p, errno, "");
+}
+
+static _Noreturn void bind_failed(struct plan *p, int err)
+{
+	undo(p);
+	box_errh(err, box_priv_hint(err), "bind %s read-only on %s",
+		 q(p->rlower[0]), q(p->rtarget));
+	exit(EXIT_TOOL);
+}
+
+/*
+ * One layer and no upper: a read-only bind of that layer.  Not
+ * recursive, as an overlay layer does not show what is mounted below
+ * it either.  The new API makes the clone read-only before it is
+ * attached, so it is never writable for a moment.
+ */
+static void mount_bind(struct plan *p, bool legacy)
+{
+	unsigned long fl = ms_flags(p) | MS_RDONLY;
+	struct mount_attr attr = {.attr_set = mount_attr_from_flags(fl)};
+	struct statvfs sv;
+	int fd, err;
+
+	if (fl & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME))
+		attr.attr_clr = MOUNT_ATTR__ATIME;
+	fd = legacy ? -1
+		    : open_tree(AT_FDCWD, p->rlower[0],
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (fd >= 0) {
+		if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr,
+				  sizeof(attr)) == 0 &&
+		    move_mount(fd, "", AT_FDCWD, p->rtarget,
+			       MOVE_MOUNT_F_EMPTY_PATH) == 0) {
+			close(fd);
+			return;
+		}
+		err = errno;
+		close(fd);
+		if (err != ENOSYS)
+			bind_failed(p, err);
+	} else if (!legacy && errno != ENOSYS) {
+		bind_failed(p, errno);
+	}
+	/* before 5.12: bind, then remount the bind read-only; in a user
+	 * namespace the flags the source mount has are locked and must be
+	 * said again, or the kernel refuses with EPERM */
+	if (mount(p->rlower[0], p->rtarget, NULL, MS_BIND, NULL) < 0)
+		bind_failed(p, errno);
+	if (statvfs(p->rtarget, &sv) == 0) {
+		fl |= sv.f_flag & ST_NOSUID ? MS_NOSUID : 0;
+		fl |= sv.f_flag & ST_NODEV ? MS_NODEV : 0;
+		fl |= sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0;
+	}
+	if (mount(NULL, p->rtarget, NULL, MS_REMOUNT | MS_BIND | fl, NULL) <
+	    0) {
+		err = errno;
+		umount2(p->rtarget, MNT_DETACH);
+		bind_failed(p, err);
+	}
+}
+
+/* -o private and the like, on the mount just made. */
+static void set_propagation(struct plan *p)
+{
+	int err;
+
+	if (!p->mo.propagation)
+		return;
+	if (mount(NULL, p->rtarget, NULL, p->mo.propagation, NULL) == 0)
+		return;
+	err = errno;
+	umount2(p->rtarget, MNT_DETACH);
+	undo(p);
+	box_errh(err, box_priv_hint(err), "make the mount on %s %s",
+		 q(p->rtarget), mount_propagation_name(p->mo.propagation));
+	exit(EXIT_TOOL);
 }
 
 static void do_mount(struct plan *p)
 {
 	const char *api = getenv("BOX_UF_MOUNT_API");
+	bool legacy = api && strcmp(api, "legacy") == 0;
 
-	if (api && strcmp(api, "legacy") == 0) {
+	if (p->bind)
+		mount_bind(p, legacy);
+	else if (legacy || mount_new_api(p) == USE_LEGACY)
 		mount_legacy(p);
-		return;
-	}
-	if (mount_new_api(p) == USE_LEGACY)
-		mount_legacy(p);
+	set_propagation(p);
 }
 
-/* -u: only an overlay, and only where one is mounted. */
+/*
+ * -u: only what uf-mount makes (an overlay, or the read-only bind of a
+ * single layer), and only where it is mounted.  The mount is looked up
+ * in this namespace's table, whose paths libmount unescapes, so a
+ * mount point named with a space, a tab, a newline or a backslash is
+ * found as well.
+ */
 static void do_unmount(const struct plan *p)
 {
-	struct statfs fs;
-	struct statx stx;
+	struct mount_entry *me = calloc(1, sizeof(*me));
 	char *t;
 
+	if (!me)
+		xdie_errno("allocate");
 	t = realpath(p->unmount, NULL);
 	if (!t)
 		xdie_errno("unmount %s", q(p->unmount));
-	if (statfs(t, &fs) < 0)
-		xdie_errno("unmount %s", q(t));
-	if (fs.f_type != OVERLAYFS_SUPER_MAGIC)
-		xdie("unmount %s: not an overlay mount", q(t));
-	/* a dir inside an overlay is on one too, but nothing is mounted there */
-	if (statx(AT_FDCWD, t, 0, STATX_BASIC_STATS, &stx) == 0 &&
-	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-		xdie("unmount %s: not a mount point (it lies inside an overlay)",
-		     q(t));
+	if (mount_find(t, MOUNT_AT, me) < 0) {
+		if (errno == ENOENT)
+			xdie("unmount %s: not a mount point", q(t));
+		xdie_errno("unmount %s: read /proc/self/mountinfo", q(t));
+	}
+	if (strcmp(me->fstype, "overlay") != 0 && !(me->flags & MS_RDONLY))
+		xdie("unmount %s: a writable %s mount, not an overlay or a "
+		     "read-only bind (uf-mount -u unmounts only what uf-mount "
+		     "mounts)",
+		     q(t), q(me->fstype));
 	if (umount2(t, UMOUNT_NOFOLLOW | (p->lazy ? MNT_DETACH : 0)) < 0) {
 		int err = errno;
 
@@ -662,6 +820,7 @@ static void do_unmount(const struct plan *p)
 			 "unmount %s", q(t));
 		exit(EXIT_TOOL);
 	}
+	free(me);
 	free(t);
 }
 

@@ -4,7 +4,7 @@ complete -c uf-mount -l upper -r -a '(__fish_complete_directories)' -d 'The writ
 complete -c uf-mount -l work -r -a '(__fish_complete_directories)' -d 'The work dir, on the upper filesystem'
 complete -c uf-mount -s r -l ro -d 'Mount read-only'
 complete -c uf-mount -l userxattr -d 'Keep overlay xattrs in user.* (rootless)'
-complete -c uf-mount -s o -l options -x -a 'index=on index=off metacopy=on metacopy=off nfs_export=on nfs_export=off redirect_dir=on redirect_dir=off redirect_dir=follow redirect_dir=nofollow uuid=on uuid=off uuid=null uuid=auto verity=on verity=off verity=require xino=on xino=off xino=auto userxattr volatile ro rw nosuid nodev noexec noatime nodiratime relatime strictatime br= dirs=' -d 'Overlay options'
+complete -c uf-mount -s o -l options -x -a 'index=on index=off metacopy=on metacopy=off nfs_export=on nfs_export=off redirect_dir=on redirect_dir=off redirect_dir=follow redirect_dir=nofollow uuid=on uuid=off uuid=null uuid=auto verity=on verity=off verity=require xino=on xino=off xino=auto userxattr volatile ro rw nosuid nodev noexec noatime nodiratime relatime strictatime nosymfollow suid dev exec atime private rprivate slave rslave shared rshared unbindable runbindable br= dirs=' -d 'Overlay options'
 complete -c uf-mount -s t -l type -x -a 'overlay aufs' -d 'Mount type'
 complete -c uf-mount -s u -l unmount -r -a '(__fish_complete_directories)' -d 'Unmount the overlay on TARGET'
 complete -c uf-mount -l lazy -d 'With -u, detach even if busy'

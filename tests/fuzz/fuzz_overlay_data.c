@@ -60,9 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	overlay_quote(in, q, sizeof(q));
 	for (const char *p = q; *p; p++)
 		assert((unsigned char)*p >= 0x20 && *p != 0x7f);
+	/* one option, key=value split at the first '=' */
 	memset(&o, 0, sizeof(o));
-	if (overlay_parse_options(in, true, &o) < 0)
-		assert(o.bad_off + o.bad_len <= size);
+	const char *eq = strchr(in, '=');
+	if (overlay_add_option(&o, in, eq ? (size_t)(eq - in) : size,
+			       eq ? eq + 1 : NULL,
+			       eq ? size - (size_t)(eq - in) - 1 : 0, true) == 0 &&
+	    o.branches)
+		assert(o.branches >= in &&
+		       o.branches + o.branches_len <= in + size);
 	int nb = aufs_parse_branches(in, size, br, 8, NULL);
 	for (int i = 0; i < nb; i++) {
 			assert(br[i].len > 0);
