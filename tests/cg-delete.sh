@@ -90,6 +90,11 @@ test_libcgroup_syntax() {
 		d=$(_cg_dir_at "" "$CG_V2" one)
 		assertTrue "kept in cgroup2 ($d)" "[ -d '$d' ]"
 	fi
+	if cg_is_v2 pids; then
+		# cgroup2 was its only hierarchy
+		assertEquals "gone everywhere" "" "$(cg_snapshot | grep '/one$')"
+		cg-create $CG_R "$CG_T/one"
+	fi
 	run cg-delete $CG_R -g '*':"$CG_T/one"
 	assertEquals "status (stderr: $err)" 0 "$rc"
 	assertEquals "gone everywhere" "" "$(cg_snapshot | grep '/one$')"
