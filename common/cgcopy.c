@@ -113,6 +113,11 @@ static int copy_file(struct cg_plan *p, int hi, int fd, const char *name)
 {
 	char buf[4096], *line, *save = NULL;
 
+	/* a limit given beside --copy-from wins */
+	for (int i = 0; i < p->nw; i++)
+		if (p->w[i].hier == hi && !p->w[i].if_differs &&
+		    !strcmp(p->w[i].file, name))
+			return 0;
 	if (cg_read(fd, name, buf, sizeof(buf)) < 0)
 		return 0;
 	for (line = strtok_r(buf, "\n", &save); line;

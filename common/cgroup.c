@@ -92,14 +92,12 @@ static bool is_cgroup_line(const char *line, size_t n)
 {
 	const char *end = line + n, *p = line;
 
-	while ((p = memchr(p, '-', (size_t)(end - p)))) {
-		if (p > line && p[-1] == ' ' && end - p > 8 &&
-		    !memcmp(p + 1, " cgroup", 7))
-			return p[8] == ' ' ||
-			       (p[8] == '2' && end - p > 9 && p[9] == ' ');
+	while ((p = memchr(p, '-', (size_t)(end - p))) &&
+	       !(p > line && p[-1] == ' ' && end - p > 1 && p[1] == ' '))
 		p++;
-	}
-	return false;
+	if (!p || end - p < 9 || memcmp(p + 2, "cgroup", 6))
+		return false;
+	return p[8] == ' ' || (p[8] == '2' && end - p > 9 && p[9] == ' ');
 }
 
 /*

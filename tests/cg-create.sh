@@ -57,6 +57,79 @@ test_mount_points_with_escaped_characters_are_found() {
 	fi
 }
 
+# libcgroup's cgcreate -g: the cgroup is made in the hierarchies of the
+# controllers named (and on cgroup v2 those controllers are enabled for
+# it), "*" in all of them.
+test_dash_g_makes_it_in_the_named_hierarchies_only() {
+	local d
+	need_ctrl pids || return 0
+	run cg-create $CG_R -g pids:"$CG_T/gp"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	d=$(cg_dir pids gp)
+	assertTrue "made for pids ($d)" "[ -d '$d' ]"
+	if cg_is_v2 pids; then
+		assertContains "pids enabled for it" \
+			"$(cat "$(dirname "$d")/cgroup.subtree_control")" pids
+	elif cg_has memory && ! cg_is_v2 memory; then
+		assertFalse "not made for memory" "[ -d '$(cg_dir memory gp)' ]"
+	fi
+	run cg-create $CG_R -g '*':"$CG_T/gall"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	for d in $(cg_all_dirs gall); do
+		assertTrue "$d exists" "[ -d '$d' ]"
+	done
+}
+
+test_admin_tasks_owner_and_modes() {
+	local d f
+	cg-create $CG_R -a 65534:65534 -t 0:0 -d 750 -f 640 -s 600 "$CG_T/perm"
+	assertEquals "status" 0 $?
+	for d in $(cg_all_dirs perm); do
+		assertEquals "$d owner" 65534:65534 "$(stat -c %u:%g "$d")"
+		assertEquals "$d mode" 750 "$(stat -c %a "$d")"
+		for f in "$d"/*; do
+			case ${f##*/} in
+			tasks | cgroup.procs | cgroup.threads)
+				assertEquals "$f owner" 0:0 "$(stat -c %u:%g "$f")"
+				assertEquals "$f mode" 600 "$(stat -c %a "$f")"
+				;;
+			*)
+				assertEquals "$f owner" 65534:65534 "$(stat -c %u:%g "$f")"
+				# 640, masked by what the owner had: a read-only
+				# file stays read-only, a write-only one too
+				case $(stat -c %a "$f") in
+				640 | 440 | 200) ;;
+				*) fail "$f mode $(stat -c %a "$f")" ;;
+				esac
+				;;
+			esac
+		done
+	done
+}
+
+test_libcgroup_syntax_bad_input_makes_nothing() {
+	local before a
+	before=$(cg_snapshot)
+	for a in "-g nosuch:x" "-g :x" "-g pids" "-d 8" "-d 1000" "-f x" \
+		"-a nosuchuser-boxtest" "-t 1:nosuchgroup-boxtest"; do
+		# shellcheck disable=SC2086
+		cg_bad_input cg-create $CG_R $a "$CG_T/bad"
+	done
+	if cg_has pids && cg_has memory && [ "$(cg_mnt pids)" != "$(cg_mnt memory)" ]; then
+		# a limit for a hierarchy -g does not name
+		cg_bad_input cg-create $CG_R --memory 64M -g pids:"$CG_T/bad"
+	fi
+	assertEquals "nothing made" "$before" "$(cg_snapshot)"
+}
+
+test_options_may_follow_the_paths() {
+	need_ctrl pids || return 0
+	# shellcheck disable=SC2086
+	run cg-create "$CG_T/late" --pids 11 $CG_R
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "pids" 11 "$(cg_read pids late pids.max pids.max)"
+}
+
 test_limits_are_written_in_the_kernel_units() {
 	need_ctrl memory || return 0
 	need_ctrl pids || return 0

@@ -73,6 +73,35 @@ test_several_paths() {
 	assertEquals "gone" "" "$(cg_snapshot | grep '/s[12]$')"
 }
 
+# libcgroup's cgdelete: -r is --recursive, and CONTROLLERS:PATH, with or
+# without -g, removes the cgroup in those hierarchies only.
+test_libcgroup_syntax() {
+	local d
+	need_ctrl pids || return 0
+	cg-create $CG_R --parents "$CG_T/lc/child" "$CG_T/one"
+	# shellcheck disable=SC2086
+	run cg-delete -r "$CG_T/lc" $CG_R
+	assertEquals "-r after the path (stderr: $err)" 0 "$rc"
+	assertEquals "gone" "" "$(cg_snapshot | grep '/lc')"
+	run cg-delete $CG_R pids:"$CG_T/one"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertFalse "gone for pids" "[ -d '$(cg_dir pids one)' ]"
+	if ! cg_is_v2 pids && [ -n "$CG_V2" ]; then
+		d=$(_cg_dir_at "" "$CG_V2" one)
+		assertTrue "kept in cgroup2 ($d)" "[ -d '$d' ]"
+	fi
+	if cg_is_v2 pids; then
+		# cgroup2 was its only hierarchy
+		assertEquals "gone everywhere" "" "$(cg_snapshot | grep '/one$')"
+		cg-create $CG_R "$CG_T/one"
+	fi
+	run cg-delete $CG_R -g '*':"$CG_T/one"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "gone everywhere" "" "$(cg_snapshot | grep '/one$')"
+	cg_bad_input cg-delete $CG_R -g nosuch:"$CG_T/x"
+	cg_bad_input cg-delete $CG_R -g "$CG_T/x"
+}
+
 test_missing_and_bad_input() {
 	local before
 	run cg-delete $CG_R "$CG_T/absent"

@@ -64,6 +64,16 @@ test_dash_g_joins_only_the_named_controllers() {
 	assertEquals "* joins all" "$(cg_all_dirs | wc -l)" "$(_lines_in "$out" g)"
 }
 
+# cgexec's --sticky keeps cgrulesengd from moving the process; boxutils
+# has no such daemon, so it is accepted and changes nothing.
+test_sticky_is_accepted() {
+	need_ctrl pids || return 0
+	cg-create $CG_R "$CG_T/sticky"
+	run cg-exec $CG_R --sticky -g pids:"$CG_T/sticky" cat /proc/self/cgroup
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertContains "joined" "$out" "${CG_T#/}/sticky"
+}
+
 test_exit_status_of_prog_is_passed_on() {
 	cg-create $CG_R "$CG_T/st"
 	run cg-exec $CG_R "$CG_T/st" sh -c 'exit 7'

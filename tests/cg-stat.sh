@@ -86,6 +86,14 @@ test_json_escapes_the_path() {
 	fi
 }
 
+test_options_may_follow_the_path() {
+	cg-create $CG_R "$CG_T/late"
+	# shellcheck disable=SC2086
+	run cg-stat "$CG_T/late" --json $CG_R
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "JSON" "{" "${out:0:1}"
+}
+
 test_missing_and_bad_input() {
 	run cg-stat $CG_R "$CG_T/absent"
 	assertEquals "missing" 125 "$rc"

@@ -6,6 +6,8 @@ function __boxutils_cgroups
     test -d "$mnt"; and find $mnt -mindepth 1 -maxdepth 4 -type d 2>/dev/null | string replace -- "$mnt/" ""
 end
 
+set -g __cg_ctrls '*' cpu cpuacct cpuset memory devices freezer net_cls blkio io pids hugetlb rdma misc
+
 complete -c cg-create -s m -l memory -x -d 'Memory limit (64M, 1.5G, max)'
 complete -c cg-create -l memory-swap -x -d 'Memory plus swap, as in Docker'
 complete -c cg-create -l cpus -x -d 'CPU bandwidth in CPUs (0.5, 2, max)'
@@ -20,3 +22,9 @@ complete -c cg-create -s h -l help -d 'Show help'
 complete -c cg-create -s V -l version -d 'Show version'
 complete -c cg-create -f -a '(__boxutils_cgroups)'
 complete -c cg-create -s p -l parents -d 'Make missing parents, accept existing'
+complete -c cg-create -s g -l cgroup -x -a '(string replace -r "\$" : $__cg_ctrls)' -d "Make PATH in these controllers' hierarchies"
+complete -c cg-create -s a -l admin -x -a '(__fish_complete_users)' -d 'Owner of the directory and every file'
+complete -c cg-create -s t -l tasks-owner -x -a '(__fish_complete_users)' -d 'Owner of tasks and cgroup.procs'
+complete -c cg-create -s d -l dperm -x -d 'Mode of the directory (octal)'
+complete -c cg-create -s f -l fperm -x -d "Mode of the files, masked by the owner's"
+complete -c cg-create -s s -l tperm -x -d 'Mode of the task files'

@@ -6,8 +6,9 @@ function __boxutils_cgroups
     test -d "$mnt"; and find $mnt -mindepth 1 -maxdepth 4 -type d 2>/dev/null | string replace -- "$mnt/" ""
 end
 
-complete -c cg-delete -s R -l recursive -d 'Remove child cgroups too'
-complete -c cg-delete -s r -l relative -d "Paths below the caller's own cgroup"
+complete -c cg-delete -s r -s R -l recursive -d 'Remove child cgroups too'
+complete -c cg-delete -s g -l cgroup -x -d "Remove PATH in these controllers' hierarchies only"
+complete -c cg-delete -l relative -d "Paths below the caller's own cgroup"
 complete -c cg-delete -s t -l timeout -x -d 'Give up after SECONDS'
 complete -c cg-delete -s h -l help -d 'Show help'
 complete -c cg-delete -s V -l version -d 'Show version'

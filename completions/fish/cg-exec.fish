@@ -32,6 +32,7 @@ end
 complete -c cg-exec -s g -l cgroup -x -n 'not __cg_exec_prog_pos' -d "Join PATH in these controllers' hierarchies"
 complete -c cg-exec -s f -l fork -n 'not __cg_exec_prog_pos' -d 'Run prog as a child made inside the cgroup'
 complete -c cg-exec -s r -l relative -n 'not __cg_exec_prog_pos' -d "Path below the caller's own cgroup"
+complete -c cg-exec -l sticky -n 'not __cg_exec_prog_pos' -d 'Accepted for cgexec; a no-op'
 complete -c cg-exec -s h -l help -n 'not __cg_exec_prog_pos' -d 'Show help'
 complete -c cg-exec -s V -l version -n 'not __cg_exec_prog_pos' -d 'Show version'
 complete -c cg-exec -f -n 'not __cg_exec_prog_pos' -a '(__boxutils_cgroups)'

@@ -15,7 +15,9 @@ complete -c cg-set -l cpuset -x -d 'CPUs to run on (0-3,6)'
 complete -c cg-set -l io-max -x -d 'Block I/O limits MAJ:MIN:rbps=N,...'
 complete -c cg-set -l set -x -a 'memory.high= memory.max= memory.swap.max= cpu.max= cpu.weight= pids.max= cpuset.cpus= cpuset.mems= io.max=' -d 'Write a raw control file FILE=VALUE'
 complete -c cg-set -s o -l owner -x -a '(__fish_complete_users)' -d 'Delegate to USER[:GROUP]'
-complete -c cg-set -s r -l relative -d "Paths below the caller's own cgroup"
+complete -c cg-set -l relative -d "Paths below the caller's own cgroup"
+complete -c cg-set -s r -x -a 'memory.limit_in_bytes= memory.max= memory.high= cpu.shares= cpu.max= pids.max= cpuset.cpus=' -d 'Write a raw control file NAME=VALUE (cgset)'
+complete -c cg-set -l copy-from -x -a '(__boxutils_cgroups)' -d 'Copy the parameters of a cgroup'
 complete -c cg-set -s h -l help -d 'Show help'
 complete -c cg-set -s V -l version -d 'Show version'
 complete -c cg-set -f -a '(__boxutils_cgroups)'

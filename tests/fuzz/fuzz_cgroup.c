@@ -12,7 +12,11 @@
  *   - every write a plan makes goes to a file named CONTROLLER.NAME (no
  *     '/', no "..") of a controller bound to the hierarchy it goes to;
  *     the friendly converters write one printable line; a refusal is
- *     marked as bad usage with a message.
+ *     marked as bad usage with a message;
+ *   - a "CONTROLLERS:PATH" spec (-g) that is accepted reads as one
+ *     (cg_is_spec), names only real hierarchies, and its path is the
+ *     text after the first ':' and passes cg_check_path; an octal mode
+ *     (-d, -f, -s) that is accepted is at most 0777.
  */
 #include "cgroup.h"
 #include "resolve.h"
@@ -167,6 +171,30 @@ static void check_plan(const struct cg_sys *s, char *in)
 	}
 }
 
+static void check_spec(const struct cg_sys *s, const char *in)
+{
+	struct cg_target t;
+	struct cg_err e;
+	int mode = -1;
+
+	memset(&e, 0, sizeof(e));
+	if (cg_parse_spec(s, in, true, &t, &e) < 0) {
+		if (!e.usage || !e.what[0])
+			abort();
+	} else {
+		if (!cg_is_spec(in) || t.path != strchr(in, ':') + 1 ||
+		    !t.hiers || (t.hiers >> s->n) ||
+		    cg_check_path(t.path, true, &e) < 0)
+			abort();
+		for (int i = 0; i < s->n; i++)
+			if ((t.hiers & (1u << i)) && !cg_hier_real(&s->h[i]))
+				abort();
+	}
+	if (cg_parse_mode("-d", in, &mode, &e) == 0 &&
+	    (mode < 0 || mode > 0777 || strspn(in, "01234567") != strlen(in)))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s, *t;
@@ -178,6 +206,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	check_path(s, false);
 	check_path(s, true);
+	check_spec(&hybrid, s);
+	check_spec(&pure, s);
 	t = strdup(s);
 	check_plan(&hybrid, t);
 	free(t);
