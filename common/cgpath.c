@@ -236,8 +236,8 @@ int cg_rel(const struct cg_hier *h, bool relative, const char *path, char *out,
 	}
 	while (*path == '/')
 		path++;
-	r = snprintf(out, n, "%s%s%s", base, *base && *path ? "/" : "", path);
-	if (r < 0 || (size_t)r >= n)
+	r = cg_pathcat(out, n, base, "/", path);
+	if (r < 0)
 		return cg_seterr(e, ENAMETOOLONG, "cgroup path %s/%s", h->mnt,
 				 path);
 	return 0;

@@ -209,7 +209,10 @@ static int undo_add(struct undo *u, int hier, const char *rel)
 		u->cap = cap;
 	}
 	u->c[u->n].hier = hier;
-	snprintf(u->c[u->n].rel, sizeof(u->c[0].rel), "%s", rel);
+	if (cg_pathcat(u->c[u->n].rel, sizeof(u->c[0].rel), rel, "", "") < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	u->n++;
 	return 0;
 }
@@ -317,7 +320,7 @@ static int walk(const struct cg_sys *s, int hi, const char *path, int flags,
 		return -1;
 	}
 	dev = st.st_dev;
-	snprintf(rel, sizeof(rel), "%s", base);
+	cg_pathcat(rel, sizeof(rel), base, "", ""); /* base fits: same size */
 	for (p = path + (*path == '/'); *p; p = *end ? end + 1 : end) {
 		made = false;
 		end = strchr(p, '/');
@@ -330,8 +333,11 @@ static int walk(const struct cg_sys *s, int hi, const char *path, int flags,
 				   failed);
 			goto fail;
 		}
-		size_t o = strlen(rel);
-		snprintf(rel + o, sizeof(rel) - o, "%s%s", o ? "/" : "", comp);
+		if (cg_pathcat(rel, sizeof(rel), rel, "/", comp) < 0) {
+			cg_seterr(e, ENAMETOOLONG, "cgroup path %s/%s/%s",
+				  h->mnt, rel, comp);
+			goto fail;
+		}
 		nfd = openat(fd, comp,
 			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd >= 0 && !*end && (flags & CG_CREATE) &&
