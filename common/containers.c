@@ -1301,9 +1301,10 @@ static void identify(struct ct *c, struct proc *v, size_t n)
 			ct_from_cmdline(raw, (size_t)len, &c->ident);
 	}
 	/* a boxutils chain is named by the cgroup made for it (cg-create
-	 * NAME; cg-exec NAME ns-unshare ...): one its starter is not in */
+	 * NAME; cg-exec NAME ns-unshare ...): one its starter, still there
+	 * (not orphaned to PID 1), is not in */
 	if (c->ident.rt == RT_BOXUTILS && !c->ident.name[0] && c->cgroup[0] &&
-	    parent) {
+	    parent && parent->ppid > 1) {
 		char theirs[sizeof(c->cgroup)];
 		const char *leaf = strrchr(c->cgroup, '/');
 
