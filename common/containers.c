@@ -872,6 +872,38 @@ static unsigned pid_index(void)
 	return (unsigned)(ns_by_flag(CLONE_NEWPID) - ns_types);
 }
 
+/*
+ * The host's namespaces: kthreadd's (PID 2 with parent 0, a kernel
+ * thread, lives in the initial ones), else PID 1's (a sandbox may keep
+ * it out of reach, as kernel threads are not), else our own.
+ */
+static int host_set(int pfd, ino_t host[CT_NS_MAX])
+{
+	static const char *const who[] = {"2", "1", "self"};
+	struct proc p;
+	char buf[1024];
+
+	for (size_t i = 0; i < ARRAY_SIZE(who); i++) {
+		int dfd = openat(pfd, who[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int r;
+
+		if (dfd < 0)
+			continue;
+		memset(&p, 0, sizeof(p));
+		r = read_ns(dfd, host);
+		if (r == 0 && i == 0)
+			r = read_at(dfd, "stat", buf, sizeof(buf)) > 0 &&
+				    parse_stat(buf, &p) == 0 && p.kthread &&
+				    p.ppid == 0
+			    ? 0
+			    : -1;
+		close(dfd);
+		if (r == 0)
+			return 0;
+	}
+	return -1;
+}
+
 /* Read every process; the host's set into host.  0 or -1 with errno. */
 static int scan_procs(struct proc **out, size_t *count, ino_t host[CT_NS_MAX])
 {
@@ -885,21 +917,8 @@ static int scan_procs(struct proc **out, size_t *count, ino_t host[CT_NS_MAX])
 	if (!d)
 		return -1;
 	pfd = dirfd(d);
-	memset(host, 0, sizeof(ino_t) * CT_NS_MAX);
-	{
-		int dfd = openat(pfd, "1", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-		/* PID 1 may be out of reach (not root): then our own set */
-		if (dfd < 0 || read_ns(dfd, host) < 0) {
-			if (dfd >= 0)
-				close(dfd);
-			dfd = openat(pfd, "self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (dfd >= 0 && read_ns(dfd, host) < 0)
-				memset(host, 0, sizeof(ino_t) * CT_NS_MAX);
-		}
-		if (dfd >= 0)
-			close(dfd);
-	}
+	if (host_set(pfd, host) < 0)
+		memset(host, 0, sizeof(ino_t) * CT_NS_MAX);
 	while ((e = readdir(d))) {
 		struct stat sb;
 		char *end;
