@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 static const char *const rt_names[RT_COUNT] = {
@@ -1239,6 +1240,46 @@ static void read_addrs(struct ct_list *l)
 	}
 }
 
+/*
+ * The hostname of each container with a UTS namespace of its own, the
+ * name of last resort (bwrap --hostname, ns-unshare --hostname): uname()
+ * answers for the namespace we stand in, so step in and straight back,
+ * as for the addresses.  Not root: no setns, no hostname.
+ */
+static void read_hostnames(struct ct_list *l)
+{
+	unsigned uts = (unsigned)(ns_by_flag(CLONE_NEWUTS) - ns_types);
+	struct utsname u;
+	char path[64];
+	int self, fd;
+
+	self = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		struct ct *c = &l->v[i];
+		int r;
+
+		if (!(c->own & (1u << uts)))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/uts", (int)c->pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		r = setns(fd, CLONE_NEWUTS);
+		close(fd);
+		if (r < 0)
+			continue;
+		r = uname(&u);
+		if (setns(self, CLONE_NEWUTS) < 0)
+			abort(); /* never go on in another's UTS namespace */
+		if (r == 0)
+			snprintf(c->hostname, sizeof(c->hostname), "%s",
+				 u.nodename);
+	}
+	close(self);
+}
+
 /* --- grouping ------------------------------------------------------------- */
 
 static void read_cmdline(pid_t pid, char *out, size_t size, char *raw,
@@ -1311,14 +1352,21 @@ static void identify(struct ct *c, struct proc *v, size_t n)
 	ssize_t len;
 	struct proc *parent;
 
-	read_cmdline(c->pid, c->cmd, sizeof(c->cmd), raw, sizeof(raw), NULL);
+	read_cmdline(c->pid, c->cmd, sizeof(c->cmd), raw, sizeof(raw), &len);
 	read_cgroup(c);
 	parent = find_proc(v, n, c->ppid);
 	if (parent) {
-		read_cmdline(parent->pid, NULL, 0, raw, sizeof(raw), &len);
-		if (len > 0)
-			ct_from_cmdline(raw, (size_t)len, &c->ident);
+		char praw[4096];
+		ssize_t plen;
+
+		read_cmdline(parent->pid, NULL, 0, praw, sizeof(praw), &plen);
+		if (plen > 0)
+			ct_from_cmdline(praw, (size_t)plen, &c->ident);
 	}
+	/* `unshare --fork` without a PID namespace: the launcher is the
+	 * init itself */
+	if (c->ident.rt == RT_NONE && len > 0)
+		ct_from_cmdline(raw, (size_t)len, &c->ident);
 	/* a boxutils chain is named by the cgroup made for it (cg-create
 	 * NAME; cg-exec NAME ns-unshare ...): one its starter, still there
 	 * (not orphaned to PID 1), is not in */
@@ -1468,8 +1516,13 @@ int ct_scan(struct ct_list *l, unsigned flags)
 	for (size_t i = 0; i < l->n; i++)
 		identify(&l->v[i], v, n);
 	read_state_dirs(l);
-	for (size_t i = 0; i < l->n; i++)
+	read_hostnames(l);
+	for (size_t i = 0; i < l->n; i++) {
 		read_names(&l->v[i]);
+		if (l->v[i].hostname[0])
+			set_name(&l->v[i].ident, l->v[i].hostname,
+				 strlen(l->v[i].hostname));
+	}
 	if (flags & CT_ADDR)
 		read_addrs(l);
 	free(order);

@@ -11,6 +11,8 @@
  * -M NAME, bwrap, unshare, ns-unshare, runc/crun run ID), and the state
  * directories of runc and crun (state.json, status) and of Docker,
  * containerd and CRI-O (config files holding names and annotations).
+ * A container that still has no name is named by the hostname of its own
+ * UTS namespace, where it has one.
  *
  * The parsers of what other programs wrote (a JSON file, a command line,
  * a cgroup path) are pure functions here, so they can be fuzzed.
@@ -95,6 +97,7 @@ struct ct {
 	char comm[32];
 	char cmd[256];		/* command line, spaces between arguments */
 	char cgroup[512];
+	char hostname[65];	/* of its own UTS namespace, "" none */
 	char addr[256];		/* "10.0.0.2/24,fd00::2/64"; "" none */
 	struct ct_ident ident;
 };

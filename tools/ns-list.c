@@ -43,6 +43,7 @@ enum col {
 	C_UID,
 	C_NS,
 	C_CGROUP,
+	C_HOSTNAME,
 	C_ADDR,
 	C_COMMAND,
 	C_COUNT,
@@ -69,6 +70,8 @@ static const struct column {
 	[C_UID] = { "UID", "uid of the init", true, false },
 	[C_NS] = { "NS", "the namespaces it has of its own", false, true },
 	[C_CGROUP] = { "CGROUP", "cgroup of the init", false, false },
+	[C_HOSTNAME] = { "HOSTNAME", "hostname of its own UTS namespace",
+			 false, false },
 	[C_ADDR] = { "ADDR", "addresses in its network namespace", false,
 		     true },
 	[C_COMMAND] = { "COMMAND", "command line of the init", false, false },
@@ -311,6 +314,9 @@ static void cell(const struct ct *c, enum col k, char *buf, size_t size)
 		break;
 	case C_CGROUP:
 		snprintf(buf, size, "%s", c->cgroup);
+		break;
+	case C_HOSTNAME:
+		snprintf(buf, size, "%s", c->hostname);
 		break;
 	case C_ADDR:
 		snprintf(buf, size, "%s", c->addr);
