@@ -23,13 +23,35 @@ suite_setup() {
 	cg_suite_setup
 }
 
+# runc and podman make $CG_T in the name=systemd hierarchy too, which
+# cg_suite_teardown leaves alone (it holds no controller): empty by now.
 suite_teardown() {
+	local m own
 	cg_suite_teardown
+	m=$(awk '$9 == "cgroup" && $NF ~ /name=systemd/ { print $5; exit }' /proc/self/mountinfo)
+	own=$(awk -F: '$2 == "name=systemd" { print $3 }' /proc/$$/cgroup)
+	[ -n "$m" ] && [ -n "$CG_R" ] && [ -d "$m${own%/}/$CG_T" ] &&
+		find "$m${own%/}/$CG_T" -depth -type d -exec rmdir {} \; 2>/dev/null
+	return 0
 }
 
+# descendants PID: every process below PID, deepest last.
+descendants() {
+	local c
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# Every process a test started is killed by its PID, and what it forked
+# (the init an unshare --fork made) with it.
 tearDown() {
-	local p
+	local p all=
 	for p in $_pids; do
+		all="$all $p $(descendants "$p")"
+	done
+	for p in $all; do
 		kill -KILL "$p" 2>/dev/null
 	done
 	for p in $_pids; do
