@@ -19,19 +19,13 @@
 #include <unistd.h>
 
 static const char *const rt_names[RT_COUNT] = {
-	[RT_NONE] = "-",
-	[RT_DOCKER] = "docker",
-	[RT_PODMAN] = "podman",
-	[RT_CONTAINERD] = "containerd",
-	[RT_CRIO] = "cri-o",
-	[RT_KUBERNETES] = "kubernetes",
-	[RT_RUNC] = "runc",
-	[RT_CRUN] = "crun",
-	[RT_LXC] = "lxc",
-	[RT_NSPAWN] = "systemd-nspawn",
-	[RT_BWRAP] = "bubblewrap",
-	[RT_BOXUTILS] = "boxutils",
-	[RT_UNSHARE] = "unshare",
+    [RT_NONE] = "-",	       [RT_DOCKER] = "docker",
+    [RT_PODMAN] = "podman",    [RT_CONTAINERD] = "containerd",
+    [RT_CRIO] = "cri-o",       [RT_KUBERNETES] = "kubernetes",
+    [RT_RUNC] = "runc",	       [RT_CRUN] = "crun",
+    [RT_LXC] = "lxc",	       [RT_NSPAWN] = "systemd-nspawn",
+    [RT_BWRAP] = "bubblewrap", [RT_BOXUTILS] = "boxutils",
+    [RT_UNSHARE] = "unshare",
 };
 
 const char *ct_runtime_name(int rt)
@@ -120,18 +114,18 @@ static const struct {
 	const char *prefix, *suffix;
 	int rt;
 } hex_units[] = {
-	{"docker-", ".scope", RT_DOCKER},
-	{"libpod-", ".scope", RT_PODMAN},
-	{"libpod-", "", RT_PODMAN},
-	{"cri-containerd-", ".scope", RT_CONTAINERD},
-	{"crio-", ".scope", RT_CRIO},
-	{"crio-", "", RT_CRIO},
+    {"docker-", ".scope", RT_DOCKER},
+    {"libpod-", ".scope", RT_PODMAN},
+    {"libpod-", "", RT_PODMAN},
+    {"cri-containerd-", ".scope", RT_CONTAINERD},
+    {"crio-", ".scope", RT_CRIO},
+    {"crio-", "", RT_CRIO},
 };
 
 bool ct_from_cgroup(const char *path, struct ct_ident *id)
 {
-	const char *comp[64], *hex;
-	size_t len[64], n = 0;
+	const char *comp[64] = {NULL}, *hex;
+	size_t len[64] = {0}, n = 0;
 	bool kube = false;
 	const char *p = path;
 
@@ -168,7 +162,8 @@ bool ct_from_cgroup(const char *path, struct ct_ident *id)
 		}
 		/* cgroupfs: /docker/ID, /kubepods/.../pod<uid>/ID */
 		if (l == 64 && is_hex(c, 64) && k > 0) {
-			if (len[k - 1] == 6 && !strncmp(comp[k - 1], "docker", 6)) {
+			if (len[k - 1] == 6 &&
+			    !strncmp(comp[k - 1], "docker", 6)) {
 				set_rt(id, RT_DOCKER);
 				set_id(id, c, 64);
 				return true;
@@ -185,8 +180,8 @@ bool ct_from_cgroup(const char *path, struct ct_ident *id)
 			set_name(id, c + 12, l - 12);
 			return true;
 		}
-		if (k > 0 && len[k - 1] == 3 && !strncmp(comp[k - 1], "lxc", 3) &&
-		    k == 1) {
+		if (k > 0 && len[k - 1] == 3 &&
+		    !strncmp(comp[k - 1], "lxc", 3) && k == 1) {
 			set_rt(id, RT_LXC);
 			set_name(id, c, l);
 			return true;
@@ -215,8 +210,8 @@ struct args {
 };
 
 /* Split NUL-separated arguments; the last may lack its NUL. */
-static void split_args(const char *buf, size_t len, struct args *a,
-		       char *copy, size_t copysz)
+static void split_args(const char *buf, size_t len, struct args *a, char *copy,
+		       size_t copysz)
 {
 	size_t i = 0;
 
@@ -287,8 +282,7 @@ bool ct_from_cmdline(const char *buf, size_t len, struct ct_ident *id)
 		if (!v)
 			v = arg_value(&a, "--name");
 		w = arg_value(&a, "--exit-dir");
-		if ((w && strstr(w, "crio")) ||
-		    (v && !strncmp(v, "k8s_", 4))) {
+		if ((w && strstr(w, "crio")) || (v && !strncmp(v, "k8s_", 4))) {
 			set_rt(id, RT_CRIO);
 			if (v && !strncmp(v, "k8s_", 4))
 				crio_name(v, id);
@@ -355,7 +349,8 @@ bool ct_from_cmdline(const char *buf, size_t len, struct ct_ident *id)
 		bool run = false;
 
 		for (size_t i = 1; i < a.n; i++)
-			run |= !strcmp(a.v[i], "run") || !strcmp(a.v[i], "start");
+			run |=
+			    !strcmp(a.v[i], "run") || !strcmp(a.v[i], "start");
 		if (!run)
 			return false;
 		set_rt(id, b[0] == 'r' ? RT_RUNC : RT_CRUN);
@@ -407,9 +402,9 @@ static int js_hex4(struct js *j, unsigned *v)
 
 		if (!isxdigit((unsigned char)c))
 			return -1;
-		*v = *v * 16 +
-		     (unsigned)(isdigit((unsigned char)c) ? c - '0'
-							  : (c | 0x20) - 'a' + 10);
+		*v = *v * 16 + (unsigned)(isdigit((unsigned char)c)
+					      ? c - '0'
+					      : (c | 0x20) - 'a' + 10);
 	}
 	return 0;
 }
@@ -483,14 +478,26 @@ static int js_string(struct js *j, char *out, size_t outsz, int *err)
 			return -1;
 		c = (unsigned char)*j->p++;
 		switch (c) {
-		case '"': case '\\': case '/':
+		case '"':
+		case '\\':
+		case '/':
 			cp = c;
 			break;
-		case 'b': cp = '\b'; break;
-		case 'f': cp = '\f'; break;
-		case 'n': cp = '\n'; break;
-		case 'r': cp = '\r'; break;
-		case 't': cp = '\t'; break;
+		case 'b':
+			cp = '\b';
+			break;
+		case 'f':
+			cp = '\f';
+			break;
+		case 'n':
+			cp = '\n';
+			break;
+		case 'r':
+			cp = '\r';
+			break;
+		case 't':
+			cp = '\t';
+			break;
 		case 'u':
 			if (js_hex4(j, &cp) < 0)
 				return -1;
@@ -504,7 +511,8 @@ static int js_string(struct js *j, char *out, size_t outsz, int *err)
 					if (js_hex4(j, &lo) < 0)
 						return -1;
 					if (lo >= 0xdc00 && lo < 0xe000)
-						cp = 0x10000 + ((cp - 0xd800) << 10) +
+						cp = 0x10000 +
+						     ((cp - 0xd800) << 10) +
 						     (lo - 0xdc00);
 					else {
 						cp = 0xfffd;
@@ -617,10 +625,10 @@ static int js_value(struct js *j, unsigned at, unsigned depth)
 			if (js_string(j, key, sizeof(key), &kerr) < 0)
 				return -1;
 			/* a key that does not fit is no key we look for */
-			next = at < j->npath && !kerr &&
-					       !strcmp(key, j->path[at])
-				       ? at + 1
-				       : j->npath + 1;
+			next =
+			    at < j->npath && !kerr && !strcmp(key, j->path[at])
+				? at + 1
+				: j->npath + 1;
 			js_ws(j);
 			if (j->p >= j->end || *j->p != ':')
 				return -1;
@@ -754,8 +762,8 @@ struct proc {
 	char comm[32];
 	bool kthread;
 	bool launcher; /* folded into its child's container */
-	int group; /* index into the groups, -1 for the host's set */
-	int ct;	   /* index of the container it belongs to, or -1 */
+	int group;     /* index into the groups, -1 for the host's set */
+	int ct;	       /* index of the container it belongs to, or -1 */
 };
 
 /* "PID (comm) S PPID ... starttime(22)"; comm may hold anything. */
@@ -800,10 +808,12 @@ static int parse_stat(const char *buf, struct proc *p)
 /* The namespace inodes of the process whose /proc directory is dfd. */
 static int read_ns(int dfd, ino_t ns[CT_NS_MAX])
 {
+	unsigned last = ns_count < CT_NS_MAX ? ns_count : CT_NS_MAX;
 	char name[32];
 	struct stat sb;
 
-	for (unsigned i = 0; i < ns_count && i < CT_NS_MAX; i++) {
+	memset(ns, 0, sizeof(ino_t) * CT_NS_MAX);
+	for (unsigned i = 0; i < last; i++) {
 		snprintf(name, sizeof(name), "ns/%s", ns_types[i].file);
 		if (fstatat(dfd, name, &sb, 0) < 0) {
 			/* a type this kernel lacks reads as 0 in every set;
@@ -815,7 +825,7 @@ static int read_ns(int dfd, ino_t ns[CT_NS_MAX])
 		}
 		ns[i] = sb.st_ino;
 	}
-	return ns[ns_count - 1] ? 0 : -1; /* the mount ns, last, must be */
+	return last && ns[last - 1] ? 0 : -1; /* the mount ns, last, must be */
 }
 
 static int cmp_ino(const ino_t *a, const ino_t *b)
@@ -896,8 +906,8 @@ static int host_set(int pfd, ino_t host[CT_NS_MAX])
 			r = read_at(dfd, "stat", buf, sizeof(buf)) > 0 &&
 				    parse_stat(buf, &p) == 0 && p.kthread &&
 				    p.ppid == 0
-			    ? 0
-			    : -1;
+				? 0
+				: -1;
 		close(dfd);
 		if (r == 0)
 			return 0;
@@ -988,13 +998,13 @@ static const struct state_dir {
 	int rt;
 	const char *pid_key, *start_key;
 } state_dirs[] = {
-	{"/run/runc", false, "state.json", RT_RUNC, "init_process_pid",
-	 "init_process_start"},
-	{"/run/crun", false, "status", RT_CRUN, "pid", "process-start-time"},
-	{"/run/docker/runtime-runc/moby", false, "state.json", RT_DOCKER,
-	 "init_process_pid", "init_process_start"},
-	{"/run/containerd/runc", true, "state.json", RT_CONTAINERD,
-	 "init_process_pid", "init_process_start"},
+    {"/run/runc", false, "state.json", RT_RUNC, "init_process_pid",
+     "init_process_start"},
+    {"/run/crun", false, "status", RT_CRUN, "pid", "process-start-time"},
+    {"/run/docker/runtime-runc/moby", false, "state.json", RT_DOCKER,
+     "init_process_pid", "init_process_start"},
+    {"/run/containerd/runc", true, "state.json", RT_CONTAINERD,
+     "init_process_pid", "init_process_start"},
 };
 
 /*
@@ -1008,20 +1018,26 @@ static const struct name_file {
 	const char *fmt;
 	const char *pod[2], *name[2];
 } name_files[] = {
-	{RT_DOCKER, "/var/lib/docker/containers/%s/config.v2.json",
-	 {NULL, NULL}, {"Name", NULL}},
-	{RT_CONTAINERD, "/run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
-	 {"annotations", "io.kubernetes.cri.sandbox-name"},
-	 {"annotations", "io.kubernetes.cri.container-name"}},
-	{RT_KUBERNETES, "/run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
-	 {"annotations", "io.kubernetes.cri.sandbox-name"},
-	 {"annotations", "io.kubernetes.cri.container-name"}},
-	{RT_CRIO, "/run/containers/storage/overlay-containers/%s/userdata/config.json",
-	 {"annotations", "io.kubernetes.pod.name"},
-	 {"annotations", "io.kubernetes.container.name"}},
-	{RT_KUBERNETES, "/run/containers/storage/overlay-containers/%s/userdata/config.json",
-	 {"annotations", "io.kubernetes.pod.name"},
-	 {"annotations", "io.kubernetes.container.name"}},
+    {RT_DOCKER,
+     "/var/lib/docker/containers/%s/config.v2.json",
+     {NULL, NULL},
+     {"Name", NULL}},
+    {RT_CONTAINERD,
+     "/run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
+     {"annotations", "io.kubernetes.cri.sandbox-name"},
+     {"annotations", "io.kubernetes.cri.container-name"}},
+    {RT_KUBERNETES,
+     "/run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
+     {"annotations", "io.kubernetes.cri.sandbox-name"},
+     {"annotations", "io.kubernetes.cri.container-name"}},
+    {RT_CRIO,
+     "/run/containers/storage/overlay-containers/%s/userdata/config.json",
+     {"annotations", "io.kubernetes.pod.name"},
+     {"annotations", "io.kubernetes.container.name"}},
+    {RT_KUBERNETES,
+     "/run/containers/storage/overlay-containers/%s/userdata/config.json",
+     {"annotations", "io.kubernetes.pod.name"},
+     {"annotations", "io.kubernetes.container.name"}},
 };
 
 #define STATE_MAX (1u << 20)
@@ -1036,7 +1052,8 @@ static ssize_t slurp(int dirfd, const char *path, char **buf)
 	*buf = NULL;
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > STATE_MAX) {
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > STATE_MAX) {
 		close(fd);
 		return -1;
 	}
@@ -1139,11 +1156,12 @@ static void read_state_dirs(struct ct_list *l)
 	if (!need)
 		return;
 	for (size_t s = 0; s < ARRAY_SIZE(state_dirs); s++) {
-		int dfd = open(state_dirs[s].dir,
-			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int dfd =
+		    open(state_dirs[s].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (dfd >= 0)
-			state_walk(l, &state_dirs[s], dfd, state_dirs[s].ns_level);
+			state_walk(l, &state_dirs[s], dfd,
+				   state_dirs[s].ns_level);
 	}
 }
 
@@ -1182,7 +1200,8 @@ static void read_names(struct ct *c)
 	}
 }
 
-/* --- addresses -------------------------------------------------------------- */
+/* --- addresses --------------------------------------------------------------
+ */
 
 static void add_addr(const struct cidr *a, int index, unsigned char scope,
 		     void *data)
@@ -1456,7 +1475,8 @@ int ct_scan(struct ct_list *l, unsigned flags)
 		return -1;
 	}
 	for (size_t k = 0; k < ngroups; k++) {
-		struct proc *init = &v[g[k].init], *pp = find_proc(v, n, init->ppid);
+		struct proc *init = &v[g[k].init],
+			    *pp = find_proc(v, n, init->ppid);
 		ino_t a[CT_NS_MAX], b[CT_NS_MAX];
 
 		if (!pp || pp->group < 0 || g[pp->group].count != 1)

@@ -85,20 +85,20 @@ int json_get(const char *buf, size_t len, const char *const *path,
 
 /* One container: a set of namespaces and the processes in it. */
 struct ct {
-	pid_t pid;		/* init: the first process of the set */
-	pid_t ppid;		/* its parent */
-	pid_t launcher;		/* a parent outside only its PID ns, or 0 */
-	int parent;		/* index of the enclosing container, or -1 */
+	pid_t pid;	/* init: the first process of the set */
+	pid_t ppid;	/* its parent */
+	pid_t launcher; /* a parent outside only its PID ns, or 0 */
+	int parent;	/* index of the enclosing container, or -1 */
 	uid_t uid;
 	unsigned nprocs;
-	unsigned own;		/* bit i: ns_types[i] differs from the host's */
+	unsigned own; /* bit i: ns_types[i] differs from the host's */
 	unsigned long long start; /* init's start time, clock ticks */
-	ino_t ns[CT_NS_MAX];	/* inode of each ns_types[] namespace */
+	ino_t ns[CT_NS_MAX];	  /* inode of each ns_types[] namespace */
 	char comm[32];
-	char cmd[256];		/* command line, spaces between arguments */
+	char cmd[256]; /* command line, spaces between arguments */
 	char cgroup[512];
-	char hostname[65];	/* of its own UTS namespace, "" none */
-	char addr[256];		/* "10.0.0.2/24,fd00::2/64"; "" none */
+	char hostname[65]; /* of its own UTS namespace, "" none */
+	char addr[256];	   /* "10.0.0.2/24,fd00::2/64"; "" none */
 	struct ct_ident ident;
 };
 

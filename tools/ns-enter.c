@@ -211,7 +211,7 @@ static void parse_args(int argc, char **argv)
 			set_netns(optarg);
 			break;
 		case OPT_CONTAINER:
-			if (!*optarg)
+			if (!optarg || !*optarg)
 				xusage_error("empty container name");
 			opt.container = optarg;
 			break;

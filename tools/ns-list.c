@@ -21,14 +21,10 @@
 #include <unistd.h>
 
 static const struct option longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "json", no_argument, NULL, 'J' },
-	{ "type", required_argument, NULL, 't' },
-	{ "tree", no_argument, NULL, 'T' },
-	{ "noheadings", no_argument, NULL, 'n' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"output", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'J'},
+    {"type", required_argument, NULL, 't'},   {"tree", no_argument, NULL, 'T'},
+    {"noheadings", no_argument, NULL, 'n'},   {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 };
 
 enum col {
@@ -56,29 +52,27 @@ static const struct column {
 	bool number; /* JSON number, right-aligned */
 	bool list;   /* JSON array of the comma-separated text */
 } columns[C_COUNT] = {
-	[C_PID] = { "PID", "init: the first process of the set", true, false },
-	[C_PPID] = { "PPID", "the parent of the init", true, false },
-	[C_LAUNCHER] = { "LAUNCHER",
-			 "the unshare --fork parent outside its PID namespace",
-			 true, false },
-	[C_NPROCS] = { "NPROCS", "processes in the container", true, false },
-	[C_RUNTIME] = { "RUNTIME", "the runtime that made it", false, false },
-	[C_ID] = { "ID", "the runtime's ID of it", false, false },
-	[C_NAME] = { "NAME", "its name (Kubernetes: POD/CONTAINER)", false,
-		     false },
-	[C_USER] = { "USER", "owner of the init", false, false },
-	[C_UID] = { "UID", "uid of the init", true, false },
-	[C_NS] = { "NS", "the namespaces it has of its own", false, true },
-	[C_CGROUP] = { "CGROUP", "cgroup of the init", false, false },
-	[C_HOSTNAME] = { "HOSTNAME", "hostname of its own UTS namespace",
-			 false, false },
-	[C_ADDR] = { "ADDR", "addresses in its network namespace", false,
-		     true },
-	[C_COMMAND] = { "COMMAND", "command line of the init", false, false },
+    [C_PID] = {"PID", "init: the first process of the set", true, false},
+    [C_PPID] = {"PPID", "the parent of the init", true, false},
+    [C_LAUNCHER] = {"LAUNCHER",
+		    "the unshare --fork parent outside its PID namespace", true,
+		    false},
+    [C_NPROCS] = {"NPROCS", "processes in the container", true, false},
+    [C_RUNTIME] = {"RUNTIME", "the runtime that made it", false, false},
+    [C_ID] = {"ID", "the runtime's ID of it", false, false},
+    [C_NAME] = {"NAME", "its name (Kubernetes: POD/CONTAINER)", false, false},
+    [C_USER] = {"USER", "owner of the init", false, false},
+    [C_UID] = {"UID", "uid of the init", true, false},
+    [C_NS] = {"NS", "the namespaces it has of its own", false, true},
+    [C_CGROUP] = {"CGROUP", "cgroup of the init", false, false},
+    [C_HOSTNAME] = {"HOSTNAME", "hostname of its own UTS namespace", false,
+		    false},
+    [C_ADDR] = {"ADDR", "addresses in its network namespace", false, true},
+    [C_COMMAND] = {"COMMAND", "command line of the init", false, false},
 };
 
-static const enum col default_cols[] = { C_PID,	 C_RUNTIME, C_ID,  C_NAME,
-					 C_USER, C_NS,	    C_ADDR, C_COMMAND };
+static const enum col default_cols[] = {C_PID,	C_RUNTIME, C_ID,   C_NAME,
+					C_USER, C_NS,	   C_ADDR, C_COMMAND};
 
 static struct {
 	enum col cols[C_COUNT * 2];
@@ -146,7 +140,8 @@ static void parse_output(const char *list)
 		if (!e)
 			e = p + strlen(p);
 		if (e == p)
-			xusage_error("empty column name in --output '%s'", list);
+			xusage_error("empty column name in --output '%s'",
+				     list);
 		add_col(p, (size_t)(e - p));
 		if (!*e)
 			break;
@@ -156,7 +151,8 @@ static void parse_output(const char *list)
 static void parse_type(const char *s)
 {
 	for (unsigned i = 0; i < ns_count; i++) {
-		if (!strcmp(s, ns_types[i].file) || !strcmp(s, ns_types[i].option)) {
+		if (!strcmp(s, ns_types[i].file) ||
+		    !strcmp(s, ns_types[i].option)) {
 			opt.types |= 1u << i;
 			return;
 		}
@@ -264,7 +260,8 @@ static const char *user_name(uid_t uid, char *buf, size_t size)
 	return buf;
 }
 
-/* --- cells ------------------------------------------------------------------- */
+/* --- cells -------------------------------------------------------------------
+ */
 
 static void cell(const struct ct *c, enum col k, char *buf, size_t size)
 {
@@ -305,9 +302,9 @@ static void cell(const struct ct *c, enum col k, char *buf, size_t size)
 		for (unsigned i = 0; i < ns_count; i++) {
 			if (!(c->own & (1u << i)))
 				continue;
-			used += (size_t)snprintf(buf + used, size - used, "%s%s",
-						 used ? "," : "",
-						 ns_types[i].file);
+			used +=
+			    (size_t)snprintf(buf + used, size - used, "%s%s",
+					     used ? "," : "", ns_types[i].file);
 			if (used >= size)
 				break;
 		}
@@ -396,7 +393,8 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
-/* --- selection and order ---------------------------------------------------- */
+/* --- selection and order ----------------------------------------------------
+ */
 
 static struct ct_list list;
 static bool *shown;
@@ -409,8 +407,8 @@ static void select_containers(void)
 	if (!shown)
 		xdie_errno("list containers");
 	for (size_t i = 0; i < list.n; i++)
-		shown[i] = opt.nkeys == 0 &&
-			   (list.v[i].own & opt.types) == opt.types;
+		shown[i] =
+		    opt.nkeys == 0 && (list.v[i].own & opt.types) == opt.types;
 	for (int k = 0; k < opt.nkeys; k++) {
 		size_t n = ct_match(&list, opt.keys[k], idx, ARRAY_SIZE(idx));
 
@@ -440,7 +438,8 @@ static bool is_child(size_t i, int parent)
 	return shown[i] && (opt.tree ? shown_parent(i) : -1) == parent;
 }
 
-/* --- text ------------------------------------------------------------------- */
+/* --- text -------------------------------------------------------------------
+ */
 
 static size_t width[C_COUNT * 2];
 
@@ -524,7 +523,8 @@ static void print_text(void)
 	char buf[1024];
 
 	for (unsigned k = 0; k < opt.ncols; k++) {
-		width[k] = opt.noheadings ? 1 : strlen(columns[opt.cols[k]].name);
+		width[k] =
+		    opt.noheadings ? 1 : strlen(columns[opt.cols[k]].name);
 		for (size_t i = 0; i < list.n; i++) {
 			if (!shown[i])
 				continue;
@@ -566,7 +566,8 @@ static void print_text(void)
 			text_row(&list.v[i], NULL);
 }
 
-/* --- JSON ------------------------------------------------------------------- */
+/* --- JSON -------------------------------------------------------------------
+ */
 
 static void json_ct(size_t i, int depth)
 {

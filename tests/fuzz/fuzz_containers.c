@@ -35,10 +35,10 @@ static void check_ident(const struct ct_ident *id)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const paths[][2] = {
-		{"init_process_pid", NULL},
-		{"annotations", "io.kubernetes.cri.container-name"},
-		{"Name", NULL},
-		{"a", "b"},
+	    {"init_process_pid", NULL},
+	    {"annotations", "io.kubernetes.cri.container-name"},
+	    {"Name", NULL},
+	    {"a", "b"},
 	};
 	const char *buf = (const char *)data;
 	char out[64], big[4096], path[512];
@@ -56,7 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!memchr(out, '\0', sizeof(out)))
 			abort();
 		if (r == 0) {
-			if (json_get(buf, size, paths[i], n, big, sizeof(big)) != 0 ||
+			if (json_get(buf, size, paths[i], n, big,
+				     sizeof(big)) != 0 ||
 			    strcmp(out, big))
 				abort();
 		}
