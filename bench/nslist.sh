@@ -88,7 +88,7 @@ done
 
 shown=$("$BOX_BIN/ns-list" -n -o runtime,name,addr |
 	awk '$1 == "boxutils" && $2 ~ /^c[0-9]+$/ && $3 ~ /^10\./' | wc -l)
-procs=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
+procs=$(find /proc -maxdepth 1 -name '[0-9]*' 2>/dev/null | wc -l)
 echo "alive: $N containers; ns-list shows $shown as boxutils containers named by their cgroup, with their address; $procs processes on the host"
 echo "lsns lists $(lsns -n | wc -l) namespaces"
 

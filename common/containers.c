@@ -1268,13 +1268,15 @@ static void read_addrs(struct ct_list *l)
 static void read_hostnames(struct ct_list *l)
 {
 	unsigned uts = (unsigned)(ns_by_flag(CLONE_NEWUTS) - ns_types);
-	struct utsname u;
+	struct utsname u, mine;
 	char path[64];
 	int self, fd;
 
 	self = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC);
 	if (self < 0)
 		return;
+	if (uname(&mine) < 0)
+		mine.nodename[0] = '\0';
 	for (size_t i = 0; i < l->n; i++) {
 		struct ct *c = &l->v[i];
 		int r;
@@ -1295,6 +1297,8 @@ static void read_hostnames(struct ct_list *l)
 		if (r == 0)
 			snprintf(c->hostname, sizeof(c->hostname), "%s",
 				 u.nodename);
+		/* a copy of ours (unshare -u alone) names nothing */
+		c->named_host = r == 0 && strcmp(u.nodename, mine.nodename);
 	}
 	close(self);
 }
@@ -1539,7 +1543,7 @@ int ct_scan(struct ct_list *l, unsigned flags)
 	read_hostnames(l);
 	for (size_t i = 0; i < l->n; i++) {
 		read_names(&l->v[i]);
-		if (l->v[i].hostname[0])
+		if (l->v[i].named_host)
 			set_name(&l->v[i].ident, l->v[i].hostname,
 				 strlen(l->v[i].hostname));
 	}

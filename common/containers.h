@@ -98,6 +98,7 @@ struct ct {
 	char cmd[256]; /* command line, spaces between arguments */
 	char cgroup[512];
 	char hostname[65]; /* of its own UTS namespace, "" none */
+	bool named_host;   /* and it differs from ours: a name */
 	char addr[256];	   /* "10.0.0.2/24,fd00::2/64"; "" none */
 	struct ct_ident ident;
 };

@@ -316,6 +316,29 @@ test_bubblewrap_sandbox_named_by_its_hostname() {
 	assert_entered "$name" "$c" "mnt uts net pid user"
 }
 
+# The cgroup paths Docker, Podman, LXC and Kubernetes give their
+# containers, made here with cg-create: the runtime and ID (or name) are
+# read from the path alone (no engine runs).
+test_runtime_from_the_cgroup_path() {
+	need_root || return 0
+	need_tool cg-create cg-exec || return 0
+	local hex path want init
+	hex=$(printf '%08x' $$ $$ $$ $$ $$ $$ $$ $$)
+	while read -r path want; do
+		cg-create $CG_R --parents "$CG_T/$path" || { fail "cg-create $path"; continue; }
+		start cg-exec $CG_R "$CG_T/$path" unshare -u --fork sleep 60
+		init=$tpid
+		wait_for "[ \$(stat -L -c %i /proc/$init/ns/uts) != $(ns_ino self uts) ]"
+		assertEquals "runtime and ID or name from $path" "$init $want" \
+			"$(row "$init" PID,RUNTIME,ID,NAME | tr -s ' ')"
+	done <<-EOF
+	docker-$hex.scope docker $hex -
+	libpod-$hex podman $hex -
+	lxc.payload.boxnl-lxc-$$ lxc - boxnl-lxc-$$
+	kubepods/burstable/podboxnl$$/$hex kubernetes $hex -
+	EOF
+}
+
 # --- what is shown -----------------------------------------------------------
 
 test_addresses_are_read_through_the_network_namespace() {
