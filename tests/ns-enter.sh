@@ -581,6 +581,11 @@ test_container_option_enters_by_name() {
 	assertEquals "status (stderr: $err)" 0 "$rc"
 	assertEquals "its hostname and namespaces" "boxtest-nse-one-$$
 $(inodes_of "$tpid" "uts net")" "$out"
+	# the scan leaves no fd of its own (proc dirs, state files) to prog
+	run sh -c 'ls /proc/self/fd'
+	local ours=$out
+	run "$NSE" --container "boxtest-nse-one-$$" -u sh -c 'ls /proc/self/fd'
+	assertEquals "no fd of the scan leaks into prog" "$ours" "$out"
 }
 
 test_container_option_refuses_an_ambiguous_name() {

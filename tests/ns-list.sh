@@ -316,6 +316,36 @@ test_bubblewrap_sandbox_named_by_its_hostname() {
 	assert_entered "$name" "$c" "mnt uts net pid user"
 }
 
+# A state file is believed only when it is JSON and names the PID with
+# the start time the kernel gives that process (a reused PID is not the
+# container it was).
+test_runc_state_file_is_checked_against_the_process() {
+	need_root || return 0
+	local init start id=boxtest-nsl-fake-$$ made=
+	start unshare -u -i --fork sleep 60
+	init=$tpid
+	wait_for "[ \$(stat -L -c %i /proc/$init/ns/ipc) != $(ns_ino self ipc) ]"
+	start=$(sed 's/.*) //' "/proc/$init/stat" | awk '{ print $20 }')
+	[ -d /run/runc ] || { mkdir -p /run/runc && made=1; }
+	mkdir "/run/runc/$id"
+	printf '{"id":"%s","init_process_pid":%d,"init_process_start":%d}' \
+		"$id" "$init" $((start + 1)) >"/run/runc/$id/state.json"
+	assertEquals "another start time: not this process" "$init unshare -" \
+		"$(row "$init" PID,RUNTIME,ID | tr -s ' ')"
+	printf '{"id":"%s","init_process_pid":%d,"init_process_start":%d' \
+		"$id" "$init" "$start" >"/run/runc/$id/state.json"
+	assertEquals "not JSON (unterminated): not believed" "$init unshare -" \
+		"$(row "$init" PID,RUNTIME,ID | tr -s ' ')"
+	printf '{"id":"%s","init_process_pid":%d,"init_process_start":%d}' \
+		"$id" "$init" "$start" >"/run/runc/$id/state.json"
+	# the parent's command line (unshare) comes before the state file
+	assertEquals "its start time: the ID is taken" "$init unshare $id" \
+		"$(row "$init" PID,RUNTIME,ID | tr -s ' ')"
+	rm -r "/run/runc/${id:?}"
+	[ -n "$made" ] && rmdir /run/runc
+	return 0
+}
+
 # The cgroup paths Docker, Podman, LXC and Kubernetes give their
 # containers, made here with cg-create: the runtime and ID (or name) are
 # read from the path alone (no engine runs).
