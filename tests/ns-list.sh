@@ -85,9 +85,10 @@ exec_done() {
 	wait_for "[ \"\$(readlink /proc/$1/exe)\" != \"\$(readlink /proc/$2/exe)\" ]"
 }
 
-# row PID COLUMNS: ns-list's row for the container whose init is PID.
+# row PID COLUMNS: ns-list's row for the container whose init is PID,
+# blanks squeezed (numbers are right-aligned, so a short PID is padded)
 row() {
-	"$NSL" -n -o "$2" | awk -v p="$1" '$1 == p'
+	"$NSL" -n -o "$2" | awk -v p="$1" '$1 == p' | tr -s ' ' | sed 's/^ //'
 }
 
 # inodes_of PID TYPES / inside_script TYPES: as in tests/ns-enter.sh
@@ -148,7 +149,7 @@ test_unshare_fork_is_one_container_with_its_launcher() {
 	assertEquals "status (stderr: $err)" 0 "$rc"
 	assertEquals "the container, with unshare as its launcher" \
 		"$init unshare $tpid 2 ipc,uts,net,pid,mnt" \
-		"$(awk -v p="$init" '$1 == p' <<<"$out" | tr -s ' ')"
+		"$(awk -v p="$init" '$1 == p' <<<"$out" | tr -s ' ' | sed 's/^ //')"
 	assertEquals "the launcher is no container of its own" "" \
 		"$(awk -v p="$tpid" '$1 == p' <<<"$out")"
 }
@@ -314,6 +315,42 @@ test_bubblewrap_sandbox_named_by_its_hostname() {
 	assertEquals "bwrap's PID 1 is the init; the sleep is in the set" \
 		"$c bubblewrap $name 2" "$(row "$c" PID,RUNTIME,NAME,NPROCS | tr -s ' ')"
 	assert_entered "$name" "$c" "mnt uts net pid user"
+}
+
+# The parents containerd, Docker, Podman, CRI-O, systemd-nspawn and LXC
+# put above a container, played by a script run under their command
+# lines (bash's exec -a): runtime, ID and name come from those words.
+test_runtime_from_the_parent_command_line() {
+	need_root || return 0
+	local hex argv want init i=0
+	hex=$(printf '%08x' $$ $$ $$ $$ $$ $$ $$ $$)
+	# the monitor's script: one child in namespaces of its own
+	cat >"$BOX_TMP/monitor" <<-'EOF'
+	unshare -u -i sleep 60 &
+	echo $! >"$PIDFILE"
+	wait
+	EOF
+	while IFS='|' read -r argv want; do
+		i=$((i + 1))
+		# shellcheck disable=SC2086 # argv is words
+		PIDFILE=$BOX_TMP/mon$i start bash -c 'exec -a "$0" bash "$@"' \
+			${argv%% *} "$BOX_TMP/monitor" ${argv#* }
+		wait_for "[ -s $BOX_TMP/mon$i ]" || { fail "no monitor for $argv"; continue; }
+		init=$(cat "$BOX_TMP/mon$i")
+		_pids="$_pids $init"
+		wait_for "[ \$(stat -L -c %i /proc/$init/ns/ipc) != $(ns_ino self ipc) ] &&
+			[ \"\$(cat /proc/$init/comm)\" = sleep ]"
+		assertEquals "runtime, ID, name under: $argv" "$init $want" \
+			"$(row "$init" PID,RUNTIME,ID,NAME | tr -s ' ')"
+	done <<-EOF
+	/usr/bin/containerd-shim-runc-v2 -namespace moby -id $hex -address /run/x|docker $hex -
+	containerd-shim-runc-v2 -namespace k8s.io -id $hex|containerd $hex -
+	/usr/bin/conmon --api-version 1 -c $hex -u $hex -n boxnl-web-$$ --exit-dir /run/libpod/exits|podman $hex boxnl-web-$$
+	/usr/bin/conmon -c $hex -n k8s_app_boxnl-pod_default_0123_0 --exit-dir /var/run/crio/exits|cri-o $hex boxnl-pod/app
+	systemd-nspawn -q -M boxnl-m-$$ -D /srv/m|systemd-nspawn - boxnl-m-$$
+	systemd-nspawn -D /var/lib/machines/boxnl-d-$$|systemd-nspawn - boxnl-d-$$
+	lxc-start -F -n boxnl-l-$$|lxc - boxnl-l-$$
+	EOF
 }
 
 # A state file is believed only when it is JSON and names the PID with
