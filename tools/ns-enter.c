@@ -369,7 +369,7 @@ static void resolve_container(void)
 {
 	struct ct_list l;
 	size_t idx[8], n;
-	char list[768];
+	char list[768] = "";
 	size_t used = 0;
 
 	if (ct_scan(&l, 0) < 0)
