@@ -664,3 +664,63 @@ int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw)
 	attr_put_u32(nl, RTA_OIF, (uint32_t)index);
 	return nl_talk(nl, NULL, NULL);
 }
+
+struct addr_walk {
+	nl_addr_fn fn;
+	void *data;
+};
+
+static int addr_reply(const struct nlmsghdr *h, void *data)
+{
+	const struct addr_walk *w = data;
+	const struct ifaddrmsg *ifa;
+	const struct nlattr *a;
+	const void *start;
+	long left, len;
+	struct cidr c;
+	bool have_local = false, have_addr = false;
+	unsigned char local[16], addr[16];
+	unsigned int alen;
+
+	if (h->nlmsg_type != RTM_NEWADDR ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
+		return 0;
+	ifa = NLMSG_DATA(h);
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return 0;
+	alen = ifa->ifa_family == AF_INET ? 4 : 16;
+	start = msg_attrs(h, sizeof(*ifa), &len);
+	for_each_attr(a, left, start, len)
+	{
+		if (attr_len(a) != alen)
+			continue;
+		if (attr_type(a) == IFA_LOCAL) {
+			memcpy(local, attr_data(a), alen);
+			have_local = true;
+		} else if (attr_type(a) == IFA_ADDRESS) {
+			memcpy(addr, attr_data(a), alen);
+			have_addr = true;
+		}
+	}
+	/* On a point-to-point link IFA_ADDRESS is the peer's: the local
+	 * address is ours when the kernel gives both. */
+	if (!have_local && !have_addr)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.family = ifa->ifa_family;
+	c.prefix = ifa->ifa_prefixlen;
+	memcpy(c.addr, have_local ? local : addr, alen);
+	w->fn(&c, (int)ifa->ifa_index, ifa->ifa_scope, w->data);
+	return 0;
+}
+
+int nl_addr_list(struct nl *nl, nl_addr_fn fn, void *data)
+{
+	struct addr_walk w = {fn, data};
+	struct ifaddrmsg *ifa;
+
+	nl_msg(nl, RTM_GETADDR, NLM_F_DUMP);
+	ifa = put_extra(nl, sizeof(*ifa));
+	ifa->ifa_family = AF_UNSPEC;
+	return nl_talk(nl, addr_reply, &w);
+}

@@ -148,4 +148,13 @@ int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace);
 /* The default route of gw's family via gw out of link index. */
 int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw);
 
+/*
+ * Every IPv4 and IPv6 address of the namespace nl was opened in, one
+ * call of fn each: the address with its prefix, the link index and the
+ * scope (RT_SCOPE_HOST for loopback ones, RT_SCOPE_LINK, ...).
+ */
+typedef void (*nl_addr_fn)(const struct cidr *c, int index,
+			   unsigned char scope, void *data);
+int nl_addr_list(struct nl *nl, nl_addr_fn fn, void *data);
+
 #endif

@@ -559,4 +559,55 @@ test_nothing_left_behind() {
 	assertEquals "no fd of ns-enter leaks into prog" "$ours" "$out"
 }
 
+# --- --container (resolved as ns-list resolves; tests/ns-list.sh enters
+# runc, crun, Podman, bubblewrap and boxutils containers by name) ---------
+
+# start_named NAME: a container named by the hostname of its own UTS
+# namespace; $tpid is its init (unshare --fork without a PID namespace
+# is its own init).
+start_named() {
+	start unshare -u -n --fork sh -c 'hostname "$1" && exec sleep 60' sh "$1"
+	wait_for "[ \"\$(cat /proc/$tpid/task/$tpid/children 2>/dev/null)\" != '' ] &&
+		[ \"\$(readlink /proc/\$(cat /proc/$tpid/task/$tpid/children)/exe)\" != \"\$(readlink /proc/$tpid/exe)\" ]"
+	# its child goes when the test ends, too
+	_pids="$_pids $(cat "/proc/$tpid/task/$tpid/children")"
+}
+
+test_container_option_enters_by_name() {
+	need_root || return 0
+	start_named "boxtest-nse-one-$$"
+	run "$NSE" --container "boxtest-nse-one-$$" -a sh -c \
+		"hostname; $(inside_script "uts net")"
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "its hostname and namespaces" "boxtest-nse-one-$$
+$(inodes_of "$tpid" "uts net")" "$out"
+	# the scan leaves no fd of its own (proc dirs, state files) to prog
+	run sh -c 'ls /proc/self/fd'
+	local ours=$out
+	run "$NSE" --container "boxtest-nse-one-$$" -u sh -c 'ls /proc/self/fd'
+	assertEquals "no fd of the scan leaks into prog" "$ours" "$out"
+}
+
+test_container_option_refuses_an_ambiguous_name() {
+	need_root || return 0
+	local a b
+	start_named "boxtest-nse-dup-$$"
+	a=$tpid
+	start_named "boxtest-nse-dup-$$"
+	b=$tpid
+	assert_bad_input "$NSE" --container "boxtest-nse-dup-$$" -a true
+	assertContains "says it is ambiguous" "$err" "2 containers match"
+	assertContains "lists the first" "$err" "PID $a "
+	assertContains "lists the second" "$err" "PID $b "
+}
+
+test_container_option_bad_input() {
+	start_named "boxtest-nse-bad-$$"
+	assert_bad_input "$NSE" --container "" -a true
+	assert_bad_input "$NSE" --container "boxtest-nse-bad-$$" -t "$tpid" -a true
+	assert_bad_input "$NSE" --container "boxtest-no-such-container-$$" -a true
+	assertContains "names it" "$err" "boxtest-no-such-container-$$"
+	assert_bad_input "$NSE" --container
+}
+
 box_run_suite

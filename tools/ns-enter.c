@@ -13,6 +13,7 @@
  */
 #include "box.h"
 #include "cgroup.h"
+#include "containers.h"
 #include "exec.h"
 #include "ns.h"
 #include "parse.h"
@@ -45,10 +46,12 @@ enum {
 	OPT_NETNS = 256,
 	OPT_PRESERVE,
 	OPT_PTY,
+	OPT_CONTAINER,
 };
 
 static const struct option longopts[] = {
 	{ "target", required_argument, NULL, 't' },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
 	{ "all", no_argument, NULL, 'a' },
 	{ "mount", optional_argument, NULL, 'm' },
 	{ "uts", optional_argument, NULL, 'u' },
@@ -76,6 +79,7 @@ static const struct option longopts[] = {
 /* What a user asked for, as parsed; nothing is opened while parsing. */
 static struct {
 	pid_t pid;			/* 0: no target */
+	const char *container;		/* --container NAME|ID */
 	bool all, env, cgroup, nofork, pty, preserve;
 	bool uid_set, gid_set;
 	uid_t uid;
@@ -115,6 +119,7 @@ _Noreturn static void usage(void)
 	       "Run prog (default $SHELL) in the namespaces of a process or of files.\n"
 	       "\n"
 	       "  -t, --target PID        the process whose namespaces to enter\n"
+	       "      --container NAME|ID the container ns-list shows by that name or ID\n"
 	       "  -a, --all               every namespace of PID that differs from ours\n"
 	       "  -m, --mount[=FILE]      mount namespace (of PID, or from FILE)\n"
 	       "  -u, --uts[=FILE]        UTS namespace\n"
@@ -205,6 +210,11 @@ static void parse_args(int argc, char **argv)
 		case OPT_NETNS:
 			set_netns(optarg);
 			break;
+		case OPT_CONTAINER:
+			if (!optarg || !*optarg)
+				xusage_error("empty container name");
+			opt.container = optarg;
+			break;
 		case 'S':
 			opt.uid = parse_id(optarg, "uid");
 			opt.uid_set = true;
@@ -258,9 +268,11 @@ static void parse_args(int argc, char **argv)
 	}
 	need_target |= opt.all || opt.env || opt.cgroup ||
 		       (opt.root && !opt.root_dir) || (opt.wd && !opt.wd_dir);
-	if (need_target && !opt.pid)
-		xusage_error("no target: give -t PID, or a FILE to each "
-			     "namespace option");
+	if (opt.container && opt.pid)
+		xusage_error("--container and --target both name the target");
+	if (need_target && !opt.pid && !opt.container)
+		xusage_error("no target: give -t PID, --container NAME, or a "
+			     "FILE to each namespace option");
 	if (!any_ns && !opt.all && !opt.root && !opt.wd && !opt.env &&
 	    !opt.cgroup && !opt.uid_set && !opt.gid_set && !opt.pty)
 		xusage_error("nothing to enter: name namespaces, or use --all");
@@ -347,6 +359,51 @@ static void stat_proc(const char *what, struct stat *sb)
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)opt.pid, what);
 	if (stat(path, sb) < 0)
 		die_proc(path);
+}
+
+/*
+ * --container: the init of the one container ns-list shows under that
+ * ID or name (common/containers.c does the finding for both tools).
+ */
+static void resolve_container(void)
+{
+	struct ct_list l;
+	size_t idx[8], n;
+	char list[768] = "";
+	size_t used = 0;
+
+	if (ct_scan(&l, 0) < 0)
+		xdie_errno("find container '%s': read /proc", opt.container);
+	n = ct_match(&l, opt.container, idx, ARRAY_SIZE(idx));
+	if (n == 0)
+		xdie("find container '%s': no container has that ID or name "
+		     "(ns-list shows them)",
+		     opt.container);
+	if (n > 1) {
+		for (size_t i = 0; i < n && i < ARRAY_SIZE(idx); i++) {
+			const struct ct *c = &l.v[idx[i]];
+			int w = snprintf(list + used, sizeof(list) - used,
+					 "%sPID %d %s %s%s%s", i ? ", " : "",
+					 (int)c->pid,
+					 ct_runtime_name(c->ident.rt),
+					 c->ident.id[0] ? c->ident.id : "-",
+					 c->ident.name[0] ? " " : "",
+					 c->ident.name);
+
+			if (w < 0 || (size_t)w >= sizeof(list) - used)
+				break;
+			used += (size_t)w;
+		}
+		/* IDs and names are other programs' words: no control chars */
+		for (char *q = list; *q; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+				*q = '?';
+		xdie("find container '%s': %zu containers match: %s (give a "
+		     "longer ID, or -t PID)",
+		     opt.container, n, list);
+	}
+	opt.pid = l.v[idx[0]].pid;
+	ct_free(&l);
 }
 
 /* Hold the target by a pidfd from now on. */
@@ -1050,6 +1107,8 @@ int main(int argc, char **argv)
 	parse_args(argc, argv);
 
 	/* Open and read everything while we stand in our own namespaces. */
+	if (opt.container)
+		resolve_container();
 	open_target();
 	plan_namespaces();
 	if (!all_from_target())

@@ -11,7 +11,7 @@ function __ns_enter_prog_pos
             continue
         end
         switch $a
-            case -t --target -S --setuid -G --setgid --netns
+            case -t --target --container -S --setuid -G --setgid --netns
                 set skip 1
             case --
                 return 0
@@ -25,6 +25,7 @@ end
 
 set -l opt 'not __ns_enter_prog_pos'
 complete -c ns-enter -n $opt -s t -l target -x -a '(__fish_complete_pids)' -d 'Process whose namespaces to enter'
+complete -c ns-enter -n $opt -l container -x -a '(ns-list -n -o id,name 2>/dev/null | string split " " | string match -v -- "-" | string match -v "")' -d 'The container ns-list shows by this ID or name'
 complete -c ns-enter -n $opt -s a -l all -d 'Every namespace of the target that differs from ours'
 complete -c ns-enter -n $opt -s m -l mount -r -d 'Mount namespace [=FILE]'
 complete -c ns-enter -n $opt -s u -l uts -r -d 'UTS namespace [=FILE]'
