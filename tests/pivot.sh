@@ -505,8 +505,12 @@ need_static() {
 # 1's (ns-unshare --init, itself a host tool, which outlives the exec).
 test_host_prog_carries_every_tool_of_the_chain() {
 	need_static ns-unshare cap-drop || return 0
-	local bb
-	bb=$(ls "$ROOT/bin" "$ROOT/sbin" "$ROOT/usr/bin" | grep -cE '^(cap-drop|ns-unshare|pivot|uf-mount)$')
+	local bb=0 d t
+	for d in bin sbin usr/bin; do
+		for t in cap-drop ns-unshare pivot uf-mount; do
+			[ -e "$ROOT/$d/$t" ] && bb=$((bb + 1))
+		done
+	done
 	assertEquals "no boxutils tool in the image" 0 "$bb"
 	run in_ns env PATH="$BOX_BIN:$PATH" pivot --host-prog "$ROOT" \
 		ns-unshare --mount --uts --pid --fork --init --mount-proc --hostname hbox \
