@@ -408,6 +408,9 @@ scmp_filter_ctx sf_build(const struct sf_profile *p,
 	/* a binary tree of syscall numbers: a few compares, not hundreds */
 	if (rc == 0)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	/* the kernel's own errno from seccomp_load(), not ECANCELED */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
 	if (rc < 0) {
 		fail(err, errlen, "set the filter's flags: %s%s", strerror(-rc),
 		     rc == -EOPNOTSUPP ? " (this kernel lacks one of them)"

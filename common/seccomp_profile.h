@@ -18,8 +18,9 @@
 
 /* A profile file larger than this is refused unread (Docker's is 20 KB). */
 #define SF_PROFILE_MAX (4u << 20)
-/* The largest errno a filter can return (the kernel's MAX_ERRNO). */
-#define SF_ERRNO_MAX 4095
+/* The largest errno a filter can return (libseccomp takes 0..4094; the
+ * kernel's MAX_ERRNO is 4095). */
+#define SF_ERRNO_MAX 4094
 
 enum sf_kind {
 	SF_KILL_PROCESS,
