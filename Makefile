@@ -241,7 +241,7 @@ FUZZ_BINS  := $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
 
 # fuzz_netlink reads requests back with libmnl, a reader independent of
 # common/netlink.c (which needs no library)
-FUZZ_PKGS  := libmnl
+FUZZ_PKGS  := libmnl jansson
 FUZZ_CFLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -Icommon \
 	      $(shell $(PKG_CONFIG) --cflags $(FUZZ_PKGS) 2>/dev/null)
 FUZZ_OBJ   := $(patsubst common/%.c,build-fuzz/common/%.o,$(wildcard common/*.c))

@@ -235,11 +235,17 @@ __attribute__((format(printf, 2, 3))) static int fail(struct reader *r,
 						      const char *fmt, ...)
 {
 	va_list ap;
+	char *c;
 
 	if (r->errlen && r->err[0] == '\0') {
 		va_start(ap, fmt);
 		vsnprintf(r->err, r->errlen, fmt, ap);
 		va_end(ap);
+		/* jansson quotes the input near an error: keep it one line,
+		 * and keep the file's bytes from driving the terminal */
+		for (c = r->err; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
 	}
 	errno = EINVAL;
 	return -1;

@@ -600,6 +600,10 @@ test_bad_profiles_are_one_line_and_125() {
 	assert_bad_input "$BOX_BIN/sys-filter" --profile "$PROF" touch "$m"
 	assertContains "$err" "more than the"
 	assertFalse "[ -e '$m' ]"
+	# a control character inside a string: jansson quotes the text near
+	# it, and the message stays one line
+	badp '{"defaultAction": "SCMP_ACT_\
+ALLOW"}' "invalid escape"
 	# a NUL byte in the file
 	printf '{"defaultAction": "SCMP_ACT_ALLOW"\0}' >"$BOX_TMP/nul.json"
 	assert_bad_input "$BOX_BIN/sys-filter" --profile "$BOX_TMP/nul.json" true
