@@ -66,10 +66,10 @@ const char *const *sf_native_names(void)
 const char *sf_arch_name(uint32_t token)
 {
 	static const char *const all[] = {
-	    "x86",     "x86_64",   "x32",	  "arm",	 "aarch64",
-	    "mips",    "mips64",   "mips64n32",	  "mipsel",	 "mipsel64",
-	    "mipsel64n32", "ppc",  "ppc64",	  "ppc64le",	 "s390",
-	    "s390x",   "parisc",   "parisc64",	  "riscv64",	 "loongarch64",
+	    "x86",	   "x86_64", "x32",	  "arm",     "aarch64",
+	    "mips",	   "mips64", "mips64n32", "mipsel",  "mipsel64",
+	    "mipsel64n32", "ppc",    "ppc64",	  "ppc64le", "s390",
+	    "s390x",	   "parisc", "parisc64",  "riscv64", "loongarch64",
 	};
 	size_t i;
 
@@ -228,9 +228,12 @@ static uint32_t to_scmp(const struct sf_action *a)
 static void print_action(FILE *f, const struct sf_action *a)
 {
 	static const char *const words[] = {
-	    [SF_KILL_PROCESS] = "kill-process", [SF_KILL_THREAD] = "kill-thread",
-	    [SF_TRAP] = "trap",		       [SF_ERRNO] = "errno",
-	    [SF_TRACE] = "trace",	       [SF_LOG] = "log",
+	    [SF_KILL_PROCESS] = "kill-process",
+	    [SF_KILL_THREAD] = "kill-thread",
+	    [SF_TRAP] = "trap",
+	    [SF_ERRNO] = "errno",
+	    [SF_TRACE] = "trace",
+	    [SF_LOG] = "log",
 	    [SF_ALLOW] = "allow",
 	};
 	const char *name;
@@ -248,7 +251,7 @@ static void print_rule(FILE *f, const struct sf_action *a, const char *name,
 		       int nr, const struct scmp_arg_cmp *cmp, size_t ncmp)
 {
 	static const char *const ops[] = {
-	    [SCMP_CMP_NE] = "!=", [SCMP_CMP_LT] = "<", [SCMP_CMP_LE] = "<=",
+	    [SCMP_CMP_NE] = "!=", [SCMP_CMP_LT] = "<",	[SCMP_CMP_LE] = "<=",
 	    [SCMP_CMP_EQ] = "==", [SCMP_CMP_GE] = ">=", [SCMP_CMP_GT] = ">",
 	};
 	size_t i;
@@ -272,9 +275,12 @@ static void print_rule(FILE *f, const struct sf_action *a, const char *name,
 }
 
 static const enum scmp_compare cmp_of[] = {
-    [SF_NE] = SCMP_CMP_NE, [SF_LT] = SCMP_CMP_LT,
-    [SF_LE] = SCMP_CMP_LE, [SF_EQ] = SCMP_CMP_EQ,
-    [SF_GE] = SCMP_CMP_GE, [SF_GT] = SCMP_CMP_GT,
+    [SF_NE] = SCMP_CMP_NE,
+    [SF_LT] = SCMP_CMP_LT,
+    [SF_LE] = SCMP_CMP_LE,
+    [SF_EQ] = SCMP_CMP_EQ,
+    [SF_GE] = SCMP_CMP_GE,
+    [SF_GT] = SCMP_CMP_GT,
     [SF_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
@@ -387,8 +393,9 @@ scmp_filter_ctx sf_build(const struct sf_profile *p,
 
 	ctx = seccomp_init(to_scmp(&p->dflt));
 	if (!ctx) {
-		fail(err, errlen, "create the filter: default action %s is "
-				  "not supported by libseccomp",
+		fail(err, errlen,
+		     "create the filter: default action %s is "
+		     "not supported by libseccomp",
 		     sf_action_name(p->dflt.kind));
 		return NULL;
 	}
@@ -455,8 +462,9 @@ scmp_filter_ctx sf_build(const struct sf_profile *p,
 		 * (EACCES); the engines leave it out, and so do we */
 		if (same_action(&r->action, &p->dflt)) {
 			if (print)
-				fprintf(print, "# %s: the default action "
-					       "already\n",
+				fprintf(print,
+					"# %s: the default action "
+					"already\n",
 					origin(p, r, where, sizeof(where)));
 			continue;
 		}

@@ -35,15 +35,18 @@ static const struct {
 };
 
 static const char *const op_names[] = {
-    [SF_NE] = "SCMP_CMP_NE", [SF_LT] = "SCMP_CMP_LT",
-    [SF_LE] = "SCMP_CMP_LE", [SF_EQ] = "SCMP_CMP_EQ",
-    [SF_GE] = "SCMP_CMP_GE", [SF_GT] = "SCMP_CMP_GT",
+    [SF_NE] = "SCMP_CMP_NE",
+    [SF_LT] = "SCMP_CMP_LT",
+    [SF_LE] = "SCMP_CMP_LE",
+    [SF_EQ] = "SCMP_CMP_EQ",
+    [SF_GE] = "SCMP_CMP_GE",
+    [SF_GT] = "SCMP_CMP_GT",
     [SF_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 static const char *const op_symbols[] = {
-    [SF_NE] = "!=", [SF_LT] = "<",  [SF_LE] = "<=",	     [SF_EQ] = "==",
-    [SF_GE] = ">=", [SF_GT] = ">",  [SF_MASKED_EQ] = "&",
+    [SF_NE] = "!=", [SF_LT] = "<", [SF_LE] = "<=",	 [SF_EQ] = "==",
+    [SF_GE] = ">=", [SF_GT] = ">", [SF_MASKED_EQ] = "&",
 };
 
 static const struct {
@@ -60,53 +63,156 @@ static const struct {
  * SCMP_ARCH_, in lower case, is libseccomp's own name for it.
  */
 static const char *const arch_names[] = {
-    "x86",	"x86_64",     "x32",	 "arm",	      "aarch64", "mips",
-    "mips64",	"mips64n32",  "mipsel",	 "mipsel64",  "mipsel64n32",
-    "ppc",	"ppc64",      "ppc64le", "s390",      "s390x",	 "parisc",
-    "parisc64", "riscv64",    "loongarch64", "m68k", "sh", "sheb",
+    "x86",     "x86_64",      "x32",	"arm",	    "aarch64",	   "mips",
+    "mips64",  "mips64n32",   "mipsel", "mipsel64", "mipsel64n32", "ppc",
+    "ppc64",   "ppc64le",     "s390",	"s390x",    "parisc",	   "parisc64",
+    "riscv64", "loongarch64", "m68k",	"sh",	    "sheb",
 };
 
 /* Linux's errno names; the first of two names for one value is the one
  * printed. */
-#define E(x) {#x, x}
+#define E(x)                                                                   \
+	{                                                                      \
+#x, x                                                          \
+	}
 static const struct {
 	const char *name;
 	int value;
 } errnos[] = {
-    E(EPERM),	     E(ENOENT),		E(ESRCH),	   E(EINTR),
-    E(EIO),	     E(ENXIO),		E(E2BIG),	   E(ENOEXEC),
-    E(EBADF),	     E(ECHILD),		E(EAGAIN),	   E(EWOULDBLOCK),
-    E(ENOMEM),	     E(EACCES),		E(EFAULT),	   E(ENOTBLK),
-    E(EBUSY),	     E(EEXIST),		E(EXDEV),	   E(ENODEV),
-    E(ENOTDIR),	     E(EISDIR),		E(EINVAL),	   E(ENFILE),
-    E(EMFILE),	     E(ENOTTY),		E(ETXTBSY),	   E(EFBIG),
-    E(ENOSPC),	     E(ESPIPE),		E(EROFS),	   E(EMLINK),
-    E(EPIPE),	     E(EDOM),		E(ERANGE),	   E(EDEADLK),
-    E(EDEADLOCK),    E(ENAMETOOLONG),	E(ENOLCK),	   E(ENOSYS),
-    E(ENOTEMPTY),    E(ELOOP),		E(ENOMSG),	   E(EIDRM),
-    E(ECHRNG),	     E(EL2NSYNC),	E(EL3HLT),	   E(EL3RST),
-    E(ELNRNG),	     E(EUNATCH),	E(ENOCSI),	   E(EL2HLT),
-    E(EBADE),	     E(EBADR),		E(EXFULL),	   E(ENOANO),
-    E(EBADRQC),	     E(EBADSLT),	E(EBFONT),	   E(ENOSTR),
-    E(ENODATA),	     E(ETIME),		E(ENOSR),	   E(ENONET),
-    E(ENOPKG),	     E(EREMOTE),	E(ENOLINK),	   E(EADV),
-    E(ESRMNT),	     E(ECOMM),		E(EPROTO),	   E(EMULTIHOP),
-    E(EDOTDOT),	     E(EBADMSG),	E(EOVERFLOW),	   E(ENOTUNIQ),
-    E(EBADFD),	     E(EREMCHG),	E(ELIBACC),	   E(ELIBBAD),
-    E(ELIBSCN),	     E(ELIBMAX),	E(ELIBEXEC),	   E(EILSEQ),
-    E(ERESTART),     E(ESTRPIPE),	E(EUSERS),	   E(ENOTSOCK),
-    E(EDESTADDRREQ), E(EMSGSIZE),	E(EPROTOTYPE),	   E(ENOPROTOOPT),
-    E(EPROTONOSUPPORT), E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(ENOTSUP),
-    E(EPFNOSUPPORT), E(EAFNOSUPPORT),	E(EADDRINUSE),	   E(EADDRNOTAVAIL),
-    E(ENETDOWN),     E(ENETUNREACH),	E(ENETRESET),	   E(ECONNABORTED),
-    E(ECONNRESET),   E(ENOBUFS),	E(EISCONN),	   E(ENOTCONN),
-    E(ESHUTDOWN),    E(ETOOMANYREFS),	E(ETIMEDOUT),	   E(ECONNREFUSED),
-    E(EHOSTDOWN),    E(EHOSTUNREACH),	E(EALREADY),	   E(EINPROGRESS),
-    E(ESTALE),	     E(EUCLEAN),	E(ENOTNAM),	   E(ENAVAIL),
-    E(EISNAM),	     E(EREMOTEIO),	E(EDQUOT),	   E(ENOMEDIUM),
-    E(EMEDIUMTYPE),  E(ECANCELED),	E(ENOKEY),	   E(EKEYEXPIRED),
-    E(EKEYREVOKED),  E(EKEYREJECTED),	E(EOWNERDEAD),	   E(ENOTRECOVERABLE),
-    E(ERFKILL),	     E(EHWPOISON),
+    E(EPERM),
+    E(ENOENT),
+    E(ESRCH),
+    E(EINTR),
+    E(EIO),
+    E(ENXIO),
+    E(E2BIG),
+    E(ENOEXEC),
+    E(EBADF),
+    E(ECHILD),
+    E(EAGAIN),
+    E(EWOULDBLOCK),
+    E(ENOMEM),
+    E(EACCES),
+    E(EFAULT),
+    E(ENOTBLK),
+    E(EBUSY),
+    E(EEXIST),
+    E(EXDEV),
+    E(ENODEV),
+    E(ENOTDIR),
+    E(EISDIR),
+    E(EINVAL),
+    E(ENFILE),
+    E(EMFILE),
+    E(ENOTTY),
+    E(ETXTBSY),
+    E(EFBIG),
+    E(ENOSPC),
+    E(ESPIPE),
+    E(EROFS),
+    E(EMLINK),
+    E(EPIPE),
+    E(EDOM),
+    E(ERANGE),
+    E(EDEADLK),
+    E(EDEADLOCK),
+    E(ENAMETOOLONG),
+    E(ENOLCK),
+    E(ENOSYS),
+    E(ENOTEMPTY),
+    E(ELOOP),
+    E(ENOMSG),
+    E(EIDRM),
+    E(ECHRNG),
+    E(EL2NSYNC),
+    E(EL3HLT),
+    E(EL3RST),
+    E(ELNRNG),
+    E(EUNATCH),
+    E(ENOCSI),
+    E(EL2HLT),
+    E(EBADE),
+    E(EBADR),
+    E(EXFULL),
+    E(ENOANO),
+    E(EBADRQC),
+    E(EBADSLT),
+    E(EBFONT),
+    E(ENOSTR),
+    E(ENODATA),
+    E(ETIME),
+    E(ENOSR),
+    E(ENONET),
+    E(ENOPKG),
+    E(EREMOTE),
+    E(ENOLINK),
+    E(EADV),
+    E(ESRMNT),
+    E(ECOMM),
+    E(EPROTO),
+    E(EMULTIHOP),
+    E(EDOTDOT),
+    E(EBADMSG),
+    E(EOVERFLOW),
+    E(ENOTUNIQ),
+    E(EBADFD),
+    E(EREMCHG),
+    E(ELIBACC),
+    E(ELIBBAD),
+    E(ELIBSCN),
+    E(ELIBMAX),
+    E(ELIBEXEC),
+    E(EILSEQ),
+    E(ERESTART),
+    E(ESTRPIPE),
+    E(EUSERS),
+    E(ENOTSOCK),
+    E(EDESTADDRREQ),
+    E(EMSGSIZE),
+    E(EPROTOTYPE),
+    E(ENOPROTOOPT),
+    E(EPROTONOSUPPORT),
+    E(ESOCKTNOSUPPORT),
+    E(EOPNOTSUPP),
+    E(ENOTSUP),
+    E(EPFNOSUPPORT),
+    E(EAFNOSUPPORT),
+    E(EADDRINUSE),
+    E(EADDRNOTAVAIL),
+    E(ENETDOWN),
+    E(ENETUNREACH),
+    E(ENETRESET),
+    E(ECONNABORTED),
+    E(ECONNRESET),
+    E(ENOBUFS),
+    E(EISCONN),
+    E(ENOTCONN),
+    E(ESHUTDOWN),
+    E(ETOOMANYREFS),
+    E(ETIMEDOUT),
+    E(ECONNREFUSED),
+    E(EHOSTDOWN),
+    E(EHOSTUNREACH),
+    E(EALREADY),
+    E(EINPROGRESS),
+    E(ESTALE),
+    E(EUCLEAN),
+    E(ENOTNAM),
+    E(ENAVAIL),
+    E(EISNAM),
+    E(EREMOTEIO),
+    E(EDQUOT),
+    E(ENOMEDIUM),
+    E(EMEDIUMTYPE),
+    E(ECANCELED),
+    E(ENOKEY),
+    E(EKEYEXPIRED),
+    E(EKEYREVOKED),
+    E(EKEYREJECTED),
+    E(EOWNERDEAD),
+    E(ENOTRECOVERABLE),
+    E(ERFKILL),
+    E(EHWPOISON),
 };
 #undef E
 
@@ -174,9 +280,12 @@ int sf_action_parse(const char *s, struct sf_action *out)
 		const char *name;
 		enum sf_kind kind;
 	} words[] = {
-	    {"kill", SF_KILL_PROCESS}, {"kill-process", SF_KILL_PROCESS},
-	    {"kill-thread", SF_KILL_THREAD}, {"trap", SF_TRAP},
-	    {"log", SF_LOG}, {"allow", SF_ALLOW},
+	    {"kill", SF_KILL_PROCESS},
+	    {"kill-process", SF_KILL_PROCESS},
+	    {"kill-thread", SF_KILL_THREAD},
+	    {"trap", SF_TRAP},
+	    {"log", SF_LOG},
+	    {"allow", SF_ALLOW},
 	};
 	size_t i;
 
@@ -223,7 +332,8 @@ bad:
 	return -1;
 }
 
-/* --- reading --------------------------------------------------------------- */
+/* --- reading ---------------------------------------------------------------
+ */
 
 struct reader {
 	char *err;
@@ -231,8 +341,8 @@ struct reader {
 	struct sf_profile *p;
 };
 
-__attribute__((format(printf, 2, 3))) static int fail(struct reader *r,
-						      const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void set_err(struct reader *r,
+							  const char *fmt, ...)
 {
 	va_list ap;
 	char *c;
@@ -248,12 +358,18 @@ __attribute__((format(printf, 2, 3))) static int fail(struct reader *r,
 				*c = '?';
 	}
 	errno = EINVAL;
-	return -1;
 }
+
+/* The reason into r->err, and -1 where the analyzers can see it. */
+#define fail(r, ...)                                                           \
+	({                                                                     \
+		set_err(r, __VA_ARGS__);                                       \
+		-1;                                                            \
+	})
 
 static int nomem(struct reader *r)
 {
-	fail(r, "out of memory");
+	set_err(r, "out of memory");
 	errno = ENOMEM;
 	return -1;
 }
@@ -263,8 +379,9 @@ static const char *shown(const char *s, char *buf, size_t len)
 {
 	size_t i;
 
-	for (i = 0; s[i] && i < len - 1 && i < 64; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	for (i = 0; i < len - 1 && i < 64 && s[i]; i++)
+		buf[i] =
+		    (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	buf[i] = '\0';
 	return buf;
 }
@@ -435,8 +552,8 @@ static int get_action(struct reader *r, json_t *obj, const char *where,
 		return fail(r, "%s: missing", w);
 	if (get_string(r, field(obj, akey), w, &s) < 0)
 		return -1;
-	for (i = 0; i < sizeof(unsupported_actions) /
-			    sizeof(unsupported_actions[0]);
+	for (i = 0;
+	     i < sizeof(unsupported_actions) / sizeof(unsupported_actions[0]);
 	     i++)
 		if (strcmp(s, unsupported_actions[i].name) == 0)
 			return fail(r, "%s: unsupported action %s: %s", w, s,
@@ -467,8 +584,9 @@ static int get_action(struct reader *r, json_t *obj, const char *where,
 	if (out->kind == SF_ERRNO || out->kind == SF_TRACE)
 		out->data = (uint32_t)v;
 	else if (ret || name)
-		return fail(r, "%s%s: only for SCMP_ACT_ERRNO and "
-			       "SCMP_ACT_TRACE, not %s",
+		return fail(r,
+			    "%s%s: only for SCMP_ACT_ERRNO and "
+			    "SCMP_ACT_TRACE, not %s",
 			    where, ret ? rkey : nkey, s);
 	return 0;
 }
@@ -508,9 +626,8 @@ static int get_args(struct reader *r, json_t *v, const char *where,
 			return -1;
 		arg->index = (unsigned int)u;
 		snprintf(w, sizeof(w), "%sargs[%zu].value", where, i);
-		if (field(a, "value") &&
-		    get_uint(r, field(a, "value"), w, INT64_MAX, &arg->value) <
-			0)
+		if (field(a, "value") && get_uint(r, field(a, "value"), w,
+						  INT64_MAX, &arg->value) < 0)
 			return -1;
 		snprintf(w, sizeof(w), "%sargs[%zu].valueTwo", where, i);
 		if (field(a, "valueTwo") &&
@@ -547,8 +664,7 @@ static int ok_cap(struct reader *r, const char *where, const char *s)
 static int get_match(struct reader *r, json_t *v, const char *where,
 		     struct sf_match *m)
 {
-	static const char *const keys[] = {"caps", "arches", "minKernel",
-					   NULL};
+	static const char *const keys[] = {"caps", "arches", "minKernel", NULL};
 	char w[128], b[80], **caps = NULL;
 	const char *s;
 	size_t i, n = 0;
@@ -577,8 +693,9 @@ static int get_match(struct reader *r, json_t *v, const char *where,
 		if (get_string(r, field(v, "minKernel"), w, &s) < 0)
 			return -1;
 		if (sf_kernel_version(s, &m->min_kernel) < 0)
-			return fail(r, "%s: '%s' is not a kernel version "
-				       "(MAJOR.MINOR)",
+			return fail(r,
+				    "%s: '%s' is not a kernel version "
+				    "(MAJOR.MINOR)",
 				    w, shown(s, b, sizeof(b)));
 		m->has_kernel = true;
 	}
@@ -589,7 +706,7 @@ static int get_rule(struct reader *r, json_t *v, size_t idx,
 		    struct sf_rule *rule)
 {
 	static const char *const keys[] = {
-	    "names", "name",	 "action",   "errnoRet", "errno",
+	    "names", "name",	"action",   "errnoRet", "errno",
 	    "args",  "comment", "includes", "excludes", NULL};
 	char where[64], w[128];
 	const char *s;
@@ -621,9 +738,9 @@ static int get_rule(struct reader *r, json_t *v, size_t idx,
 	}
 	if (rule->nnames == 0)
 		return fail(r, "%s: no syscall names", where);
+	snprintf(w, sizeof(w), "%s.comment", where);
 	if (field(v, "comment") &&
-	    (snprintf(w, sizeof(w), "%s.comment", where),
-	     get_string(r, field(v, "comment"), w, &s) < 0))
+	    get_string(r, field(v, "comment"), w, &s) < 0)
 		return -1;
 	snprintf(w, sizeof(w), "%s.", where);
 	if (get_action(r, v, w, "action", "errnoRet", "errno", &rule->action) <
@@ -709,11 +826,16 @@ static int get_flags(struct reader *r, json_t *v)
 
 static int get_profile(struct reader *r, json_t *root)
 {
-	static const char *const keys[] = {
-	    "defaultAction", "defaultErrnoRet", "defaultErrno",
-	    "architectures", "archMap",		"syscalls",
-	    "flags",	     "listenerPath",	"listenerMetadata",
-	    NULL};
+	static const char *const keys[] = {"defaultAction",
+					   "defaultErrnoRet",
+					   "defaultErrno",
+					   "architectures",
+					   "archMap",
+					   "syscalls",
+					   "flags",
+					   "listenerPath",
+					   "listenerMetadata",
+					   NULL};
 	struct sf_profile *p = r->p;
 	const char *s;
 	json_t *v, *e;
@@ -783,8 +905,8 @@ int sf_profile_parse(const char *buf, size_t len, struct sf_profile *p,
 	 */
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return fail(&r, "line %d column %d: %s", jerr.line,
-			    jerr.column, jerr.text);
+		return fail(&r, "line %d column %d: %s", jerr.line, jerr.column,
+			    jerr.text);
 	rc = get_profile(&r, root);
 	json_decref(root);
 	if (rc < 0) {
@@ -859,7 +981,8 @@ void sf_profile_free(struct sf_profile *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* --- selection ------------------------------------------------------------- */
+/* --- selection -------------------------------------------------------------
+ */
 
 static bool native_among(const struct sf_match *m, const struct sf_env *env)
 {

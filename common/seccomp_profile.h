@@ -114,9 +114,9 @@ void sf_profile_free(struct sf_profile *p);
 
 /* What the rules are judged against. */
 struct sf_env {
-	uint64_t caps;			/* the capabilities after exec */
-	const char *const *arch_names;	/* the native arch's names, NULL-ended */
-	uint64_t kernel;		/* sf_kernel_version() of uname -r */
+	uint64_t caps;		       /* the capabilities after exec */
+	const char *const *arch_names; /* the native arch's names, NULL-ended */
+	uint64_t kernel;	       /* sf_kernel_version() of uname -r */
 };
 
 /*

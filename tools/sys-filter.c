@@ -72,7 +72,8 @@ static _Noreturn void usage(void)
 	    "     --tsync               filter every thread of the process\n"
 	    " -n, --no-new-privs        set no_new_privs (loading without it\n"
 	    "                           needs CAP_SYS_ADMIN)\n"
-	    "     --dump FILE           write the filter's BPF program to FILE\n"
+	    "     --dump FILE           write the filter's BPF program to "
+	    "FILE\n"
 	    "     --print               print the rules, resolved, to stdout\n"
 	    " -h, --help                show this help\n"
 	    " -V, --version             show the version\n"
@@ -183,8 +184,8 @@ static char *read_profile(const char *path, size_t *len)
 	if (fd < 0) {
 		if (errno == ENOENT && strcmp(path, DEFAULT_PROFILE) == 0)
 			xdie("read the default profile %s: %s (it comes with "
-			     "containers-common: apt-get install " DEFAULT_PACKAGE
-			     ")",
+			     "containers-common: apt-get "
+			     "install " DEFAULT_PACKAGE ")",
 			     path, strerror(errno));
 		xdie_errno("read profile %s", path);
 	}
@@ -250,8 +251,8 @@ static void check_lists(const struct sf_profile *p)
 					    0)
 						xdie("%s: '%s' is in %s too, "
 						     "with another action",
-						     b->opt,
-						     a->names[k], a->opt);
+						     b->opt, a->names[k],
+						     a->opt);
 		}
 	}
 }
