@@ -263,11 +263,11 @@ static void print_rule(FILE *f, const struct sf_action *a, const char *name,
 	for (i = 0; i < ncmp; i++) {
 		fprintf(f, "%s", i ? " &&" : " if");
 		if (cmp[i].op == SCMP_CMP_MASKED_EQ)
-			fprintf(f, " arg%u & %#llx == %#llx", cmp[i].arg,
+			fprintf(f, " arg%u & %llu == %llu", cmp[i].arg,
 				(unsigned long long)cmp[i].datum_a,
 				(unsigned long long)cmp[i].datum_b);
 		else
-			fprintf(f, " arg%u %s %#llx", cmp[i].arg,
+			fprintf(f, " arg%u %s %llu", cmp[i].arg,
 				ops[cmp[i].op],
 				(unsigned long long)cmp[i].datum_a);
 	}

@@ -483,7 +483,7 @@ test_print_shows_the_rules_resolved() {
 	assertEquals "$err" 0 "$rc"
 	assertEquals "first line" "default errno 38 (ENOSYS)" "$(printf '%s\n' "$out" | head -1)"
 	assertContains "$out" "arch x86_64 x86 x32"
-	assertContains "$out" "allow personality (135) if arg0 == 0x8"
+	assertContains "$out" "allow personality (135) if arg0 == 8"
 	assertContains "$out" "errno 1 (EPERM) sysfs (139)"
 	if [ "$(id -u)" = 0 ] && command -v cap-drop >/dev/null; then
 		# root holds CAP_SYS_ADMIN: bpf allowed; after cap-drop: EPERM
