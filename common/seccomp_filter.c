@@ -2,9 +2,14 @@
 #include "seccomp_filter.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /*
  * Each architecture libseccomp knows that can be a kernel's native one:
@@ -267,8 +272,7 @@ static void print_rule(FILE *f, const struct sf_action *a, const char *name,
 				(unsigned long long)cmp[i].datum_a,
 				(unsigned long long)cmp[i].datum_b);
 		else
-			fprintf(f, " arg%u %s %llu", cmp[i].arg,
-				ops[cmp[i].op],
+			fprintf(f, " arg%u %s %llu", cmp[i].arg, ops[cmp[i].op],
 				(unsigned long long)cmp[i].datum_a);
 	}
 	fputc('\n', f);
@@ -475,4 +479,33 @@ scmp_filter_ctx sf_build(const struct sf_profile *p,
 out:
 	seccomp_release(ctx);
 	return NULL;
+}
+
+int sf_load_bpf(const void *prog, size_t len, unsigned int flags)
+{
+	struct sock_fprog fprog = {
+	    .len = (unsigned short)(len / sizeof(struct sock_filter)),
+	    .filter = (struct sock_filter *)prog,
+	};
+	unsigned int kflags = 0;
+
+	if (len == 0 || len % sizeof(struct sock_filter) ||
+	    len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (flags & SF_FLAG_LOG)
+		kflags |= SECCOMP_FILTER_FLAG_LOG;
+	if (flags & SF_FLAG_TSYNC)
+		kflags |= SECCOMP_FILTER_FLAG_TSYNC;
+	if (flags & SF_FLAG_SPEC_ALLOW)
+		kflags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	if (flags & SF_BUILD_NNP &&
+	    prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0)
+		return -1;
+	/* TSYNC answers with the id of a thread it could not sync */
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, kflags, &fprog) ==
+		       0
+		   ? 0
+		   : -1;
 }

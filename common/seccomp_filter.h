@@ -59,4 +59,12 @@ scmp_filter_ctx sf_build(const struct sf_profile *p,
 			 const struct sf_arches *arches, unsigned int flags,
 			 FILE *print, char *err, size_t errlen);
 
+/*
+ * Load a compiled program (what --dump wrote: struct sock_filter
+ * instructions) as this thread's filter, without libseccomp; flags are
+ * SF_FLAG_* and SF_BUILD_*.  The kernel checks the program.  0, or -1 with
+ * errno (EINVAL: not whole instructions, or more than the kernel takes).
+ */
+int sf_load_bpf(const void *prog, size_t len, unsigned int flags);
+
 #endif

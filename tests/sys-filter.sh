@@ -88,11 +88,17 @@ need_probe() {
 	return 1
 }
 
-need_ia32() {
-	run "$P" -32 $NR32_getpid
-	case $out in
+# have_ia32: the kernel runs 32-bit syscalls (IA32 emulation)
+have_ia32() {
+	case $("$P" -32 $NR32_getpid 2>&1) in
 	"ok "[1-9]*) return 0 ;;
 	esac
+	return 1
+}
+
+need_ia32() {
+	have_ia32 && return 0
+	run "$P" -32 $NR32_getpid
 	skip_test "this kernel runs no 32-bit syscalls (IA32 emulation off): $out $err"
 	return 1
 }
@@ -517,6 +523,48 @@ test_dump_writes_the_bpf_program() {
 	run sys-filter --deny nosuchsyscall --dump "$BOX_TMP/none.bpf" true
 	assertEquals 125 "$rc"
 	assertFalse "no dump left" "[ -e '$BOX_TMP/none.bpf' ]"
+}
+
+test_bpf_loads_what_dump_wrote() {
+	need_probe || return 0
+	local f=$BOX_TMP/sysfs.bpf
+	run sys-filter --deny sysfs:ENOSPC --dump "$f" true
+	assertEquals "$err" 0 "$rc"
+	probe_is "errno $ENOSPC" sys-filter --bpf "$f" "$P" $NR_sysfs 3
+	run sys-filter --bpf "$f" cat /proc/self/status
+	assertEquals "Seccomp" 2 "$(status_field Seccomp)"
+	assertEquals "Seccomp_filters" 1 "$(status_field Seccomp_filters)"
+	# the 32-bit half of the program is there too
+	if have_ia32; then
+		probe_is "errno $ENOSPC" sys-filter --bpf "$f" "$P" -32 $NR32_sysfs 3
+	fi
+	# the default profile, compiled once for Docker's capabilities
+	need_default_profile || return 0
+	need_tool cap-drop || return 0
+	[ "$(id -u)" = 0 ] || return 0
+	run cap-drop --no-new-privs sys-filter --profile default --dump "$BOX_TMP/default.bpf" true
+	assertEquals "$err" 0 "$rc"
+	probe_is "errno $EPERM" cap-drop --no-new-privs sys-filter --bpf "$BOX_TMP/default.bpf" "$P" $NR_userfaultfd 0
+	probe_is "errno $ENOSYS" cap-drop --no-new-privs sys-filter --bpf "$BOX_TMP/default.bpf" "$P" $NR_add_key 0 0 0
+}
+
+test_bad_bpf_programs_are_refused() {
+	need_tool sys-filter || return 0
+	local m=$BOX_TMP/marker f=$BOX_TMP/bad.bpf
+	printf 'abcdefg' >"$f"
+	rm -f "$m"
+	assert_bad_input "$BOX_BIN/sys-filter" --bpf "$f" touch "$m"
+	assertContains "$err" "7 bytes is not a program"
+	# an instruction the kernel does not know (code 0xffff)
+	printf '\377\377\377\377\377\377\377\377' >"$f"
+	assert_bad_input "$BOX_BIN/sys-filter" --bpf "$f" touch "$m"
+	assertContains "$err" "Invalid argument"
+	: >"$f"
+	assert_bad_input "$BOX_BIN/sys-filter" --bpf "$f" touch "$m"
+	assert_bad_input "$BOX_BIN/sys-filter" --bpf "$BOX_TMP/no/such.bpf" touch "$m"
+	assert_bad_input "$BOX_BIN/sys-filter" --bpf "$f" --deny read touch "$m"
+	assertContains "$err" "--bpf loads a compiled program"
+	assertFalse "nothing ran" "[ -e '$m' ]"
 }
 
 # --- bad input ----------------------------------------------------------------

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/securebits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ static const struct option long_options[] = {
     {"tsync", no_argument, NULL, 'T'},
     {"no-new-privs", no_argument, NULL, 'n'},
     {"dump", required_argument, NULL, 'o'},
+    {"bpf", required_argument, NULL, 'B'},
     {"print", no_argument, NULL, 'P'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -75,6 +77,10 @@ static _Noreturn void usage(void)
 	    "     --dump FILE           write the filter's BPF program to "
 	    "FILE\n"
 	    "     --print               print the rules, resolved, to stdout\n"
+	    "     --bpf FILE            load the program --dump wrote, "
+	    "instead\n"
+	    "                           of building one (no compiling at "
+	    "start)\n"
 	    " -h, --help                show this help\n"
 	    " -V, --version             show the version\n"
 	    "\n"
@@ -95,6 +101,7 @@ struct request {
 	unsigned int flags; /* SF_FLAG_*, SF_BUILD_NNP */
 	const char *dump;
 	bool print;
+	const char *bpf;
 };
 
 static void add_list(struct request *r, char kind, char *list)
@@ -156,6 +163,9 @@ static struct request parse_args(int argc, char **argv)
 		case 'P':
 			r.print = true;
 			break;
+		case 'B':
+			r.bpf = optarg;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -164,15 +174,21 @@ static struct request parse_args(int argc, char **argv)
 			xbad_option(c, argv);
 		}
 	}
-	if (!r.profile && r.nlists == 0)
-		xusage_error("nothing to filter: give --profile, --deny or "
-			     "--allow");
+	if (r.bpf && (r.profile || r.nlists || r.default_given || r.arch ||
+		      r.dump || r.print))
+		xusage_error(
+		    "--bpf loads a compiled program: no --profile, "
+		    "--deny, --allow, --default-action, --arch, --dump "
+		    "or --print with it");
+	if (!r.profile && r.nlists == 0 && !r.bpf)
+		xusage_error("nothing to filter: give --profile, --deny, "
+			     "--allow or --bpf");
 	return r;
 }
 
-/* The whole profile file, refused when it is not a regular file or too
- * large to be one. */
-static char *read_profile(const char *path, size_t *len)
+/* The whole profile (or --bpf) file, refused when it is not a regular
+ * file or too large to be one. */
+static char *read_input(const char *path, const char *what, size_t *len)
 {
 	struct stat st;
 	char *buf;
@@ -187,28 +203,27 @@ static char *read_profile(const char *path, size_t *len)
 			     "containers-common: apt-get "
 			     "install " DEFAULT_PACKAGE ")",
 			     path, strerror(errno));
-		xdie_errno("read profile %s", path);
+		xdie_errno("read %s %s", what, path);
 	}
 	if (fstat(fd, &st) < 0)
-		xdie_errno("read profile %s", path);
+		xdie_errno("read %s %s", what, path);
 	if (!S_ISREG(st.st_mode))
-		xdie("read profile %s: not a regular file", path);
+		xdie("read %s %s: not a regular file", what, path);
 	if (st.st_size > (off_t)SF_PROFILE_MAX)
-		xdie("read profile %s: %lld bytes, more than the %u a profile "
-		     "may have",
-		     path, (long long)st.st_size, SF_PROFILE_MAX);
+		xdie("read %s %s: %lld bytes, more than the %u it may have",
+		     what, path, (long long)st.st_size, SF_PROFILE_MAX);
 	/* one byte more than allowed, to see a file that grew meanwhile */
 	buf = malloc(SF_PROFILE_MAX + 1);
 	if (!buf)
-		xdie_errno("read profile %s", path);
+		xdie_errno("read %s %s", what, path);
 	while ((n = read(fd, buf + got, SF_PROFILE_MAX + 1 - got)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			xdie_errno("read profile %s", path);
+			xdie_errno("read %s %s", what, path);
 		got += (size_t)n;
 		if (got > SF_PROFILE_MAX)
-			xdie("read profile %s: more than %u bytes", path,
+			xdie("read %s %s: more than %u bytes", what, path,
 			     SF_PROFILE_MAX);
 	}
 	close(fd);
@@ -329,6 +344,41 @@ static int open_dump(const char *path, bool *made)
 	return fd;
 }
 
+static _Noreturn void die_load(int err, const char *what)
+{
+	box_errh(err,
+		 err == EACCES
+		     ? "needs no_new_privs (sys-filter --no-new-privs, "
+		       "or cap-drop --no-new-privs before it) or "
+		       "CAP_SYS_ADMIN"
+		 : err == EINVAL ? "a program the kernel does not take"
+				 : NULL,
+		 "%s", what);
+	exit(EXIT_TOOL);
+}
+
+/*
+ * --bpf: a program compiled before (--dump), loaded as it is.  The
+ * kernel checks every instruction; what it decides is the user's.
+ */
+static _Noreturn void load_bpf(const struct request *r, int argc, char **argv)
+{
+	char what[PATH_MAX + 32];
+	size_t len;
+	char *prog;
+
+	prog = read_input(r->bpf, "BPF program", &len);
+	snprintf(what, sizeof(what), "load the BPF program %s", r->bpf);
+	if (len == 0 || len % 8 || len / 8 > 4096)
+		xdie("%s: %zu bytes is not a program of 1..4096 8-byte "
+		     "instructions",
+		     what, len);
+	if (sf_load_bpf(prog, len, r->flags) < 0)
+		die_load(errno, what);
+	free(prog);
+	xexec(argc - optind, argv + optind);
+}
+
 int main(int argc, char **argv)
 {
 	struct sf_profile prof = {.dflt = {.kind = SF_ALLOW}};
@@ -344,11 +394,13 @@ int main(int argc, char **argv)
 
 	box_init(argc, argv);
 	req = parse_args(argc, argv);
+	if (req.bpf)
+		load_bpf(&req, argc, argv);
 
 	if (req.profile) {
 		path = strcmp(req.profile, "default") == 0 ? DEFAULT_PROFILE
 							   : req.profile;
-		buf = read_profile(path, &len);
+		buf = read_input(path, "profile", &len);
 		if (sf_profile_parse(buf, len, &prof, err, sizeof(err)) < 0)
 			xdie("profile %s: %s", path, err);
 		free(buf);
@@ -401,14 +453,7 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		if (made)
 			unlink(req.dump);
-		box_errh(-rc,
-			 rc == -EACCES
-			     ? "needs no_new_privs (sys-filter --no-new-privs, "
-			       "or cap-drop --no-new-privs before it) or "
-			       "CAP_SYS_ADMIN"
-			     : NULL,
-			 "load the seccomp filter");
-		exit(EXIT_TOOL);
+		die_load(-rc, "load the seccomp filter");
 	}
 	seccomp_release(ctx);
 	sf_profile_free(&prof);

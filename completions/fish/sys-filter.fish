@@ -10,6 +10,7 @@ complete -c sys-filter -l tsync -d 'Filter every thread'
 complete -c sys-filter -s n -l no-new-privs -d 'Set no_new_privs before loading'
 complete -c sys-filter -l dump -r -F -d 'Write the BPF program to FILE'
 complete -c sys-filter -l print -d 'Print the rules resolved'
+complete -c sys-filter -l bpf -r -F -d 'Load a compiled BPF program (from --dump)'
 complete -c sys-filter -s h -l help -d 'Show help'
 complete -c sys-filter -s V -l version -d 'Show version'
 # after the options, prog and its arguments
