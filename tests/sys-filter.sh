@@ -349,6 +349,27 @@ test_default_profile_missing_names_file_and_package() {
 	assertContains "$err" "golang-github-containers-common"
 }
 
+test_profile_from_a_descriptor_needs_no_path_and_is_closed() {
+	need_probe || return 0
+	need_default_profile || return 0
+	# read from fd 3 and closed before prog: the payload has no fd 3
+	run sh -c "exec 3<'$DEFAULT_PROFILE'; exec sys-filter --profile /dev/fd/3 sh -c 'readlink /proc/\$\$/fd/3 || echo closed'"
+	assertEquals "$err" "closed" "$out"
+	# no path is looked up: it works with /dev and /proc hidden, as
+	# after a pivot into an image without the file
+	need_root || return 0
+	need_cmd unshare || return 0
+	run unshare --mount --propagation private sh -c "
+		exec 3<'$DEFAULT_PROFILE'
+		mount -t tmpfs none /dev && mount -t tmpfs none /proc &&
+		mount -t tmpfs none /usr/share || exit 99
+		exec '$BOX_BIN/sys-filter' --profile /dev/fd/3 '$P' $NR_sysfs 3"
+	assertEquals "$err" "errno $EPERM" "$out"
+	# a descriptor that is not open: said so, with the way to open it
+	refused sys-filter --profile /dev/fd/9 true
+	assertContains "$err" "open it on the command line: 9<FILE"
+}
+
 test_command_line_wins_over_the_profile() {
 	need_probe || return 0
 	need_default_profile || return 0

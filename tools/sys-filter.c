@@ -186,8 +186,29 @@ static struct request parse_args(int argc, char **argv)
 	return r;
 }
 
+/*
+ * "/dev/fd/N" names descriptor N itself, read without a path lookup: a
+ * profile opened on the host's command line (3<FILE) still reads after
+ * pivot(1), where the path would name the image's file, and after the
+ * read the descriptor is closed, so it does not reach prog.
+ */
+static int given_fd(const char *path)
+{
+	const char *p = path + 8;
+	int n = 0;
+
+	if (strncmp(path, "/dev/fd/", 8) != 0 || !*p)
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 1 << 20)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
 /* The whole profile (or --bpf) file, refused when it is not a regular
- * file or too large to be one. */
+ * file (or a pipe, from a descriptor) or too large to be one. */
 static char *read_input(const char *path, const char *what, size_t *len)
 {
 	struct stat st;
@@ -196,7 +217,12 @@ static char *read_input(const char *path, const char *what, size_t *len)
 	size_t got = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = given_fd(path);
+	if (fd >= 0 && fcntl(fd, F_GETFD) < 0)
+		xdie("read %s %s: %s (open it on the command line: %d<FILE)",
+		     what, path, strerror(errno), fd);
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ENOENT && strcmp(path, DEFAULT_PROFILE) == 0)
 			xdie("read the default profile %s: %s (it comes with "
@@ -207,7 +233,8 @@ static char *read_input(const char *path, const char *what, size_t *len)
 	}
 	if (fstat(fd, &st) < 0)
 		xdie_errno("read %s %s", what, path);
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.st_mode) &&
+	    !(S_ISFIFO(st.st_mode) && given_fd(path) >= 0))
 		xdie("read %s %s: not a regular file", what, path);
 	if (st.st_size > (off_t)SF_PROFILE_MAX)
 		xdie("read %s %s: %lld bytes, more than the %u it may have",
@@ -226,7 +253,9 @@ static char *read_input(const char *path, const char *what, size_t *len)
 			xdie("read %s %s: more than %u bytes", what, path,
 			     SF_PROFILE_MAX);
 	}
-	close(fd);
+	/* a given descriptor too, except stdin, stdout and stderr */
+	if (fd > STDERR_FILENO)
+		close(fd);
 	*len = got;
 	return buf;
 }
