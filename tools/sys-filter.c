@@ -471,6 +471,8 @@ int main(int argc, char **argv)
 		}
 	}
 
+	sf_profile_free(&prof);
+
 	/*
 	 * Loading is the last step: from here on the filter judges every
 	 * syscall of this process, including those of the exec below (so
@@ -484,7 +486,9 @@ int main(int argc, char **argv)
 			unlink(req.dump);
 		die_load(-rc, "load the seccomp filter");
 	}
-	seccomp_release(ctx);
-	sf_profile_free(&prof);
+	/*
+	 * Nothing but the exec after the load: the filter may deny what
+	 * freeing would call (munmap), and the exec frees it all anyway.
+	 */
 	xexec(argc - optind, argv + optind);
 }
