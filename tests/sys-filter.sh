@@ -252,6 +252,8 @@ errno $EPERM" "$out"
 	run sys-filter --deny sysfs:ENOSPC sys-filter --deny userfaultfd cat /proc/self/status
 	assertEquals "two filters" 2 "$(status_field Seccomp_filters)"
 	probe_is "errno $ENOSPC" sys-filter --deny sysfs:ENOSPC sys-filter --deny userfaultfd "$P" $NR_sysfs 3
+	# --tsync (every thread; sys-filter has one) loads the same filter
+	probe_is "errno $EPERM" sys-filter --tsync --deny sysfs "$P" $NR_sysfs 3
 }
 
 test_loading_needs_no_new_privs_or_cap_sys_admin() {
@@ -505,6 +507,30 @@ test_profile_architectures_are_the_ones_this_kernel_runs() {
 	need_ia32 || return 0
 	run sys-filter --profile "$PROF" "$P" -32 $NR32_getpid
 	assertEquals "i386 under an x86_64-only profile" $SIGSYS_EXIT "$rc"
+}
+
+test_log_flag_has_the_kernel_log_what_the_filter_did() {
+	need_probe || return 0
+	need_root || return 0
+	if ! dmesg >/dev/null 2>&1; then
+		skip_test "cannot read the kernel log (dmesg)"
+		return 0
+	fi
+	grep -qw errno /proc/sys/kernel/seccomp/actions_logged 2>/dev/null || {
+		skip_test "the kernel logs no errno action (kernel.seccomp.actions_logged)"
+		return 0
+	}
+	# a copy of the probe under a name of its own, to find its lines
+	local name=sfl$$ n
+	cp "$P" "$BOX_TMP/$name"
+	run sys-filter --deny sysfs "$BOX_TMP/$name" $NR_sysfs 3
+	run sys-filter --log --deny sysfs "$BOX_TMP/$name" $NR_sysfs 3
+	assertEquals "errno $EPERM" "$out"
+	# SECCOMP_FILTER_FLAG_LOG: an audit record of the errno action
+	wait_for "dmesg | grep -q 'comm=\"$name\".* syscall=$NR_sysfs '" 40 ||
+		fail "no seccomp record for $name in the kernel log"
+	n=$(dmesg | grep -c "comm=\"$name\"")
+	assertEquals "one record: the run without --log logs nothing" 1 "$n"
 }
 
 # --- output ------------------------------------------------------------------
