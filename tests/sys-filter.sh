@@ -287,6 +287,14 @@ test_32bit_call_of_a_denied_syscall_is_denied_too() {
 	# the 32-bit getpid still works under the same filter
 	run sys-filter --deny sysfs "$P" -32 $NR32_getpid
 	assertContains "$out" "ok "
+	# i386 reaches connect two ways: its own syscall (362) and
+	# socketcall(SYS_CONNECT = 3, ...) (102); --deny connect shuts both,
+	# socketcall(SYS_SOCKET = 1) stays open (EFAULT: no argument block)
+	probe_is "errno 9" "$P" -32 362 -1 0 0
+	probe_is "errno $EPERM" sys-filter --deny connect "$P" -32 362 -1 0 0
+	probe_is "errno 14" "$P" -32 102 3 0
+	probe_is "errno $EPERM" sys-filter --deny connect "$P" -32 102 3 0
+	probe_is "errno 14" sys-filter --deny connect "$P" -32 102 1 0
 	# with only x86_64 in the filter an i386 call is a foreign
 	# architecture: the filter kills
 	run sys-filter --arch x86_64 --deny sysfs "$P" -32 $NR32_getpid
