@@ -404,7 +404,7 @@ static _Noreturn void load_bpf(const struct request *r, int argc, char **argv)
 		     what, len);
 	if (sf_load_bpf(prog, len, r->flags) < 0)
 		die_load(errno, what);
-	free(prog);
+	/* not freed: after the load only the exec (see main) */
 	xexec(argc - optind, argv + optind);
 }
 
