@@ -1,4 +1,4 @@
-/* boxutils-pkgs: libseccomp jansson */
+/* boxutils-pkgs: libseccomp jansson libcap */
 /*
  * sys-filter - load a seccomp filter into this process, then exec prog:
  * a profile in the JSON format of Docker, Podman and Kubernetes (or the
