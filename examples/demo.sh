@@ -102,9 +102,17 @@ if [ "$mode" = --shell ]; then
 fi
 
 say "the container runs its checks as PID 1's child"
-printf '%s$ %s \\\n' "$d" "${chain[*]:0:3}"
-printf '    %s \\\n' "${chain[*]:3:9}" "${chain[*]:12:16}" "${chain[*]:28:4}" "${chain[*]:32}"
-printf '    /bin/sh -c SCRIPT 3<%s%s\n' "$PROFILE" "$n"
+# one tool a line, as it would be typed
+line="$d\$"
+for w in "${chain[@]}"; do
+	case $w in
+	ns-enter | ns-unshare | uf-mount | pivot | cap-drop | sys-filter)
+		printf '%s \\\n' "$line"
+		line="   " ;;
+	esac
+	line="$line $w"
+done
+printf '%s \\\n    /bin/sh -c SCRIPT 3<%s%s\n' "$line" "$PROFILE" "$n"
 # shellcheck disable=SC2016 # expanded inside the container
 script='
 echo "hostname:   $(hostname)"
