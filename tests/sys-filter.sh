@@ -305,6 +305,22 @@ test_32bit_call_of_a_denied_syscall_is_denied_too() {
 	probe_is "errno $EPERM" sys-filter --profile default "$P" $NR_userfaultfd 0
 }
 
+test_x32_numbers_meet_the_x32_rules_or_are_killed() {
+	need_probe || return 0
+	# an x32 syscall: x86_64's number with bit 30 set, on AUDIT_ARCH_X86_64
+	# (a kernel without the x32 ABI answers ENOSYS, after the filter)
+	local x32_getpid=$((0x40000000 | NR_getpid)) unfiltered
+	unfiltered=$("$P" $x32_getpid)
+	probe_is "errno $EPERM" sys-filter --deny getpid "$P" $x32_getpid
+	probe_is "$unfiltered" sys-filter --deny sysfs "$P" $x32_getpid
+	# without x32 in the filter: killed, never let through
+	run sys-filter --arch x86_64,x86 --deny sysfs "$P" $x32_getpid
+	assertEquals "x32 left out: killed" $SIGSYS_EXIT "$rc"
+	# and an x86_64 syscall in a filter of x32 alone
+	run sys-filter --arch x32 --deny sysfs "$P" $NR_getpid
+	assertEquals "x86_64 left out: killed" $SIGSYS_EXIT "$rc"
+}
+
 # --- the default profile ------------------------------------------------------
 
 test_default_profile_denies_what_it_lists() {
