@@ -1,4 +1,4 @@
-/* boxutils-pkgs: libseccomp jansson */
+/* boxutils-pkgs: libseccomp */
 #include "seccomp_filter.h"
 
 #include <errno.h>
