@@ -434,7 +434,7 @@ int main(int argc, char **argv)
 	struct sf_prog prog;
 	unsigned int flags;
 	char err[512], *buf;
-	const char *path;
+	const char *path = NULL;
 	bool made = false;
 	size_t len;
 	int fd = -1, rc;
@@ -468,8 +468,10 @@ int main(int argc, char **argv)
 		rc = sf_arches_parse(req.arch, &arches, err, sizeof(err));
 	else
 		rc = sf_arches_of_profile(&prof, &arches, err, sizeof(err));
+	if (rc < 0 && !req.arch && req.profile)
+		xdie("profile %s: %s", path, err);
 	if (rc < 0)
-		xdie("%s%s", req.arch || !req.profile ? "" : "profile: ", err);
+		xdie("%s", err);
 
 	if (sf_build(&prof, &arches, req.print ? stdout : NULL, &prog, err,
 		     sizeof(err)) < 0)
