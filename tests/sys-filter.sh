@@ -157,18 +157,21 @@ test_deny_connect_fails_with_eperm_while_socket_works() {
 	need_cmd busybox unshare || return 0
 	run unshare --net sh -c '
 		ip link set lo up || exit 99
-		busybox nc -l -p 8080 -e echo hello &
+		busybox nc -ll -p 8080 -e echo hello &
 		srv=$!
-		sleep 0.2
-		echo "without: $(busybox nc 127.0.0.1 8080 </dev/null)"
-		busybox nc -l -p 8080 -e echo hello &
-		srv2=$!
-		sleep 0.2
+		i=0
+		until got=$(busybox nc 127.0.0.1 8080 </dev/null 2>/dev/null) &&
+			[ "$got" = hello ]; do
+			i=$((i + 1))
+			[ $i -lt 100 ] || break
+			sleep 0.05
+		done
+		echo "without: $got"
 		sys-filter --deny connect busybox wget -q -O- http://127.0.0.1:8080/ 2>&1
 		echo "wget: $?"
 		sys-filter --deny connect busybox nc 127.0.0.1 8080 </dev/null 2>&1
 		echo "nc: $?"
-		kill $srv $srv2 2>/dev/null
+		kill $srv
 		wait
 		exit 0'
 	assertEquals "netns script ($err)" 0 "$rc"
@@ -545,7 +548,8 @@ test_log_flag_has_the_kernel_log_what_the_filter_did() {
 		return 0
 	}
 	# a copy of the probe under a name of its own, to find its lines
-	local name=sfl$$ n
+	local name n
+	name=sf$(date +%s%N | tail -c 11)
 	cp "$P" "$BOX_TMP/$name"
 	run sys-filter --deny sysfs "$BOX_TMP/$name" $NR_sysfs 3
 	run sys-filter --log --deny sysfs "$BOX_TMP/$name" $NR_sysfs 3
