@@ -279,6 +279,21 @@ test_loading_needs_no_new_privs_or_cap_sys_admin() {
 		sys-filter --deny sysfs "$P" $NR_sysfs 3
 }
 
+test_rootless_in_a_user_namespace() {
+	need_probe || return 0
+	need_root || return 0
+	need_userns || return 0
+	need_default_profile || return 0
+	# nobody, root of a user namespace of its own: CAP_SYS_ADMIN there
+	# is enough to load without no_new_privs
+	probe_is "errno $EPERM" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare --user --map-root-user "$BOX_BIN/sys-filter" --profile default "$P" $NR_sysfs 3
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare --user --map-root-user "$BOX_BIN/sys-filter" --profile default cat /proc/self/status
+	assertEquals "NoNewPrivs" 0 "$(status_field NoNewPrivs)"
+	assertEquals "Seccomp" 2 "$(status_field Seccomp)"
+}
+
 # --- 32-bit syscalls ----------------------------------------------------------
 
 test_32bit_call_of_a_denied_syscall_is_denied_too() {
