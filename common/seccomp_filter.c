@@ -1,4 +1,4 @@
-/* boxutils-pkgs: libseccomp jansson */
+/* boxutils-pkgs: libseccomp */
 #include "seccomp_filter.h"
 
 #include <errno.h>
@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -386,9 +388,20 @@ static bool same_action(const struct sf_action *a, const struct sf_action *b)
 	return to_scmp(a) == to_scmp(b);
 }
 
-scmp_filter_ctx sf_build(const struct sf_profile *p,
-			 const struct sf_arches *arches, unsigned int flags,
-			 FILE *print, char *err, size_t errlen)
+/*
+ * The bad-architecture action of every block but the last: a value no
+ * rule can return (errnoRet stops at SF_ERRNO_MAX), so it can be found
+ * again in the program and turned into a jump to the next block.
+ */
+#define NEXT_BLOCK SCMP_ACT_TRACE(0xffff)
+
+/*
+ * One architecture's filter with every selected rule (written to print
+ * when it is not NULL).  Returns it, or NULL with a reason in err.
+ */
+static scmp_filter_ctx build_one(const struct sf_profile *p, uint32_t arch,
+				 bool last, FILE *print, char *err,
+				 size_t errlen)
 {
 	scmp_filter_ctx ctx;
 	char where[32];
@@ -403,58 +416,25 @@ scmp_filter_ctx sf_build(const struct sf_profile *p,
 		     sf_action_name(p->dflt.kind));
 		return NULL;
 	}
-	/*
-	 * libseccomp sets no_new_privs itself before loading unless told
-	 * not to: only set it when asked, so a setuid program still works
-	 * for a caller with CAP_SYS_ADMIN, as in Docker.
-	 */
-	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP,
-			      flags & SF_BUILD_NNP ? 1 : 0);
-	if (rc == 0 && flags & SF_FLAG_TSYNC)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-	if (rc == 0 && flags & SF_FLAG_LOG)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
-	if (rc == 0 && flags & SF_FLAG_SPEC_ALLOW)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
 	/* a binary tree of syscall numbers: a few compares, not hundreds */
-	if (rc == 0)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	/* the kernel's own errno from seccomp_load(), not ECANCELED */
-	if (rc == 0)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc == 0 && !last)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, NEXT_BLOCK);
 	if (rc < 0) {
-		fail(err, errlen, "set the filter's flags: %s%s", strerror(-rc),
-		     rc == -EOPNOTSUPP ? " (this kernel lacks one of them)"
-				       : "");
+		fail(err, errlen, "set up the filter: %s", strerror(-rc));
 		goto out;
 	}
-
-	/* the native architecture is in a new filter already */
-	if (!arches_has(arches, seccomp_arch_native()) &&
-	    (rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE)) < 0) {
-		fail(err, errlen, "remove the native architecture: %s",
-		     strerror(-rc));
-		goto out;
-	}
-	for (i = 0; i < arches->n; i++) {
-		if (arches->token[i] == seccomp_arch_native())
-			continue;
-		rc = seccomp_arch_add(ctx, arches->token[i]);
-		if (rc < 0 && rc != -EEXIST) {
+	/* a new filter holds the native architecture */
+	if (arch != seccomp_arch_native()) {
+		rc = seccomp_arch_add(ctx, arch);
+		if (rc == 0)
+			rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+		if (rc < 0) {
 			fail(err, errlen, "add architecture %s: %s",
-			     sf_arch_name(arches->token[i]), strerror(-rc));
+			     sf_arch_name(arch), strerror(-rc));
 			goto out;
 		}
 	}
-	if (print) {
-		fputs("default ", print);
-		print_action(print, &p->dflt);
-		fputs("\narch", print);
-		for (i = 0; i < arches->n; i++)
-			fprintf(print, " %s", sf_arch_name(arches->token[i]));
-		fputc('\n', print);
-	}
-
 	for (i = 0; i < p->nrules; i++) {
 		const struct sf_rule *r = &p->rules[i];
 
@@ -479,6 +459,109 @@ scmp_filter_ctx sf_build(const struct sf_profile *p,
 out:
 	seccomp_release(ctx);
 	return NULL;
+}
+
+/*
+ * Append ctx's program to out.  Unless it is the last block, its
+ * bad-architecture returns become jumps past its end, to the next block.
+ */
+static int append_block(scmp_filter_ctx ctx, bool last, struct sf_prog *out,
+			char *err, size_t errlen)
+{
+	struct sock_filter *insns, *f;
+	struct stat st;
+	size_t n, j;
+	int fd, rc;
+
+	/* libseccomp 2.5 exports to a descriptor only */
+	fd = memfd_create("sys-filter", MFD_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, "export the filter: %s",
+			    strerror(errno));
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0 || fstat(fd, &st) < 0) {
+		fail(err, errlen, "export the filter: %s",
+		     strerror(rc < 0 ? -rc : errno));
+		close(fd);
+		return -1;
+	}
+	n = (size_t)st.st_size / sizeof(*f);
+	if (out->len + n > BPF_MAXINSNS) {
+		close(fd);
+		return fail(err, errlen,
+			    "the filter needs more than the kernel's %d "
+			    "instructions",
+			    BPF_MAXINSNS);
+	}
+	insns = realloc(out->insns, (out->len + n) * sizeof(*f));
+	if (!insns) {
+		close(fd);
+		return fail(err, errlen, "export the filter: %s",
+			    strerror(errno));
+	}
+	out->insns = insns;
+	f = insns + out->len;
+	if (pread(fd, f, n * sizeof(*f), 0) != (ssize_t)(n * sizeof(*f))) {
+		close(fd);
+		return fail(err, errlen, "export the filter: short read");
+	}
+	close(fd);
+	for (j = 0; !last && j < n; j++)
+		if (f[j].code == (BPF_RET | BPF_K) && f[j].k == NEXT_BLOCK)
+			f[j] = (struct sock_filter)BPF_JUMP(
+			    BPF_JMP | BPF_JA, (uint32_t)(n - j - 1), 0, 0);
+	out->len += n;
+	return 0;
+}
+
+int sf_build(const struct sf_profile *p, const struct sf_arches *arches,
+	     FILE *print, struct sf_prog *out, char *err, size_t errlen)
+{
+	struct sf_arches order = {.n = 0};
+	scmp_filter_ctx ctx;
+	size_t i;
+	int rc;
+
+	out->insns = NULL;
+	out->len = 0;
+	/* the native block first: most syscalls are decided there */
+	if (arches_has(arches, seccomp_arch_native()))
+		arches_add(&order, seccomp_arch_native());
+	for (i = 0; i < arches->n; i++)
+		arches_add(&order, arches->token[i]);
+	if (print) {
+		fputs("default ", print);
+		print_action(print, &p->dflt);
+		fputs("\narch", print);
+		for (i = 0; i < arches->n; i++)
+			fprintf(print, " %s", sf_arch_name(arches->token[i]));
+		fputc('\n', print);
+	}
+	/*
+	 * One block per architecture, one after the other in one program:
+	 * each checks the architecture (and, for x86_64 and x32, the x32
+	 * bit of the number) and hands a syscall not its own to the next;
+	 * the last kills it, as a filter of several architectures does.
+	 * libseccomp takes twice as long to build the same rules as one
+	 * filter of three architectures (some 13 ms for the default profile
+	 * on x86_64, x86 and x32, against 6 ms for three blocks), and a
+	 * chain pays it at every start.  The native block comes first.
+	 */
+	for (i = 0; i < order.n; i++) {
+		ctx = build_one(p, order.token[i], i + 1 == order.n,
+				i == 0 ? print : NULL, err, errlen);
+		if (!ctx)
+			goto fail;
+		rc = append_block(ctx, i + 1 == order.n, out, err, errlen);
+		seccomp_release(ctx);
+		if (rc < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	free(out->insns);
+	out->insns = NULL;
+	return -1;
 }
 
 int sf_load_bpf(const void *prog, size_t len, unsigned int flags)

@@ -8,6 +8,7 @@
 
 #include "seccomp_profile.h"
 
+#include <linux/filter.h>
 #include <seccomp.h>
 #include <stdio.h>
 
@@ -50,14 +51,20 @@ enum {
 	SF_BUILD_NNP = 1 << 8, /* set no_new_privs before loading */
 };
 
+/* A seccomp program: struct sock_filter instructions. */
+struct sf_prog {
+	struct sock_filter *insns;
+	size_t len; /* instructions */
+};
+
 /*
- * The filter of p's selected rules for arches; flags are SF_FLAG_* and
- * SF_BUILD_*.  Each rule added is written to print when it is not NULL,
- * one line each.  Returns the filter, or NULL with a reason in err.
+ * The program of p's selected rules for arches, built with libseccomp
+ * (one block per architecture, the native one first).  Each rule added
+ * is written to print when it is not NULL, one line each.  Returns 0, or
+ * -1 with a reason in err; out->insns is the caller's to free.
  */
-scmp_filter_ctx sf_build(const struct sf_profile *p,
-			 const struct sf_arches *arches, unsigned int flags,
-			 FILE *print, char *err, size_t errlen);
+int sf_build(const struct sf_profile *p, const struct sf_arches *arches,
+	     FILE *print, struct sf_prog *out, char *err, size_t errlen);
 
 /*
  * Load a compiled program (what --dump wrote: struct sock_filter

@@ -359,6 +359,23 @@ static uint64_t kernel_version(void)
 	return v;
 }
 
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /* Open --dump's file; *made tells whether this run created it. */
 static int open_dump(const char *path, bool *made)
 {
@@ -380,7 +397,7 @@ static _Noreturn void die_load(int err, const char *what)
 		     ? "needs no_new_privs (sys-filter --no-new-privs, "
 		       "or cap-drop --no-new-privs before it) or "
 		       "CAP_SYS_ADMIN"
-		 : err == EINVAL ? "a program the kernel does not take"
+		 : err == EINVAL ? "a program or flag the kernel does not take"
 				 : NULL,
 		 "%s", what);
 	exit(EXIT_TOOL);
@@ -414,9 +431,10 @@ int main(int argc, char **argv)
 	struct sf_env env;
 	struct sf_arches arches;
 	struct request req;
-	scmp_filter_ctx ctx;
+	struct sf_prog prog;
+	unsigned int flags;
 	char err[512], *buf;
-	const char *path;
+	const char *path = NULL;
 	bool made = false;
 	size_t len;
 	int fd = -1, rc;
@@ -450,28 +468,29 @@ int main(int argc, char **argv)
 		rc = sf_arches_parse(req.arch, &arches, err, sizeof(err));
 	else
 		rc = sf_arches_of_profile(&prof, &arches, err, sizeof(err));
+	if (rc < 0 && !req.arch && req.profile)
+		xdie("profile %s: %s", path, err);
 	if (rc < 0)
-		xdie("%s%s", req.arch || !req.profile ? "" : "profile: ", err);
+		xdie("%s", err);
 
-	ctx = sf_build(&prof, &arches, req.flags | prof.flags,
-		       req.print ? stdout : NULL, err, sizeof(err));
-	if (!ctx)
+	if (sf_build(&prof, &arches, req.print ? stdout : NULL, &prog, err,
+		     sizeof(err)) < 0)
 		xdie("%s", err);
 	if (req.print && fflush(stdout) != 0)
 		xdie_errno("write standard output");
+	flags = req.flags | prof.flags;
+	sf_profile_free(&prof);
 
 	if (req.dump) {
 		fd = open_dump(req.dump, &made);
-		rc = seccomp_export_bpf(ctx, fd);
-		if (rc < 0 || close(fd) < 0) {
+		if (write_all(fd, prog.insns, prog.len * sizeof(*prog.insns)) <
+			0 ||
+		    close(fd) < 0) {
 			if (made)
 				unlink(req.dump);
-			errno = rc < 0 ? -rc : errno;
 			xdie_errno("write the filter to %s", req.dump);
 		}
 	}
-
-	sf_profile_free(&prof);
 
 	/*
 	 * Loading is the last step: from here on the filter judges every
@@ -480,11 +499,12 @@ int main(int argc, char **argv)
 	 * Without no_new_privs the kernel wants CAP_SYS_ADMIN, so that a
 	 * filter cannot fool a setuid program it runs.
 	 */
-	rc = seccomp_load(ctx);
-	if (rc < 0) {
+	if (sf_load_bpf(prog.insns, prog.len * sizeof(*prog.insns), flags) <
+	    0) {
+		rc = errno;
 		if (made)
 			unlink(req.dump);
-		die_load(-rc, "load the seccomp filter");
+		die_load(rc, "load the seccomp filter");
 	}
 	/*
 	 * Nothing but the exec after the load: the filter may deny what
