@@ -107,6 +107,9 @@ struct nl_link {
 	unsigned int flags; /* IFF_* */
 	int link;	    /* IFLA_LINK: a veth's peer index (in its ns) */
 	char kind[32];	    /* IFLA_INFO_KIND: "veth", "bridge", "" */
+	int master;	    /* IFLA_MASTER: the bridge it is a port of, 0 */
+	unsigned int mtu;
+	unsigned char mac[6]; /* IFLA_ADDRESS, zeros when none */
 };
 
 /* Look a link up by name; -ENODEV when there is none. */
@@ -147,5 +150,31 @@ int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace);
 
 /* The default route of gw's family via gw out of link index. */
 int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw);
+
+/*
+ * A route to dst (its address and prefix; NULL: the default route of
+ * gw's family) via gw (NULL: on the link itself) out of link index, in
+ * the main table.
+ */
+int nl_route_add(struct nl *nl, int index, const struct cidr *dst,
+		 const struct cidr *gw);
+
+/*
+ * Is the route there?  The main table is dumped and searched for one to
+ * dst (NULL: the default route of gw's family) via gw (NULL: any or
+ * none) out of index (0: any).  0 when found, -ENOENT when not, or the
+ * kernel's error.
+ */
+int nl_route_find(struct nl *nl, int index, const struct cidr *dst,
+		  const struct cidr *gw);
+
+/* Is address c (with its prefix) on link index?  0, -ENOENT or an error. */
+int nl_addr_find(struct nl *nl, int index, const struct cidr *c);
+
+/*
+ * Hairpin mode of a bridge port: frames may leave by the port they came
+ * in on, so a container reaches its own published port through the host.
+ */
+int nl_brport_hairpin(struct nl *nl, int index, bool on);
 
 #endif
