@@ -199,26 +199,6 @@ static int check_name(const char *name, struct cni_error *e)
 	return 0;
 }
 
-const char *cni_proto_name(int proto)
-{
-	return proto == IPPROTO_UDP    ? "udp"
-	       : proto == IPPROTO_SCTP ? "sctp"
-				       : "tcp";
-}
-
-static int proto_parse(const char *s, int *proto)
-{
-	if (!strcasecmp(s, "tcp"))
-		*proto = IPPROTO_TCP;
-	else if (!strcasecmp(s, "udp"))
-		*proto = IPPROTO_UDP;
-	else if (!strcasecmp(s, "sctp"))
-		*proto = IPPROTO_SCTP;
-	else
-		return -1;
-	return 0;
-}
-
 /* runtimeConfig.portMappings: [{hostPort, containerPort, protocol, hostIP}] */
 static int parse_ports(json_t *arr, struct cni_conf *c, struct cni_error *e)
 {
@@ -227,7 +207,7 @@ static int parse_ports(json_t *arr, struct cni_conf *c, struct cni_error *e)
 
 	json_array_foreach(arr, i, m)
 	{
-		struct cni_port *p = &c->ports[c->n_ports];
+		struct nft_port *p = &c->ports[c->n_ports];
 		long long hp = 0, cp = 0;
 		const char *proto = NULL, *ip = NULL;
 
@@ -253,9 +233,9 @@ static int parse_ports(json_t *arr, struct cni_conf *c, struct cni_error *e)
 		    field_str(m, "hostIP", false, &ip, e) < 0)
 			return -1;
 		p->host_port = p->host_end = (uint16_t)hp;
-		p->ctr_port = (uint16_t)cp;
+		p->ctr_port = p->ctr_end = (uint16_t)cp;
 		p->proto = IPPROTO_TCP;
-		if (proto && *proto && proto_parse(proto, &p->proto) < 0)
+		if (proto && *proto && nft_proto_parse(proto, &p->proto) < 0)
 			return cni_seterr(e, CNI_ERR_CONFIG, proto,
 					  "portMappings[%zu]: protocol is not "
 					  "tcp, udp or sctp",
@@ -275,7 +255,6 @@ int cni_conf_parse(const char *buf, size_t len, struct cni_conf *c,
 	json_error_t je;
 	long long mtu = 0;
 	const char *why;
-	bool want_ports;
 
 	memset(c, 0, sizeof(*c));
 	e->code = 0;
@@ -336,9 +315,9 @@ int cni_conf_parse(const char *buf, size_t len, struct cni_conf *c,
 	if (field(c->root, "capabilities", JSON_OBJECT, &caps, e) < 0 ||
 	    field(c->root, "runtimeConfig", JSON_OBJECT, &rc, e) < 0)
 		return -1;
-	want_ports =
+	c->ports_cap =
 	    caps && json_is_true(json_object_get(caps, "portMappings"));
-	if (want_ports && rc) {
+	if (c->ports_cap && rc) {
 		if (field(rc, "portMappings", JSON_ARRAY, &pm, e) < 0)
 			return -1;
 		if (pm && parse_ports(pm, c, e) < 0)
@@ -437,98 +416,6 @@ int cni_result_parse(json_t *obj, struct cni_result *r, struct cni_error *e)
 		r->n_routes++;
 	}
 	return 0;
-}
-
-/* --- published ports -------------------------------------------------------
- */
-
-/* "N" or "N-M", 1..65535, M >= N */
-static int range_parse(const char *s, size_t len, uint16_t *lo, uint16_t *hi)
-{
-	char buf[16];
-	const char *dash;
-	uint64_t a, b;
-
-	if (len == 0 || len >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	dash = strchr(buf, '-');
-	if (dash) {
-		buf[dash - buf] = '\0';
-		if (parse_u64_range(dash + 1, 1, 65535, &b) < 0)
-			return -1;
-	}
-	if (parse_u64_range(buf, 1, 65535, &a) < 0)
-		return -1;
-	if (!dash)
-		b = a;
-	if (b < a)
-		return -1;
-	*lo = (uint16_t)a;
-	*hi = (uint16_t)b;
-	return 0;
-}
-
-int cni_port_parse(const char *s, struct cni_port *p)
-{
-	const char *slash, *end, *hostport, *colon;
-	char ip[64];
-	uint16_t ce;
-	size_t n;
-
-	memset(p, 0, sizeof(*p));
-	p->proto = IPPROTO_TCP;
-	slash = strchr(s, '/');
-	end = slash ? slash : s + strlen(s);
-	if (slash && proto_parse(slash + 1, &p->proto) < 0)
-		goto bad;
-	hostport = s;
-	if (*s == '[') {
-		/* [IPv6]:HOST:CTR */
-		const char *rb = memchr(s, ']', (size_t)(end - s));
-
-		if (!rb || rb[1] != ':' || (size_t)(rb - s - 1) >= sizeof(ip))
-			goto bad;
-		n = (size_t)(rb - s - 1);
-		memcpy(ip, s + 1, n);
-		ip[n] = '\0';
-		if (addr_parse(ip, &p->host_ip) < 0 ||
-		    p->host_ip.family != AF_INET6)
-			goto bad;
-		hostport = rb + 2;
-	} else {
-		/* IPv4:HOST:CTR or HOST:CTR: count the colons */
-		const char *c1 = memchr(s, ':', (size_t)(end - s));
-		const char *c2 =
-		    c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
-
-		if (c2) {
-			n = (size_t)(c1 - s);
-			if (n >= sizeof(ip))
-				goto bad;
-			memcpy(ip, s, n);
-			ip[n] = '\0';
-			if (addr_parse(ip, &p->host_ip) < 0 ||
-			    p->host_ip.family != AF_INET)
-				goto bad;
-			hostport = c1 + 1;
-		}
-	}
-	colon = memchr(hostport, ':', (size_t)(end - hostport));
-	if (!colon ||
-	    range_parse(hostport, (size_t)(colon - hostport), &p->host_port,
-			&p->host_end) < 0 ||
-	    range_parse(colon + 1, (size_t)(end - colon - 1), &p->ctr_port,
-			&ce) < 0)
-		goto bad;
-	/* one container port for a host range, or ranges of one length */
-	if (ce != p->ctr_port && ce - p->ctr_port != p->host_end - p->host_port)
-		goto bad;
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
 }
 
 /* --- plugins ----------------------------------------------------------------
@@ -647,9 +534,44 @@ static int run_plugin(const char *path, const char *command, const char *in,
 	return 0;
 }
 
+static int ipam_exec(const struct cni_env *env, const struct cni_conf *c,
+		     const char *conf, size_t len, const char *command,
+		     json_t **out, struct cni_error *e);
+
+/*
+ * An IPAM plugin that refuses 1.1.0 (Debian 12's host-local speaks up to
+ * 1.0.0) is asked again in 1.0.0: ADD, DEL and CHECK and their results
+ * are the same in both, GC and STATUS are not passed to it.
+ */
 int cni_ipam_exec(const struct cni_env *env, const struct cni_conf *c,
 		  const char *conf, size_t len, const char *command,
 		  json_t **out, struct cni_error *e)
+{
+	json_t *old;
+	char *buf;
+	int r;
+
+	r = ipam_exec(env, c, conf, len, command, out, e);
+	if (r == 0 || e->code != CNI_ERR_VERSION || strcmp(c->version, "1.1.0"))
+		return r;
+	old = json_copy(c->root);
+	if (!old)
+		return r;
+	json_object_set_new(old, "cniVersion", json_string("1.0.0"));
+	buf = json_dumps(old, JSON_COMPACT);
+	json_decref(old);
+	if (!buf)
+		return r;
+	r = ipam_exec(env, c, buf, strlen(buf), command, out, e);
+	free(buf);
+	if (r == 0 && out && *out)
+		json_object_set_new(*out, "cniVersion", json_string("1.1.0"));
+	return r;
+}
+
+static int ipam_exec(const struct cni_env *env, const struct cni_conf *c,
+		     const char *conf, size_t len, const char *command,
+		     json_t **out, struct cni_error *e)
 {
 	char path[PATH_MAX], *buf = NULL;
 	const char *s;

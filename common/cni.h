@@ -16,6 +16,7 @@
 #define BOX_CNI_H
 
 #include "netlink.h"
+#include "nft.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -84,14 +85,6 @@ struct cni_route {
 	struct cidr gw; /* family 0: none */
 };
 
-/* A published port, as runtimeConfig.portMappings or `-p` give it. */
-struct cni_port {
-	struct cidr host_ip;	      /* family 0: every address of the host */
-	uint16_t host_port, host_end; /* a range host_port..host_end */
-	uint16_t ctr_port;	      /* first of the container's range */
-	int proto;		      /* IPPROTO_TCP, _UDP or _SCTP */
-};
-
 /* A result (an IPAM plugin's, or prevResult), as far as it is used. */
 struct cni_result {
 	struct cni_ip ips[CNI_MAX_IPS];
@@ -115,8 +108,9 @@ struct cni_conf {
 	const char *ipam_type;
 	bool has_prev;
 	struct cni_result prev; /* prevResult when has_prev */
-	struct cni_port ports[CNI_MAX_PORTS];
+	struct nft_port ports[CNI_MAX_PORTS];
 	unsigned int n_ports; /* runtimeConfig.portMappings, when asked */
+	bool ports_cap;	      /* capabilities.portMappings */
 	json_t *valid;	      /* GC: cni.dev/valid-attachments, or NULL */
 };
 
@@ -135,16 +129,6 @@ void cni_conf_free(struct cni_conf *c);
 
 /* A result object into r (referencing, not copying, its arrays). */
 int cni_result_parse(json_t *obj, struct cni_result *r, struct cni_error *e);
-
-/*
- * One `docker run -p` spec: [HOST_IP:]HOST_PORT[-END]:CTR_PORT[-END]
- * [/tcp|/udp|/sctp], an IPv6 host address in brackets ("[::1]:80:80").
- * The two ranges must be of one length.  -1 with errno EINVAL.
- */
-int cni_port_parse(const char *s, struct cni_port *p);
-
-/* "tcp", "udp", "sctp" */
-const char *cni_proto_name(int proto);
 
 /*
  * Run the IPAM plugin c->ipam_type from env->path with the runtime's

@@ -516,6 +516,11 @@ static int link_reply(const struct nlmsghdr *h, void *data)
 			if (attr_u32(a, &v))
 				l->master = (int)v;
 			break;
+		case IFLA_IFALIAS:
+			if (attr_len(a) > 0)
+				snprintf(l->alias, sizeof(l->alias), "%.*s",
+					 (int)attr_len(a), attr_data(a));
+			break;
 		case IFLA_MTU:
 			if (attr_u32(a, &v))
 				l->mtu = v;
@@ -627,6 +632,14 @@ int nl_link_set_up(struct nl *nl, int index, bool up)
 	ifi = put_ifinfo(nl, index);
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = up ? IFF_UP : 0;
+	return nl_talk(nl, NULL, NULL);
+}
+
+int nl_link_set_alias(struct nl *nl, int index, const char *alias)
+{
+	nl_msg(nl, RTM_NEWLINK, 0);
+	put_ifinfo(nl, index);
+	attr_put(nl, IFLA_IFALIAS, strlen(alias), alias);
 	return nl_talk(nl, NULL, NULL);
 }
 

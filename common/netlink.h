@@ -110,6 +110,7 @@ struct nl_link {
 	int master;	    /* IFLA_MASTER: the bridge it is a port of, 0 */
 	unsigned int mtu;
 	unsigned char mac[6]; /* IFLA_ADDRESS, zeros when none */
+	char alias[64];	      /* IFLA_IFALIAS, "" when none */
 };
 
 /* Look a link up by name; -ENODEV when there is none. */
@@ -136,6 +137,8 @@ int nl_veth_create(struct nl *nl, const struct nl_veth *v);
 int nl_bridge_create(struct nl *nl, const char *name);
 
 int nl_link_set_up(struct nl *nl, int index, bool up);
+/* The link's alias (ip link set NAME alias TEXT); "" removes it. */
+int nl_link_set_alias(struct nl *nl, int index, const char *alias);
 /* Delete a link by index, or by name when index is 0. */
 int nl_link_del(struct nl *nl, int index, const char *name);
 

@@ -13,6 +13,7 @@
 #include "cni.h"
 #include "exec.h"
 #include "netlink.h"
+#include "nft.h"
 #include "parse.h"
 
 #include <errno.h>
@@ -43,6 +44,11 @@
 #endif
 
 #define MAX_ADDRS 16
+#define MAX_PORTS 64
+
+/* The alias of a host end whose container has chains in nftables:
+ * `veth-link -d` removes them only then, and needs no nft otherwise. */
+#define NFT_MARK "boxutils:nft"
 
 enum {
 	OPT_PEER_NAME = 256,
@@ -52,6 +58,8 @@ enum {
 	OPT_MAC,
 	OPT_PEER_MAC,
 	OPT_DOWN,
+	OPT_MASQUERADE,
+	OPT_PRUNE,
 };
 
 static const struct option options[] = {
@@ -67,6 +75,9 @@ static const struct option options[] = {
     {"mac", required_argument, NULL, OPT_MAC},
     {"peer-mac", required_argument, NULL, OPT_PEER_MAC},
     {"down", no_argument, NULL, OPT_DOWN},
+    {"publish", required_argument, NULL, 'p'},
+    {"masquerade", no_argument, NULL, OPT_MASQUERADE},
+    {"prune", no_argument, NULL, OPT_PRUNE},
     {"delete", no_argument, NULL, 'd'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -78,6 +89,7 @@ static void usage(void)
 	printf(
 	    "Usage: veth-link [options] [--] NAME [prog [arg...]]\n"
 	    "       veth-link -d [--netns NS] NAME [prog [arg...]]\n"
+	    "       veth-link --prune [prog [arg...]]\n"
 	    "\n"
 	    "Make a veth pair: host end NAME here, the peer in namespace NS;\n"
 	    "addresses, routes and links up; then exec prog, or exit 0.\n"
@@ -96,6 +108,14 @@ static void usage(void)
 	    "      --mac MAC              MAC of the host end\n"
 	    "      --peer-mac MAC         MAC of the peer\n"
 	    "      --down                 leave both ends down\n"
+	    "  -p, --publish [IP:]HOST:CTR[/PROTO]\n"
+	    "                             publish the peer's port CTR on the "
+	    "host's\n"
+	    "                             port HOST (nftables; repeatable)\n"
+	    "      --masquerade           masquerade the peer's traffic "
+	    "leaving its subnet\n"
+	    "      --prune                remove the nftables chains of links "
+	    "gone\n"
 	    "  -d, --delete               delete the pair NAME (in NS with "
 	    "--netns)\n"
 	    "  -h, --help                 this text\n"
@@ -123,6 +143,10 @@ static struct {
 	unsigned char mac[6], peer_mac[6];
 	bool has_mac, has_peer_mac;
 	bool bridge_create, down, remove;
+	struct nft_port ports[MAX_PORTS];
+	unsigned int n_ports;
+	bool masq, prune;
+	char chain[80]; /* "link-NAME", when publishing or masquerading */
 } opt;
 
 /* The peer's namespace, opened before anything is changed. */
@@ -188,7 +212,7 @@ static int parse_args(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:n:a:A:g:b:dhV", options,
+	while ((c = getopt_long(argc, argv, "+:n:a:A:g:b:p:dhV", options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -235,6 +259,24 @@ static int parse_args(int argc, char **argv)
 		case OPT_DOWN:
 			opt.down = true;
 			break;
+		case 'p':
+			if (opt.n_ports == MAX_PORTS)
+				xusage_error("too many --publish (at most %d)",
+					     MAX_PORTS);
+			if (nft_port_parse(optarg, &opt.ports[opt.n_ports++]) <
+			    0)
+				xusage_error(
+				    "bad --publish '%s': expected "
+				    "[IP:]HOST_PORT[-END]:CTR_PORT[-END]"
+				    "[/tcp|/udp|/sctp]",
+				    optarg);
+			break;
+		case OPT_MASQUERADE:
+			opt.masq = true;
+			break;
+		case OPT_PRUNE:
+			opt.prune = true;
+			break;
 		case 'd':
 			opt.remove = true;
 			break;
@@ -248,6 +290,8 @@ static int parse_args(int argc, char **argv)
 			xbad_option(c, argv);
 		}
 	}
+	if (opt.prune)
+		return optind;
 	if (optind >= argc)
 		xusage_error("no interface NAME given");
 	opt.name = argv[optind++];
@@ -270,6 +314,45 @@ static bool any_ipv6(void)
 /* Options that make no sense together, refused before anything is done. */
 static void check_combinations(void)
 {
+	if (opt.prune &&
+	    (opt.remove || opt.netns || opt.peer || opt.addr.n ||
+	     opt.peer_addr.n || opt.gateway.n || opt.bridge ||
+	     opt.bridge_create || opt.bridge_addr.n || opt.mtu || opt.has_mac ||
+	     opt.has_peer_mac || opt.down || opt.n_ports || opt.masq))
+		xusage_error("--prune takes no other option and no NAME");
+	if (opt.prune)
+		return;
+	if (opt.remove && (opt.n_ports || opt.masq))
+		xusage_error("--delete takes only NAME and --netns");
+	if (opt.n_ports || opt.masq) {
+		if (!opt.peer_addr.n)
+			xusage_error("--publish and --masquerade need "
+				     "--peer-addr: the container's address");
+		if (!nft_chain_ok(opt.name) ||
+		    snprintf(opt.chain, sizeof(opt.chain), "link-%s",
+			     opt.name) >= (int)sizeof(opt.chain))
+			xusage_error("interface name '%s' cannot name an "
+				     "nftables chain (letters, digits, _ . - "
+				     "only, a letter first)",
+				     opt.name);
+		for (unsigned int i = 0; i < opt.n_ports; i++) {
+			bool ok = false;
+
+			for (unsigned int j = 0; j < opt.peer_addr.n; j++)
+				if (!opt.ports[i].host_ip.family ||
+				    opt.ports[i].host_ip.family ==
+					opt.peer_addr.a[j].family)
+					ok = true;
+			if (!ok)
+				xusage_error("--publish with an IPv%c host "
+					     "address needs a --peer-addr of "
+					     "that family",
+					     opt.ports[i].host_ip.family ==
+						     AF_INET
+						 ? '4'
+						 : '6');
+		}
+	}
 	if (opt.remove &&
 	    (opt.peer || opt.addr.n || opt.peer_addr.n || opt.gateway.n ||
 	     opt.bridge || opt.bridge_create || opt.bridge_addr.n || opt.mtu ||
@@ -438,8 +521,24 @@ static void open_sockets(void)
 	}
 }
 
+/* Remove chain's chains from nftables; quiet when there are none. */
+static int nft_remove(const char *chain, char *err, size_t errsize)
+{
+	char *script;
+	int r;
+
+	if (nft_script_remove(chain, &script) < 0) {
+		snprintf(err, errsize, "%s", strerror(errno));
+		return -1;
+	}
+	r = nft_apply(script, err, errsize);
+	free(script);
+	return r;
+}
+
 static void delete_pair(void)
 {
+	char chain[80], err[256];
 	struct nl_link l;
 	int r;
 
@@ -449,9 +548,106 @@ static void delete_pair(void)
 	if (strcmp(l.kind, "veth"))
 		xdie("delete %s: not a veth (it is %s)", opt.name,
 		     l.kind[0] ? l.kind : "a device of no kind");
+	/* Its published ports first: should nft fail, the link is still
+	 * there to say which chains to try again. */
+	if (inside == &host && !strcmp(l.alias, NFT_MARK)) {
+		snprintf(chain, sizeof(chain), "link-%s", opt.name);
+		if (nft_remove(chain, err, sizeof(err)) < 0)
+			xdie("remove published ports of %s: %s", opt.name, err);
+	}
 	r = nl_link_del(inside, l.index, opt.name);
 	if (r < 0)
 		fail(inside, r, "delete %s in %s", opt.name, where());
+}
+
+/* --prune: the chains of links that are gone, in one transaction. */
+static void prune(void)
+{
+	char **names, *script = NULL, *one, err[256];
+	struct nl_link l;
+	size_t n, len = 0;
+	FILE *f;
+	int r;
+
+	if (nft_list_chains(&names, &n) < 0)
+		xdie("list nftables chains: %s",
+		     errno == EPROTO ? "nft failed" : strerror(errno));
+	f = open_memstream(&script, &len);
+	if (!f)
+		xdie_errno("prune");
+	for (size_t i = 0; i < n; i++) {
+		const char *link = names[i] + 5;
+
+		if (strncmp(names[i], "link-", 5))
+			continue;
+		r = nl_link_get(&host, link, &l);
+		if (r == 0 || r != -ENODEV || nft_script_remove(names[i], &one))
+			continue;
+		fputs(one, f);
+		free(one);
+	}
+	if (fclose(f) != 0)
+		xdie_errno("prune");
+	if (len && nft_apply(script, err, sizeof(err)) < 0)
+		xdie("remove the chains of links gone: %s", err);
+	free(script);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* /proc/sys/net/ipv4/conf/DEV/route_localnet: 127.0.0.1 may be routed
+ * out of DEV, so that a port published to the host's loopback reaches
+ * a container behind it. */
+static int route_localnet(const char *dev)
+{
+	char path[128];
+	int fd, r;
+
+	snprintf(path, sizeof(path),
+		 "/proc/sys/net/ipv4/conf/%s/route_localnet", dev);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = write(fd, "1", 1) == 1 ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+/* --publish, --masquerade: the container's chains in nftables */
+static void publish(int index)
+{
+	struct nft_ctr c = {
+	    .chain = opt.chain,
+	    .addrs = opt.peer_addr.a,
+	    .n_addrs = opt.peer_addr.n,
+	    .ports = opt.ports,
+	    .n_ports = opt.n_ports,
+	    .masq = opt.masq,
+	};
+	char *script, err[256];
+	int r;
+
+	if (!opt.n_ports && !opt.masq)
+		return;
+	if (route_localnet(opt.bridge ? opt.bridge : opt.name) < 0)
+		fail(NULL, -errno, "set route_localnet on %s",
+		     opt.bridge ? opt.bridge : opt.name);
+	if (nft_script_publish(&c, &script) < 0)
+		fail(NULL, -errno, "publish ports of %s", opt.name);
+	r = nft_apply(script, err, sizeof(err));
+	free(script);
+	if (r < 0) {
+		box_msg("publish ports of %s: %s", opt.name, err);
+		undo();
+		exit(EXIT_TOOL);
+	}
+	/* the mark last: a link that has it has chains */
+	r = nl_link_set_alias(&host, index, NFT_MARK);
+	if (r < 0) {
+		nft_remove(opt.chain, err, sizeof(err));
+		fail(&host, r, "mark %s as publishing", opt.name);
+	}
 }
 
 /* The last of the checks (it needs the kernel), then the bridge. */
@@ -555,14 +751,19 @@ static struct {
 	size_t inlen;
 	bool ipam_added; /* released again if the ADD fails later */
 	char hostif[IFNAMSIZ];
+	char chain[32];
+	bool nft_made; /* chains applied: removed again if the ADD fails */
 } cni;
 
 /* Print the error as JSON, undo what this run made, exit non-zero. */
 static _Noreturn void cni_die(struct cni_error *e)
 {
 	struct cni_error e2;
+	char buf[256];
 
 	cni_error_print(cni.conf.version, e);
+	if (cni.nft_made)
+		nft_remove(cni.chain, buf, sizeof(buf));
 	undo();
 	if (cni.ipam_added)
 		cni_ipam_exec(&cni.env, &cni.conf, cni.in, cni.inlen, "DEL",
@@ -634,17 +835,31 @@ static char *read_all(int fd, size_t *len)
 	return buf;
 }
 
-/* The host end's name, the same for every call about one attachment:
- * "veth" and a hash of container id and interface name. */
+static uint32_t fnv1a(const char *a, const char *b)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = a; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ '/') * 16777619u;
+	for (const char *p = b; b && *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/*
+ * The names of one attachment, the same at every call about it: the
+ * host end "veth" and a hash of container id and interface name; its
+ * nftables chain "cni-" and hashes of the network and the attachment,
+ * so that GC of one network finds its own chains and no others.
+ */
 static void cni_host_name(void)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	const char *parts[] = {cni.env.containerid, "/", cni.env.ifname};
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(parts); i++)
-		for (const char *p = parts[i]; *p; p++)
-			h = (h ^ (unsigned char)*p) * 16777619u;
-	snprintf(cni.hostif, sizeof(cni.hostif), "veth%08x", h);
+	snprintf(cni.hostif, sizeof(cni.hostif), "veth%08x",
+		 fnv1a(cni.env.containerid, cni.env.ifname));
+	snprintf(cni.chain, sizeof(cni.chain), "cni-%08x-%08x",
+		 fnv1a(cni.conf.name, NULL),
+		 fnv1a(cni.env.containerid, cni.env.ifname));
 }
 
 /* CNI_NETNS, opened; -errno when it cannot be. */
@@ -799,6 +1014,38 @@ static void cni_inside(int index, const struct cni_result *res)
 			cni_kfail(inside, r, "add default route via %s",
 				  addr_str(gw, buf, sizeof(buf)));
 	}
+}
+
+/* Published ports (runtimeConfig.portMappings) and ipMasq in nftables. */
+static void cni_publish(const struct cni_result *res)
+{
+	struct cidr addrs[CNI_MAX_IPS];
+	struct nft_ctr c = {
+	    .chain = cni.chain,
+	    .addrs = addrs,
+	    .ports = cni.conf.ports,
+	    .n_ports = cni.conf.n_ports,
+	    .masq = cni.conf.ip_masq,
+	};
+	char *script, err[256];
+
+	if (!c.n_ports && !c.masq)
+		return;
+	for (unsigned int i = 0; i < res->n_ips; i++)
+		addrs[c.n_addrs++] = res->ips[i].addr;
+	if (c.n_ports && route_localnet(cni.conf.bridge) < 0)
+		cni_fail(CNI_ERR_IO, strerror(errno),
+			 "set route_localnet on %s", cni.conf.bridge);
+	if (nft_script_publish(&c, &script) < 0)
+		cni_fail(CNI_ERR_CONFIG, strerror(errno),
+			 "publish ports: no container address for them");
+	cni.nft_made = true;
+	if (nft_apply(script, err, sizeof(err)) < 0) {
+		free(script);
+		cni.nft_made = false;
+		cni_fail(CNI_ERR_IO, err, "publish ports in nftables");
+	}
+	free(script);
 }
 
 static json_t *iface_json(const char *name, const unsigned char *mac,
@@ -957,6 +1204,7 @@ static void cni_add(void)
 				  cni.hostif);
 	}
 	cni_inside(hl.link, &res);
+	cni_publish(&res);
 	wait_running(hl.index, hl.link);
 	if (nl_link_get_index(inside, hl.link, NULL, &cl) < 0 ||
 	    nl_link_get(&host, cni.conf.bridge, &br) < 0)
@@ -973,9 +1221,15 @@ static void cni_del(void)
 	struct nl_link l;
 	int r;
 
+	char err[256];
+
 	if (cni.conf.ipam && cni_ipam_exec(&cni.env, &cni.conf, cni.in,
 					   cni.inlen, "DEL", NULL, &e) < 0)
 		cni_die(&e);
+	cni_host_name();
+	if ((cni.conf.ports_cap || cni.conf.ip_masq) &&
+	    nft_remove(cni.chain, err, sizeof(err)) < 0)
+		cni_fail(CNI_ERR_IO, err, "remove published ports");
 	if (!cni.env.netns || !*cni.env.netns)
 		return;
 	r = cni_open_netns();
@@ -1071,9 +1325,54 @@ static void cni_ipam_pass(void)
 		cni_die(&e);
 }
 
+/* GC: the chains of this network whose attachment is not listed valid. */
 static void cni_gc(void)
 {
+	char **names, *script = NULL, *one, prefix[16], want[32], err[256];
+	size_t n, len = 0, i, j;
+	json_t *a;
+	FILE *f;
+
 	cni_ipam_pass();
+	if (nft_list_chains(&names, &n) < 0)
+		cni_fail(CNI_ERR_IO, strerror(errno), "list nftables chains");
+	snprintf(prefix, sizeof(prefix), "cni-%08x-",
+		 fnv1a(cni.conf.name, NULL));
+	f = open_memstream(&script, &len);
+	if (!f)
+		cni_fail(CNI_ERR_IO, strerror(errno), "garbage-collect");
+	for (i = 0; i < n; i++) {
+		bool valid = false;
+
+		if (strncmp(names[i], prefix, strlen(prefix)))
+			continue;
+		json_array_foreach(cni.conf.valid, j, a)
+		{
+			const char *id = json_string_value(
+			    json_object_get(a, "containerID"));
+			const char *ifn =
+			    json_string_value(json_object_get(a, "ifname"));
+
+			if (!id || !ifn)
+				continue;
+			snprintf(want, sizeof(want), "%s%08x", prefix,
+				 fnv1a(id, ifn));
+			if (!strcmp(want, names[i]))
+				valid = true;
+		}
+		if (!valid && nft_script_remove(names[i], &one) == 0) {
+			fputs(one, f);
+			free(one);
+		}
+	}
+	if (fclose(f) != 0)
+		cni_fail(CNI_ERR_IO, strerror(errno), "garbage-collect");
+	if (len && nft_apply(script, err, sizeof(err)) < 0)
+		cni_fail(CNI_ERR_IO, err, "remove stale chains");
+	free(script);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 /* STATUS: ready when the IPAM plugin is there (and ready, if it says). */
@@ -1174,6 +1473,10 @@ int main(int argc, char **argv)
 		delete_pair();
 		goto done;
 	}
+	if (opt.prune) {
+		prune();
+		goto done;
+	}
 
 	v.master = find_or_make_bridge();
 	v.name = opt.name;
@@ -1228,6 +1531,7 @@ int main(int argc, char **argv)
 			     addr_str(&opt.gateway.a[i], buf, sizeof(buf)),
 			     where());
 	}
+	publish(l.index);
 	if (!opt.down)
 		wait_running(l.index, l.link);
 done:
