@@ -333,9 +333,9 @@ need_nft() {
 	return 1
 }
 
-# http_get ADDR PORT [NETNS]: GET / (busybox nc, HTTP/1.0)
+# http_get ADDR PORT [NETNS [PATH]]: GET /PATH (busybox nc, HTTP/1.0)
 http_get() {
-	printf 'GET / HTTP/1.0\r\n\r\n' |
+	printf 'GET /%s HTTP/1.0\r\n\r\n' "${4:-}" |
 		${3:+ip netns exec "$3"} busybox nc -w 2 "$1" "$2" 2>/dev/null
 }
 
@@ -431,6 +431,100 @@ test_chained_with_the_portmap_plugin() {
 	assertEquals "portmap DEL (out: $out)" 0 "$rc"
 	cni_call DEL "$(conf)"
 	assertEquals "our DEL (out: $out)" 0 "$rc"
+}
+
+# --- Podman with its CNI backend ------------------------------------------------
+
+# podman with state below $BOX_TMP, its CNI configurations in
+# $BOX_TMP/net.d and plugins in $BOX_TMP/cni (veth-link as boxutils-veth)
+# and Debian's; runc, as crun refuses hybrid cgroup hosts.
+pm() {
+	CONTAINERS_CONF=$BOX_TMP/containers.conf TMPDIR=$BOX_TMP/pmtmp \
+		podman --root "$BOX_TMP/pmroot" --runroot "$BOX_TMP/pmrun" \
+		--cgroup-manager cgroupfs --events-backend file "$@"
+}
+
+need_podman() {
+	need_cmd podman runc busybox || return 1
+	[ -f "$BOX_TMP/containers.conf" ] && return 0
+	mkdir -p "$BOX_TMP/net.d" "$BOX_TMP/pmtmp" "$BOX_TMP/pmroot" "$BOX_TMP/pmrun"
+	cat >"$BOX_TMP/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+[network]
+network_backend = "cni"
+cni_plugin_dirs = ["$BOX_TMP/cni", "$CNI_REF_DIR"]
+network_config_dir = "$BOX_TMP/net.d"
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+runtime = "runc"
+EOF
+	make_busybox_rootfs "$BOX_TMP/rootfs" &&
+		tar -C "$BOX_TMP/rootfs" -cf "$BOX_TMP/bb.tar" . &&
+		pm import "$BOX_TMP/bb.tar" localhost/bb >/dev/null 2>&1 && return 0
+	skip_test "podman cannot import a busybox image here"
+	rm -f "$BOX_TMP/containers.conf"
+	return 1
+}
+
+# box_conflist [ports] [PLUGIN-JSON]: a conflist named box, veth-link with
+# host-local (and the portMappings capability), then PLUGIN-JSON
+box_conflist() {
+	local caps=
+	[ -n "$1" ] && caps='"capabilities": { "portMappings": true },'
+	cat >"$BOX_TMP/net.d/box.conflist" <<EOF
+{ "cniVersion": "1.0.0", "name": "box",
+  "plugins": [ { "type": "boxutils-veth", "bridge": "box0",
+    "isGateway": true, "ipMasq": true, "hairpinMode": true, $caps
+    "ipam": { "type": "host-local", "subnet": "10.89.0.0/24",
+              "routes": [ { "dst": "0.0.0.0/0" } ] } }
+    ${2:+, $2} ] }
+EOF
+	jq . "$BOX_TMP/net.d/box.conflist" >/dev/null || fail "bad conflist"
+}
+
+podman_teardown() {
+	pm rm -af -t 0 >/dev/null 2>&1
+	rm -f "$BOX_TMP/net.d/"*.conflist
+}
+
+# podman run -d -p 8080:80 a busybox httpd; reached through 127.0.0.1
+# and from a second container; podman rm leaves nothing
+podman_publish_and_remove() {
+	local out2
+	run pm run -d --name web --network box -p 8080:80 localhost/bb \
+		httpd -f -p 80 -h /etc
+	assertEquals "podman run -d -p 8080:80 (stderr: $err)" 0 "$rc"
+	wait_for 'http_get 127.0.0.1 8080 "" passwd | grep -q "^root:"' ||
+		fail "httpd not reached through 127.0.0.1:8080"
+	out2=$(pm run --rm --network box localhost/bb sh -c \
+		'printf "GET /group HTTP/1.0\r\n\r\n" | nc -w 2 10.89.0.1 8080')
+	assertContains "a second container reaches it through the host" \
+		"$out2" "nogroup:"
+	run pm rm -f -t 0 web
+	assertEquals "podman rm (stderr: $err)" 0 "$rc"
+	assertEquals "no veth left" "" "$(ip -o link show type veth)"
+	assertEquals "no address reserved" "" \
+		"$(ls /var/lib/cni/networks/box | grep '^[0-9]')"
+	assertEquals "no DNAT rule left" "" \
+		"$(nft list ruleset 2>/dev/null | grep -e dnat -e 'dport 8080')"
+}
+
+test_podman_publishes_through_the_plugin_and_rm_leaves_nothing() {
+	in_sandbox && need_ref_plugins && need_nft && need_podman || return 0
+	box_conflist ports
+	podman_publish_and_remove
+	assertEquals "no chain of ours left" "" \
+		"$(nft list table inet boxutils 2>/dev/null | grep chain)"
+	podman_teardown
+}
+
+test_podman_with_the_plugin_and_portmap() {
+	in_sandbox && need_ref_plugins && need_nft && need_podman || return 0
+	box_conflist "" '{ "type": "portmap", "capabilities": { "portMappings": true } }'
+	podman_publish_and_remove
+	podman_teardown
 }
 
 box_run_suite
