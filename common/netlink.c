@@ -652,6 +652,70 @@ int nl_link_del(struct nl *nl, int index, const char *name)
 	return nl_talk(nl, NULL, NULL);
 }
 
+/*
+ * Why a child sends the request: RTM_DELLINK unlists the device at once
+ * (the name is free, the notification goes out, a new link of that name
+ * can be made), and then, still inside the sender's sendmsg(), waits
+ * for every reference to the device to drop (netdev_run_todo: an RCU
+ * barrier and a polling sleep) - some 20 ms of a CNI DEL that has
+ * nothing left to do by then.  The child's syscall pays it; this process
+ * learns from the notification (or from the ACK, on an error) that the
+ * link is gone and goes on.  The orphaned child is reaped by init or
+ * the runtime's subreaper.
+ */
+int nl_link_del_early(struct nl *nl, int index)
+{
+	const struct nlmsghdr *req;
+	int grp = RTNLGRP_LINK, len;
+	struct nlmsghdr *h;
+	pid_t pid;
+	ssize_t n;
+
+	nl_msg(nl, RTM_DELLINK, 0);
+	put_ifinfo(nl, index);
+	req = req_hdr(nl);
+	nl->ext[0] = '\0';
+	if (nl->too_long)
+		return -EMSGSIZE;
+	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)) < 0)
+		return nl_talk(nl, NULL, NULL);
+	pid = fork();
+	if (pid < 0) {
+		setsockopt(nl->fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, &grp,
+			   sizeof(grp));
+		return nl_talk(nl, NULL, NULL);
+	}
+	if (pid == 0) {
+		/* the runtime reads our stdout to its end: not the child's */
+		close(0);
+		close(1);
+		close(2);
+		_exit(nl_sock_send(nl->fd, req, req->nlmsg_len) < 0);
+	}
+	for (;;) {
+		n = nl_sock_recv(nl->fd, nl->resp, sizeof(nl->resp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		len = (int)n;
+		for (h = (struct nlmsghdr *)(void *)nl->resp; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			const struct ifinfomsg *ifi = NLMSG_DATA(h);
+
+			if (h->nlmsg_type == RTM_DELLINK &&
+			    h->nlmsg_len >= NLMSG_LENGTH(sizeof(*ifi)) &&
+			    ifi->ifi_index == index)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR &&
+			    h->nlmsg_seq == req->nlmsg_seq &&
+			    h->nlmsg_pid == nl->portid)
+				return nl_ack(nl, h);
+		}
+	}
+}
+
 int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace)
 {
 	unsigned int len = cidr_addr_len(c);

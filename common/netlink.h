@@ -143,6 +143,14 @@ int nl_link_set_alias(struct nl *nl, int index, const char *alias);
 int nl_link_del(struct nl *nl, int index, const char *name);
 
 /*
+ * The same, returning as soon as the kernel has unlisted the link (its
+ * RTM_DELLINK notification), not when its teardown ends: see netlink.c.
+ * The request is sent by a child left to finish it; the caller should
+ * exit soon after, and not wait for children it does not know.
+ */
+int nl_link_del_early(struct nl *nl, int index);
+
+/*
  * Add an address.  IPv6 ones get IFA_F_NODAD: on a fresh veth nobody else
  * can hold the address, and without it the address stays "tentative" for
  * a second or more, unusable by the program the chain runs next.

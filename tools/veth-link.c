@@ -1247,7 +1247,7 @@ static void cni_del(void)
 	if (strcmp(l.kind, "veth"))
 		cni_fail(CNI_ERR_CONFIG, l.kind, "%s in %s is not a veth",
 			 cni.env.ifname, cni.env.netns);
-	r = nl_link_del(inside, l.index, cni.env.ifname);
+	r = nl_link_del_early(inside, l.index);
 	if (r < 0 && r != -ENODEV)
 		cni_kfail(inside, r, "delete %s", cni.env.ifname);
 }
