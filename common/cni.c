@@ -341,7 +341,7 @@ void cni_conf_free(struct cni_conf *c)
 int cni_result_parse(json_t *obj, struct cni_result *r, struct cni_error *e)
 {
 	json_t *ips, *routes, *x;
-	const char *s;
+	const char *s = NULL;
 	long long idx;
 	size_t i;
 
@@ -366,7 +366,7 @@ int cni_result_parse(json_t *obj, struct cni_result *r, struct cni_error *e)
 		memset(ip, 0, sizeof(*ip));
 		if (field_str(x, "address", true, &s, e) < 0)
 			return -1;
-		if (cidr_parse(s, &ip->addr) < 0)
+		if (!s || cidr_parse(s, &ip->addr) < 0)
 			return cni_seterr(e, CNI_ERR_DECODE, s,
 					  "result ips[%zu]: bad address", i);
 		if (field_str(x, "gateway", false, &s, e) < 0)
@@ -400,7 +400,7 @@ int cni_result_parse(json_t *obj, struct cni_result *r, struct cni_error *e)
 		memset(rt, 0, sizeof(*rt));
 		if (field_str(x, "dst", true, &s, e) < 0)
 			return -1;
-		if (cidr_parse(s, &rt->dst) < 0)
+		if (!s || cidr_parse(s, &rt->dst) < 0)
 			return cni_seterr(e, CNI_ERR_DECODE, s,
 					  "result routes[%zu]: bad dst", i);
 		if (field_str(x, "gw", false, &s, e) < 0)
@@ -574,7 +574,7 @@ static int ipam_exec(const struct cni_env *env, const struct cni_conf *c,
 		     json_t **out, struct cni_error *e)
 {
 	char path[PATH_MAX], *buf = NULL;
-	const char *s;
+	const char *s = NULL;
 	json_error_t je;
 	size_t n = 0;
 	json_t *j;
@@ -661,7 +661,7 @@ static json_t *clean_string(const char *s)
 	char buf[512];
 	size_t i;
 
-	for (i = 0; s[i] && i < sizeof(buf) - 1; i++)
+	for (i = 0; i < sizeof(buf) - 1 && s[i]; i++)
 		buf[i] =
 		    (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f
 			? s[i]

@@ -744,12 +744,15 @@ int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw)
 int nl_route_add(struct nl *nl, int index, const struct cidr *dst,
 		 const struct cidr *gw)
 {
+	const struct cidr *fam = dst ? dst : gw;
 	struct rtmsg *rt;
 
+	if (!fam)
+		return -EINVAL;
 	nl_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 	rt = put_extra(nl, sizeof(*rt));
 
-	rt->rtm_family = dst ? dst->family : gw->family;
+	rt->rtm_family = fam->family;
 	rt->rtm_dst_len = dst ? dst->prefix : 0;
 	rt->rtm_table = RT_TABLE_MAIN;
 	rt->rtm_protocol = RTPROT_BOOT;

@@ -73,7 +73,7 @@ EOF
 
 # the files host-local keeps per reserved address
 reservations() {
-	ls "$IPAMDIR" 2>/dev/null | grep -c '^[0-9]'
+	find "$IPAMDIR" -maxdepth 1 -name '[0-9]*' 2>/dev/null | grep -c .
 }
 
 assert_cni_error() { # MSG CODE: the last call failed with the spec's CODE
@@ -506,7 +506,7 @@ podman_publish_and_remove() {
 	assertEquals "podman rm (stderr: $err)" 0 "$rc"
 	assertEquals "no veth left" "" "$(ip -o link show type veth)"
 	assertEquals "no address reserved" "" \
-		"$(ls /var/lib/cni/networks/box | grep '^[0-9]')"
+		"$(find /var/lib/cni/networks/box -maxdepth 1 -name '[0-9]*')"
 	assertEquals "no DNAT rule left" "" \
 		"$(nft list ruleset 2>/dev/null | grep -e dnat -e 'dport 8080')"
 }

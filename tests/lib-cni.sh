@@ -32,7 +32,7 @@ cni_call() {
 	done
 	unset IFS
 	[ -n "$plugin" ] || {
-		rc=127 out= err="no plugin $type in $CNI_PATH"
+		rc=127 out='' err="no plugin $type in $CNI_PATH"
 		return
 	}
 	out=$(printf '%s' "$conf" | CNI_COMMAND=$cmd \

@@ -842,7 +842,7 @@ static uint32_t fnv1a(const char *a, const char *b)
 	for (const char *p = a; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	h = (h ^ '/') * 16777619u;
-	for (const char *p = b; b && *p; p++)
+	for (const char *p = b ? b : ""; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	return h;
 }
