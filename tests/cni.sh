@@ -20,6 +20,7 @@ fi
 
 NET=testnet
 IPAMDIR=/var/lib/cni/networks/$NET
+pids=()
 
 in_sandbox() {
 	[ -n "$CNI_SUITE_INNER" ] && [ -d /run/netns ] && return 0
@@ -48,7 +49,12 @@ setUp() {
 }
 
 tearDown() {
-	local l n
+	local l n p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	pids=()
 	[ -n "$CNI_SUITE_INNER" ] || return 0
 	for l in $(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
 		[ "$l" = lo ] || ip link del "$l" 2>/dev/null
@@ -342,8 +348,9 @@ http_get() {
 start_httpd() { # NETNS
 	mkdir -p "$BOX_TMP/www"
 	echo "hello from $1" >"$BOX_TMP/www/index.html"
-	ip netns exec "$1" busybox httpd -p 80 -h "$BOX_TMP/www" ||
-		fail "httpd in $1"
+	# in the foreground (-f) of a process of ours, killed by tearDown
+	ip netns exec "$1" busybox httpd -f -p 80 -h "$BOX_TMP/www" &
+	pids+=($!)
 	wait_for "http_get 127.0.0.1 80 $1 | grep -q hello" ||
 		fail "httpd in $1 does not answer"
 }

@@ -87,10 +87,10 @@ start_ns_process() {
 		fail "unshare --net sleep did not get its namespace"
 }
 
-# http_get NS ADDR PORT: GET / from NS (busybox wget crashes when static
-# here; nc is enough for HTTP/1.0)
+# http_get NS ADDR PORT [PATH]: GET /PATH from NS (busybox wget crashes
+# when static here; nc is enough for HTTP/1.0)
 http_get() {
-	printf 'GET / HTTP/1.0\r\n\r\n' |
+	printf 'GET /%s HTTP/1.0\r\n\r\n' "${4:-}" |
 		nsenter --net="/run/netns/$1" -- busybox nc -w 2 "$2" "$3" 2>/dev/null
 }
 
@@ -576,6 +576,47 @@ test_publish_bad_input_is_one_line_125_and_changes_nothing() {
 	assert_bad_input veth-link -d -p 80:80 vq
 	assertEquals "nothing changed" "$before" "$(net_snapshot box1)"
 	assertEquals "no table made" "" "$(nft list tables | grep boxutils)"
+}
+
+# The seed's `docker run -p 6379:6379` by hand: a boxutils container
+# (its own net, mount and pid namespaces, pivoted into a busybox image)
+# serving on 6379, published with --publish; the host side
+# reaches it through 127.0.0.1:6379 and through its own address.
+test_seed_example_boxutils_container_published_like_docker_run_p() {
+	in_sandbox || return 0
+	need_tool ns-unshare ns-enter pivot || return 0
+	publish_setup || return 0
+	make_busybox_rootfs "$BOX_TMP/rootfs" || {
+		skip_test "needs busybox-static"
+		return 0
+	}
+	mkdir -p "$BOX_TMP/rootfs/www"
+	echo "+PONG" >"$BOX_TMP/rootfs/www/ping"
+	mkdir -p "$BOX_TMP/ns" && : >"$BOX_TMP/ns/box1"
+	ns-unshare --net="$BOX_TMP/ns/box1" true || fail "persist the net ns"
+	run inns host veth-link --netns "$BOX_TMP/ns/box1" --peer-name eth0 \
+		--addr 10.200.1.1/24 --peer-addr 10.200.1.2/24 \
+		--gateway 10.200.1.1 --publish 6379:6379 --masquerade veth-box1
+	assertEquals "veth-link --publish 6379:6379 (stderr: $err)" 0 "$rc"
+	ns-enter --net="$BOX_TMP/ns/box1" \
+		ns-unshare --mount --pid --fork --kill-child \
+		pivot "$BOX_TMP/rootfs" \
+		/bin/busybox httpd -f -p 6379 -h /www &
+	local srv=$!
+	wait_for 'http_get host 127.0.0.1 6379 ping | grep -q "^+PONG"' 60
+	assertContains "the host reaches the server through 127.0.0.1:6379" \
+		"$(http_get host 127.0.0.1 6379 ping)" "+PONG"
+	assertContains "and another host through the host's address" \
+		"$(http_get world 198.51.100.1 6379 ping)" "+PONG"
+	# httpd is PID 1 of its namespace, deaf to SIGTERM; --kill-child
+	# takes it along with ns-unshare
+	kill -KILL "$srv"
+	wait "$srv" 2>/dev/null
+	run inns host veth-link -d veth-box1
+	assertEquals "veth-link -d (stderr: $err)" 0 "$rc"
+	assertEquals "the port went with the link" "" \
+		"$(inns host nft list table inet boxutils | grep -e chain -e 6379)"
+	umount "$BOX_TMP/ns/box1"
 }
 
 box_run_suite
