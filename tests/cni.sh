@@ -440,6 +440,33 @@ test_chained_with_the_portmap_plugin() {
 	assertEquals "our DEL (out: $out)" 0 "$rc"
 }
 
+test_dual_stack_addresses_routes_and_an_ipv6_published_port() {
+	in_sandbox && need_ref_plugins && need_nft || return 0
+	local c
+	c=$(conf 1.0.0 '.ipam = {type: "host-local",
+		ranges: [[{subnet: "10.88.6.0/24"}], [{subnet: "fd00:88:6::/64"}]],
+		routes: [{dst: "0.0.0.0/0"}, {dst: "::/0"}]}
+		| . + {capabilities: {portMappings: true},
+		       runtimeConfig: {portMappings: [{hostPort: 8080, containerPort: 80}]}}')
+	cni_call ADD "$c"
+	assertEquals "ADD (out: $out)" 0 "$rc"
+	assertEquals "both families, on the container end" \
+		"10.88.6.2/24 2 fd00:88:6::2/64 2" \
+		"$(cni_field "$out" '.ips[] | .address, .interface' | xargs)"
+	assertContains "IPv6 default route" "$(ip -n c1 -6 route show default)" \
+		"via fd00:88:6::1 dev eth0"
+	assertContains "IPv6 gateway on the bridge, usable at once" \
+		"$(ip -6 -o addr show dev cni-br0)" "fd00:88:6::1/64"
+	ip netns exec c1 ip link set lo up
+	start_httpd c1
+	assertContains "the port published over IPv6 too" \
+		"$(http_get fd00:88:6::1 8080)" "hello from c1"
+	cni_call DEL "$c"
+	assertEquals "DEL (out: $out)" 0 "$rc"
+	assertEquals "no chain left" "" \
+		"$(nft list table inet boxutils 2>/dev/null | grep chain)"
+}
+
 # --- Podman with its CNI backend ------------------------------------------------
 
 # podman with state below $BOX_TMP, its CNI configurations in
