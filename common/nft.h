@@ -7,7 +7,15 @@
  * transaction, with nothing else to find or renumber.
  *
  * The rules are written as one nft script and applied by the nft
- * program in one transaction (`nft -f -`): all or nothing.  Building
+ * program in one transaction (`nft -f -`): all or nothing.  Why the
+ * program and not libnftables: measured here, starting nft costs about
+ * 1.5 ms over starting /bin/true, a transaction that adds a container's
+ * chains about 4.5 ms in all, and one that deletes them 14-18 ms, nearly
+ * all of it the kernel's (deleting chains waits for an RCU grace
+ * period); linking libnftables would save the 1.5 ms and bring libnftnl,
+ * libmnl, gmp and a second JSON library into the static build.
+ * Per-container base chains cost nothing per packet but on a
+ * connection's first (NAT is looked up once per connection).  Building
  * the script is pure (fuzzed with the parsers); running nft is not.
  * Functions return 0, or -1 with errno (nft_apply: with nft's own
  * words in err).
