@@ -376,6 +376,16 @@ test_port_mappings_are_published_and_removed_by_del() {
 		"$(http_get 10.88.7.1 8080 c1)" "hello from c1"
 	assertContains "one chain of its own, DNAT to the container" \
 		"$(nft list table inet boxutils)" "dnat ip to 10.88.7.2:80"
+	cni_call CHECK "$(cni_with_prev "$(ports_conf 8080 80)" "$result")"
+	assertEquals "CHECK with the chain there (out: $out)" 0 "$rc"
+	local chain
+	chain=$(nft list table inet boxutils | awk '/chain cni-.*-post/ { sub(/-post/, "", $2); print $2 }')
+	nft delete chain inet boxutils "$chain-pre"
+	nft delete chain inet boxutils "$chain-out"
+	nft delete chain inet boxutils "$chain-post"
+	nft delete chain inet boxutils "$chain"
+	cni_call CHECK "$(cni_with_prev "$(ports_conf 8080 80)" "$result")"
+	assert_cni_error "CHECK without the chain" 101
 	cni_call DEL "$(cni_with_prev "$(ports_conf 8080 80)" "$result")"
 	assertEquals "DEL (out: $out)" 0 "$rc"
 	assertEquals "no chain left" "" \

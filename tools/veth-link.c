@@ -1252,6 +1252,25 @@ static void cni_del(void)
 		cni_kfail(inside, r, "delete %s", cni.env.ifname);
 }
 
+/* CHECK of published ports and masquerade: the attachment's chain. */
+static void cni_check_chain(void)
+{
+	char **names;
+	size_t n;
+	bool found = false;
+
+	if (nft_list_chains(&names, &n) < 0)
+		cni_fail(CNI_ERR_IO, strerror(errno), "list nftables chains");
+	for (size_t i = 0; i < n; i++) {
+		found |= !strcmp(names[i], cni.chain);
+		free(names[i]);
+	}
+	free(names);
+	if (!found)
+		cni_fail(CNI_ERR_CHECK, cni.chain,
+			 "the chain of the published ports is missing");
+}
+
 /* CHECK: what prevResult says is there must be there. */
 static void cni_check(void)
 {
@@ -1302,6 +1321,8 @@ static void cni_check(void)
 				 "route to %s is missing",
 				 cidr_str(&rt->dst, buf, sizeof(buf)));
 	}
+	if (cni.conf.n_ports || cni.conf.ip_masq)
+		cni_check_chain();
 	if (cni.conf.ipam && cni_ipam_exec(&cni.env, &cni.conf, cni.in,
 					   cni.inlen, "CHECK", NULL, &e) < 0)
 		cni_die(&e);
