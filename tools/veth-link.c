@@ -124,7 +124,9 @@ static void usage(void)
 	    "CIDR is ADDR/PREFIX, IPv4 or IPv6 (IPv6 ones usable at once: no "
 	    "DAD).\n"
 	    "Exit: 0 done, 125 veth-link failed (nothing left half made),\n"
-	    "else prog's status.\n");
+	    "else prog's status.\n"
+	    "With CNI_COMMAND set it is a CNI plugin (spec 1.0.0, 1.1.0): the\n"
+	    "network configuration on stdin, the result on stdout.\n");
 	exit(0);
 }
 
