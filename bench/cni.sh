@@ -117,7 +117,13 @@ if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
 	echo "ratio: podman run --rm | missing (no podman or runc)"
 	exit 0
 fi
-mkdir -p "$T/net.d" "$T/pm" "$T/tmp"
+mkdir -p "$T/net.d" "$T/pm" "$T/tmp" "$T/etc-containers"
+# podman writes below /etc/containers (netavark) and /etc/cni whatever
+# it is told: copies of them, private to this mount namespace
+cp -a /etc/containers/. "$T/etc-containers/" 2>/dev/null
+mkdir -p "$T/etc-cni" && cp -a /etc/cni/. "$T/etc-cni/" 2>/dev/null
+mount --bind "$T/etc-cni" /etc/cni &&
+	mount --bind "$T/etc-containers" /etc/containers || exit 125
 pmconf() { # BACKEND
 	cat <<EOF
 [containers]

@@ -491,7 +491,17 @@ pm() {
 need_podman() {
 	need_cmd podman runc busybox || return 1
 	[ -f "$BOX_TMP/containers.conf" ] && return 0
-	mkdir -p "$BOX_TMP/net.d" "$BOX_TMP/pmtmp" "$BOX_TMP/pmroot" "$BOX_TMP/pmrun"
+	mkdir -p "$BOX_TMP/net.d" "$BOX_TMP/pmtmp" "$BOX_TMP/pmroot" \
+		"$BOX_TMP/pmrun" "$BOX_TMP/etc-containers"
+	# whatever podman writes below /etc/containers and /etc/cni goes to a
+	# copy of them, private to this suite's mount namespace
+	cp -a /etc/containers/. "$BOX_TMP/etc-containers/" 2>/dev/null
+	mkdir -p "$BOX_TMP/etc-cni" && cp -a /etc/cni/. "$BOX_TMP/etc-cni/" 2>/dev/null
+	mount --bind "$BOX_TMP/etc-cni" /etc/cni &&
+		mount --bind "$BOX_TMP/etc-containers" /etc/containers || {
+		skip_test "cannot give podman a private /etc/containers"
+		return 1
+	}
 	cat >"$BOX_TMP/containers.conf" <<EOF
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
