@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The header of an entry; the format's version is in the magic. */
@@ -315,23 +317,31 @@ int sf_cache_store(int dirfd, const struct sf_key *k, const char *name,
 		   const struct sock_filter *insns, size_t n, uint32_t flags)
 {
 	char tmp[SF_CACHE_NAME_LEN + 32];
+	uint64_t rnd;
 	size_t len;
 	void *buf;
 	int fd, e, tries;
 
 	if (sf_cache_entry_make(k, insns, n, flags, &buf, &len) < 0)
 		return -1;
-	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)getpid());
-	for (tries = 0;; tries++) {
+	/*
+	 * A name no other writer picks: containers sharing the cache start
+	 * side by side with the same pid (1, in their pid namespaces), so
+	 * the pid alone would have two writers take one temporary file.
+	 */
+	for (tries = 0; tries < 4; tries++) {
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) !=
+		    (ssize_t)sizeof(rnd))
+			rnd = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL) ^
+			      (uint64_t)tries;
+		snprintf(tmp, sizeof(tmp), ".%s.%016llx", name,
+			 (unsigned long long)rnd);
 		fd = openat(dirfd, tmp,
 			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 				O_CLOEXEC | O_NOCTTY,
 			    0600);
-		/* one left by a run that died with this pid: ours now */
-		if (fd < 0 && errno == EEXIST && tries == 0 &&
-		    unlinkat(dirfd, tmp, 0) == 0)
-			continue;
-		break;
+		if (fd >= 0 || errno != EEXIST)
+			break;
 	}
 	if (fd < 0) {
 		e = errno;
