@@ -1072,6 +1072,28 @@ test_cache_bad_command_lines_load_and_store_nothing() {
 	assertFalse "[ -e '$m' ]"
 }
 
+# Trust is the effective user's: nobody's own directory serves nobody,
+# and root does not take programs from it.
+test_cache_belongs_to_the_effective_user() {
+	need_probe || return 0
+	need_root || return 0
+	need_cmd setpriv || return 0
+	local i
+	cache_dir user
+	chown 65534 "$C"
+	for i in built cached; do
+		run setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$BOX_BIN/sys-filter" -v --no-new-privs --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+		assertEquals "nobody, $i: $err" "errno $ENOSPC" "$out"
+		assertContains "nobody: $i" "$err" "$i"
+	done
+	assertEquals "nobody's entry" "65534 600" "$(stat -c '%u %a' "$(entry)")"
+	run sys-filter -v --no-new-privs --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertEquals "root: $err" "errno $ENOSPC" "$out"
+	assertContains "root does not use nobody's cache" "$err" "owned by another user"
+	assertEquals "nothing of root's stored there" 1 "$(entries)"
+}
+
 # The chain of boxutils(7): after pivot a path names the image's files,
 # so the host's cache comes as a descriptor, like the profile; it is
 # closed before the payload runs.
