@@ -1058,6 +1058,8 @@ test_cache_bad_command_lines_load_and_store_nothing() {
 	bad --cache "$C" --deny read --arch aarch64
 	profile cbad '{"defaultAction": "SCMP_ACT_EXPLODE"}'
 	bad --cache "$C" --profile "$PROF"
+	bad --cache "$C" --deny sysfs --dump "$BOX_TMP/no/such/dir/f.bpf"
+	assertContains "a --dump that fails: nothing kept" "$err" "open --dump file"
 	bad --cache "$C" --cache "$C" --deny read
 	assertContains "$err" "--cache given twice"
 	sys-filter --deny sysfs --dump "$BOX_TMP/r.bpf" true

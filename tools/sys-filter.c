@@ -543,7 +543,7 @@ int main(int argc, char **argv)
 	struct sf_arches arches;
 	struct request req;
 	struct sf_prog prog;
-	unsigned int flags;
+	unsigned int flags, prof_flags = 0;
 	char err[512], name[SF_CACHE_NAME_LEN + 1], *buf = NULL;
 	const char *path = NULL, *why = NULL;
 	bool made = false;
@@ -626,24 +626,11 @@ int main(int argc, char **argv)
 		xdie("%s", err);
 	if (req.print && fflush(stdout) != 0)
 		xdie_errno("write standard output");
+	prof_flags = prof.flags;
 	flags = req.flags | prof.flags;
-	if (cache >= 0) {
-		/* a cache that cannot take it (read-only, full) only
-		 * costs the next start the build */
-		rc = sf_cache_store(cache, &key, name, prog.insns, prog.len,
-				    prof.flags);
-		if (req.verbose && rc == 0)
-			box_msg("cache %s: %s: %s; built, stored", req.cache,
-				name, why);
-		else if (req.verbose)
-			box_err("cache %s: %s: %s; built, not stored",
-				req.cache, name, why);
-	}
 	sf_profile_free(&prof);
 
 loaded:
-	close_cache(cache);
-	sf_key_free(&key);
 	if (req.dump) {
 		fd = open_dump(req.dump, &made);
 		if (write_all(fd, prog.insns, prog.len * sizeof(*prog.insns)) <
@@ -654,6 +641,24 @@ loaded:
 			xdie_errno("write the filter to %s", req.dump);
 		}
 	}
+	/*
+	 * Stored once every step but the load has gone well (the load
+	 * must come last: the filter may deny what storing calls).  A
+	 * cache that cannot take it (read-only, full) only costs the next
+	 * start the build.
+	 */
+	if (cache >= 0 && !hit.buf) {
+		rc = sf_cache_store(cache, &key, name, prog.insns, prog.len,
+				    prof_flags);
+		if (req.verbose && rc == 0)
+			box_msg("cache %s: %s: %s; built, stored", req.cache,
+				name, why);
+		else if (req.verbose)
+			box_err("cache %s: %s: %s; built, not stored",
+				req.cache, name, why);
+	}
+	close_cache(cache);
+	sf_key_free(&key);
 
 	/*
 	 * Loading is the last step: from here on the filter judges every
