@@ -28,7 +28,11 @@
 # runs a second time with that compiled program too (sys-filter --bpf):
 # building a filter from the profile costs libseccomp some 13 ms here in
 # crun and runc (one filter of three architectures), 6 ms in sys-filter
-# (three blocks, one per architecture), and compiled once nothing.  One change to `crun spec`: no /sys/fs/cgroup
+# (three blocks, one per architecture), and compiled once nothing.  And
+# a third time with the cache (sys-filter --cache, the host's directory
+# as descriptor 4, as boxutils(7) shows): the profile is read and its
+# program built at the first start, loaded from the cache at every later
+# one (the warm-up runs fill it).  One change to `crun spec`: no /sys/fs/cgroup
 # mount inside, as pivot makes none (keeping it would slow crun and runc
 # down).  crun and runc also write the spec's device-cgroup rule and
 # RLIMIT_NOFILE, which the chain does not: a few writes.  bwrap has no
@@ -204,6 +208,9 @@ cp "$T/seccomp.bpf" "$T/rootfs/etc/seccomp.bpf"
 filter="sys-filter --profile /etc/seccomp.json"
 # the same rules compiled once, outside the timing, loaded at each start
 compiled="sys-filter --bpf /etc/seccomp.bpf"
+# the profile, with the host's cache directory as descriptor 4
+mkdir -m 0700 "$T/sfcache"
+cached="sys-filter --profile /etc/seccomp.json --cache /dev/fd/4 4<$T/sfcache"
 
 chain="cg-create --relative $B/\$\$ && cg-exec --relative $B/\$\$ \
 ns-unshare -m -u -i -n -p -f --hostname box \
@@ -220,6 +227,7 @@ bwrap="bwrap --unshare-all --hostname box --ro-bind $T/rootfs / \
 --seccomp 9 9<$T/seccomp.bpf"
 oci="--bundle $T/bundle $ID\$\$"
 chainbpf=${chain/"$filter"/"$compiled"}
+chaincache=${chain/"$filter"/"$cached"}
 
 # what each contestant's payload sees, checked before anything is timed
 probe='echo "pid=$$ host=$(hostname) $(grep -E "^(NoNewPrivs|Seccomp|CapBnd|CapAmb)" /proc/self/status | tr -s "\t\n" "  ")"; touch /x 2>/dev/null && echo rw-root; [ -s /proc/kcore ] && echo kcore-visible; ls /dev/pts >/dev/null && echo ok'
@@ -239,6 +247,8 @@ echo "what the payload sees:"
 check boxutils "$chain /bin/sh -c '$probe'; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc"
 check nocgroup "$nocg /bin/sh -c '$probe'"
 check compiled "$chainbpf /bin/sh -c '$probe'; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc"
+check cached "$chaincache /bin/sh -c '$probe'; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc"
+[ -n "$(ls -A "$T/sfcache")" ] || bench_die "sys-filter --cache kept nothing in $T/sfcache"
 check crun "crun run $oci"
 check runc "runc run $oci"
 check bwrap "$bwrap /bin/sh -c '$probe'"
@@ -256,7 +266,8 @@ hyperfine -N --warmup 5 --runs "$RUNS" \
 	-n "runc run" "$w 'runc run $oci'" \
 	-n "bwrap --unshare-all" "$w '$bwrap /bin/true'" \
 	-n "boxutils chain without cgroup" "$w '$nocg /bin/true'" \
-	-n "boxutils chain with --bpf" "$w '$chainbpf /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" ||
+	-n "boxutils chain with --bpf" "$w '$chainbpf /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" \
+	-n "boxutils chain with --cache" "$w '$chaincache /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" ||
 	bench_die "hyperfine failed"
 
 # Again with 30 ms of idle before each run, as between container starts
@@ -271,7 +282,8 @@ hyperfine -N --prepare "sleep 0.03" --warmup 2 --runs "$((RUNS / 3 + 10))" \
 	-n "crun run" "$w 'crun run $oci'" \
 	-n "runc run" "$w 'runc run $oci'" \
 	-n "bwrap --unshare-all" "$w '$bwrap /bin/true'" \
-	-n "boxutils chain with --bpf" "$w '$chainbpf /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" ||
+	-n "boxutils chain with --bpf" "$w '$chainbpf /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" \
+	-n "boxutils chain with --cache" "$w '$chaincache /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" ||
 	bench_die "hyperfine failed"
 
 echo
@@ -281,6 +293,8 @@ bench_ratio "$csv" "container vs runc" "boxutils chain" "runc run" "<=" 1
 # both build the filter with libseccomp at every start above; compiled
 # once (sys-filter --dump, then --bpf), the chain pays only the load
 bench_ratio "$csv" "container with --bpf vs crun" "boxutils chain with --bpf" "crun run" "<=" 0.5
+# the profile at every start, its program built once (sys-filter --cache)
+bench_ratio "$csv" "container with --cache vs crun" "boxutils chain with --cache" "crun run" "<=" 0.5
 # bwrap makes no cgroup: like for like is the chain without its cgroup
 bench_ratio "$csv" "container vs bwrap (no cgroup either)" "boxutils chain without cgroup" "bwrap --unshare-all" "<=" 1
 bench_ratio "$csv" "container vs bwrap (the chain with its cgroup)" "boxutils chain" "bwrap --unshare-all" "-" ""
@@ -289,6 +303,7 @@ bench_table "$csv.idle"
 bench_ratio "$csv.idle" "container vs crun, 30 ms idle before each run" "boxutils chain" "crun run" "<=" 0.5
 bench_ratio "$csv.idle" "container vs runc, 30 ms idle before each run" "boxutils chain" "runc run" "<=" 1
 bench_ratio "$csv.idle" "container with --bpf vs crun, 30 ms idle before each run" "boxutils chain with --bpf" "crun run" "<=" 0.5
+bench_ratio "$csv.idle" "container with --cache vs crun, 30 ms idle before each run" "boxutils chain with --cache" "crun run" "<=" 0.5
 # the same with the wrapper's own time taken off both sides
 awk -F, 'NR > 1 { gsub(/"/, ""); m[$1] = $2 }
 	END { w = m["wrapper alone"]; b = m["boxutils chain"] - w

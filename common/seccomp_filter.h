@@ -51,6 +51,13 @@ enum {
 	SF_BUILD_NNP = 1 << 8, /* set no_new_privs before loading */
 };
 
+/*
+ * The version of the programs sf_build() makes: one more whenever the
+ * same profile and options would build another program (a cached one,
+ * sys-filter --cache, is then built again).
+ */
+#define SF_BUILD_VERSION 1
+
 /* A seccomp program: struct sock_filter instructions. */
 struct sf_prog {
 	struct sock_filter *insns;

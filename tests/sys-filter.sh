@@ -764,4 +764,373 @@ ALLOW"}' "invalid escape"
 	assertTrue "profiles tried" "[ $j -gt 20 ]"
 }
 
+# --- the cache (--cache) --------------------------------------------------------
+
+# cache_dir NAME: a fresh cache directory of this user's, mode 0700, in $C
+cache_dir() {
+	C=$BOX_TMP/cache-$1
+	rm -rf "$C"
+	mkdir -m 700 "$C"
+}
+
+# entries: how many files the cache directory holds, hidden ones too
+entries() {
+	find "$C" -mindepth 1 | grep -c .
+}
+
+# the one entry of $C
+entry() {
+	find "$C" -mindepth 1 -name 'sf-*'
+}
+
+test_cache_second_start_loads_the_program_the_first_built() {
+	need_probe || return 0
+	local e id1 id2
+	cache_dir hit
+	probe_is "errno $ENOSPC" sys-filter --verbose --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertContains "first start builds: $err" "$err" "built, stored"
+	assertEquals "one entry" 1 "$(entries)"
+	e=$(entry)
+	assertEquals "the entry: a file of ours, mode 0600" "-rw------- $(id -u)" \
+		"$(stat -c '%A %u' "$e")"
+	id1=$(stat -c '%i %Y %s' "$e")
+	# the second start loads it, builds nothing, writes nothing
+	probe_is "errno $ENOSPC" sys-filter --verbose --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertContains "second start: $err" "$err" "cached, nothing built"
+	assertNotContains "$err" "built,"
+	id2=$(stat -c '%i %Y %s' "$e")
+	assertEquals "the entry is not written again" "$id1" "$id2"
+	# the same program, byte for byte, as a build without the cache
+	sys-filter --deny sysfs:ENOSPC --dump "$BOX_TMP/nocache.bpf" true
+	sys-filter --cache "$C" --deny sysfs:ENOSPC --dump "$BOX_TMP/cached.bpf" true
+	assertTrue "cached program = built program" \
+		"cmp -s '$BOX_TMP/nocache.bpf' '$BOX_TMP/cached.bpf'"
+	# without --verbose nothing is said
+	run sys-filter --cache "$C" --deny sysfs:ENOSPC "$P" $NR_getpid
+	assertEquals "quiet" "" "$err"
+	assertContains "$out" "ok "
+	# the kernel's view is the same: one filter
+	run sys-filter --cache "$C" --deny sysfs:ENOSPC cat /proc/self/status
+	assertEquals "Seccomp" 2 "$(status_field Seccomp)"
+	assertEquals "Seccomp_filters" 1 "$(status_field Seccomp_filters)"
+	have_ia32 || return 0
+	probe_is "errno $ENOSPC" sys-filter --cache "$C" --deny sysfs:ENOSPC "$P" -32 $NR32_sysfs 3
+}
+
+test_cache_serves_the_default_profile_as_built() {
+	need_probe || return 0
+	need_default_profile || return 0
+	local i
+	cache_dir dflt
+	for i in built cached; do
+		run sys-filter -v --cache "$C" --profile default "$P" $NR_sysfs 3
+		assertEquals "$i: sysfs" "errno $EPERM" "$out"
+		assertContains "$i: $err" "$err" "$i"
+		probe_is "errno $ENOSYS" sys-filter --cache "$C" --profile default "$P" $NR_add_key 0 0 0
+		probe_is "errno $EPERM" sys-filter --cache "$C" --profile default "$P" $NR_userfaultfd 0
+		run sys-filter --cache "$C" --profile default "$P" $NR_getpid
+		assertContains "$i: getpid" "$out" "ok "
+	done
+	assertEquals "one entry for all of it" 1 "$(entries)"
+	# --print needs the rules: it builds, and says so
+	run sys-filter -v --cache "$C" --profile default --print true
+	assertContains "$out" "errno 1 (EPERM) sysfs (139)"
+	assertContains "$err" "--print builds"
+	# the profile's own bytes are in the entry (compared on every load)
+	assertTrue "the profile is in the entry" \
+		"grep -qF '\"defaultAction\": \"SCMP_ACT_ERRNO\"' '$(entry)'"
+	# from a descriptor: the same bytes, the same entry
+	run sh -c "exec 3<'$DEFAULT_PROFILE'; exec sys-filter -v --cache '$C' --profile /dev/fd/3 true"
+	assertContains "$err" "cached"
+	if [ "$(id -u)" = 0 ] && command -v cap-drop >/dev/null; then
+		# root keeps CAP_SYS_ADMIN (bpf allowed); after cap-drop the
+		# rules differ: another entry, and each gives its own answer
+		run cap-drop --no-new-privs sys-filter -v --cache "$C" --profile default true
+		assertContains "another capability set: $err" "$err" "built, stored"
+		assertEquals 2 "$(entries)"
+		run cap-drop --no-new-privs sys-filter -v --cache "$C" --profile default true
+		assertContains "$err" "cached"
+		probe_is "errno $EPERM" cap-drop --no-new-privs sys-filter --cache "$C" \
+			--profile default "$P" 321 0 0 0
+		run sys-filter --cache "$C" --profile default "$P" 321 0 0 0
+		assertNotEquals "bpf(2) with CAP_SYS_ADMIN" "errno $EPERM" "$out"
+	fi
+}
+
+test_cache_another_profile_or_option_is_another_entry() {
+	need_tool sys-filter || return 0
+	local n=0 args
+	cache_dir key
+	profile k1 '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["sysfs"], "action": "SCMP_ACT_ERRNO"}]}'
+	# one byte more (a space) is another profile
+	profile k2 '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["sysfs"], "action": "SCMP_ACT_ERRNO"}] }'
+	for args in "--profile $BOX_TMP/k1.json" "--profile $PROF" \
+		"--profile $PROF --deny getpid" "--profile $PROF --allow getpid" \
+		"--profile $PROF --default-action log" "--profile $PROF --arch x86_64" \
+		"--profile $PROF --log" "--profile $PROF --tsync" \
+		"--profile $PROF --no-new-privs" "--deny sysfs" "--deny sysfs:ENOSPC" \
+		"--deny sysfs --deny getpid" "--deny getpid --deny sysfs"; do
+		n=$((n + 1))
+		# shellcheck disable=SC2086 # the options split on purpose
+		run sys-filter -v --cache "$C" $args true
+		assertEquals "$args: $err" 0 "$rc"
+		assertContains "$args: a new entry" "$err" "built, stored"
+		assertEquals "$args: entries" $n "$(entries)"
+		# shellcheck disable=SC2086
+		run sys-filter -v --cache "$C" $args true
+		assertContains "$args: then cached" "$err" "cached"
+	done
+	# the path does not count, the bytes do
+	cp "$BOX_TMP/k1.json" "$BOX_TMP/k1-copy.json"
+	run sys-filter -v --cache "$C" --profile "$BOX_TMP/k1-copy.json" true
+	assertContains "same bytes elsewhere: $err" "$err" "cached"
+}
+
+# An entry with a sound header and checksum, for other input, under the
+# name of this input's (as a hash collision would make it): never loaded.
+test_cache_entry_of_other_input_is_rebuilt_not_loaded() {
+	need_probe || return 0
+	local a b
+	cache_dir other
+	sys-filter --cache "$C" --deny sysfs:ENOSPC true
+	a=$(entry)
+	cp -p "$a" "$BOX_TMP/a.entry"
+	rm "$a"
+	sys-filter --cache "$C" --deny sysfs:EACCES true
+	b=$(entry)
+	assertNotEquals "two names" "$a" "$b"
+	probe_is "errno $EACCES" sys-filter --cache "$C" --deny sysfs:EACCES "$P" $NR_sysfs 3
+	# EACCES's entry, whole and sound, under ENOSPC's name
+	cp -p "$b" "$a"
+	run sys-filter -v --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertEquals "ENOSPC's rule, not the entry's EACCES" "errno $ENOSPC" "$out"
+	assertContains "$err" "an entry for other input, not used"
+	assertContains "$err" "built, stored"
+	assertTrue "ENOSPC's own entry is back" "cmp -s '$a' '$BOX_TMP/a.entry'"
+}
+
+test_cache_truncated_or_damaged_entry_is_rebuilt() {
+	need_probe || return 0
+	local e size cut
+	cache_dir trunc
+	sys-filter --cache "$C" --deny sysfs:ENOSPC true
+	e=$(entry)
+	cp -p "$e" "$BOX_TMP/whole.entry"
+	size=$(stat -c %s "$e")
+	for cut in 0 7 32 40 $((size / 2)) $((size - 1)); do
+		head -c "$cut" "$BOX_TMP/whole.entry" >"$e"
+		run sys-filter -v --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+		assertEquals "cut at $cut: $err" "errno $ENOSPC" "$out"
+		assertContains "cut at $cut" "$err" "malformed or truncated, not used"
+		assertTrue "cut at $cut: whole again" "cmp -s '$e' '$BOX_TMP/whole.entry'"
+	done
+	# a byte more at the end
+	{ cat "$BOX_TMP/whole.entry"; printf x; } >"$e"
+	run sys-filter -v --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertContains "a byte more" "$err" "malformed"
+	# one instruction changed (ENOSPC 28 into 29): the checksum
+	cp "$BOX_TMP/whole.entry" "$e"
+	# (BPF_RET|BPF_K, SECCOMP_RET_ERRNO | 28: 06 00 00 00 1c 00 05 00)
+	od -An -tx1 -v "$e" | tr -d ' \n' | grep -q '060000001c000500' ||
+		fail "no errno 28 return in the entry"
+	perl -0777 -pi -e 's/\x06\x00\x00\x00\x1c\x00\x05\x00/\x06\x00\x00\x00\x1d\x00\x05\x00/' "$e"
+	assertFalse "the entry was changed" "cmp -s '$e' '$BOX_TMP/whole.entry'"
+	run sys-filter -v --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertEquals "errno $ENOSPC" "$out"
+	assertContains "$err" "malformed"
+	assertTrue "whole again" "cmp -s '$e' '$BOX_TMP/whole.entry'"
+	assertEquals "no temporary file left" 1 "$(entries)"
+}
+
+test_cache_directory_others_may_write_is_not_used() {
+	need_probe || return 0
+	local mode
+	cache_dir perm
+	for mode in 0770 0707 1777; do
+		chmod "$mode" "$C"
+		# still filtered, nothing stored, said without --verbose
+		probe_is "errno $ENOSPC" sys-filter --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+		assertContains "mode $mode: $err" "$err" "cache $C not used: writable by group or others"
+		assertEquals "mode $mode: one line" 1 "$(printf '%s\n' "$err" | grep -c .)"
+		assertEquals "mode $mode: nothing stored" 0 "$(entries)"
+	done
+	chmod 0755 "$C"
+	run sys-filter -v --cache "$C" --deny sysfs:ENOSPC true
+	assertContains "0755 is fine" "$err" "built, stored"
+	# an entry put there before the directory became writable is not
+	# loaded either
+	chmod 0775 "$C"
+	run sys-filter -v --cache "$C" --deny sysfs:ENOSPC true
+	assertNotContains "$err" "cached"
+	need_root || return 0
+	chmod 0700 "$C"
+	chown 65534 "$C"
+	probe_is "errno $ENOSPC" sys-filter --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertContains "another owner" "$err" "owned by another user"
+	chown 0 "$C"
+}
+
+test_cache_entry_that_is_a_link_or_not_ours_is_not_used() {
+	need_probe || return 0
+	local e t
+	cache_dir link
+	sys-filter --cache "$C" --deny sysfs:ENOSPC true
+	e=$(entry)
+	# a sound entry, elsewhere, reached through a symlink: not followed
+	t=$BOX_TMP/elsewhere.entry
+	mv "$e" "$t"
+	ln -s "$t" "$e"
+	run sys-filter -v --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertEquals "errno $ENOSPC" "$out"
+	assertContains "$err" "a symbolic link, not used"
+	assertContains "$err" "built, stored"
+	assertFalse "the link is replaced by an entry" "[ -L '$e' ]"
+	assertTrue "[ -f '$e' ]"
+	assertTrue "the link's target is untouched" "cmp -s '$e' '$t'"
+	# mode 0644, two links: not ours to trust
+	chmod 0644 "$e"
+	run sys-filter -v --cache "$C" --deny sysfs:ENOSPC true
+	assertContains "0644" "$err" "not a file of ours"
+	assertEquals "rewritten 0600" 600 "$(stat -c %a "$e")"
+	ln "$e" "$C/second-link"
+	run sys-filter -v --cache "$C" --deny sysfs:ENOSPC true
+	assertContains "two links" "$err" "not a file of ours"
+	rm -f "$C/second-link"
+	# a FIFO does not block the open
+	rm -f "$e"
+	mkfifo -m 600 "$e"
+	run timeout 10 sys-filter -v --cache "$C" --deny sysfs:ENOSPC true
+	assertEquals "FIFO: $err" 0 "$rc"
+	assertContains "$err" "not a regular file"
+	assertTrue "[ -f '$e' ]"
+	need_root || return 0
+	chown 65534 "$e"
+	run sys-filter -v --cache "$C" --deny sysfs:ENOSPC true
+	assertContains "another owner" "$err" "not a file of ours"
+	assertEquals "ours again" 0 "$(stat -c %u "$e")"
+}
+
+test_cache_that_cannot_be_written_is_no_error() {
+	need_probe || return 0
+	need_root || return 0
+	need_cmd unshare || return 0
+	local d=$BOX_TMP/cache-ro
+	mkdir -p "$d"
+	# read-only: the filter is built and loaded, nothing is said
+	run unshare --mount --propagation private sh -c "
+		mount -t tmpfs -o ro,mode=0700 none '$d' || exit 99
+		sys-filter --cache '$d' --deny sysfs:ENOSPC '$P' $NR_sysfs 3
+		sys-filter -v --cache '$d' --deny sysfs:ENOSPC true
+		ls -A '$d' | wc -l"
+	assertEquals "read-only ($err)" "errno $ENOSPC
+0" "$out"
+	assertEquals "said with --verbose only" 1 "$(printf '%s\n' "$err" | grep -c .)"
+	assertContains "$err" "built, not stored"
+	assertContains "$err" "Read-only file system"
+	# full: no temporary file is left behind
+	run unshare --mount --propagation private sh -c "
+		mount -t tmpfs -o size=4k,mode=0700 none '$d' || exit 99
+		cat /dev/zero >'$d/fill' 2>/dev/null
+		sys-filter --cache '$d' --deny sysfs:ENOSPC '$P' $NR_sysfs 3
+		sys-filter -v --cache '$d' --deny sysfs:ENOSPC true
+		ls -A '$d'"
+	assertEquals "full ($err)" "errno $ENOSPC
+fill" "$out"
+	assertContains "$err" "No space left on device"
+	# a directory that does not exist: built, and not made
+	run sys-filter -v --cache "$BOX_TMP/no/such/dir" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertEquals "errno $ENOSPC" "$out"
+	assertContains "$err" "No such file or directory"
+	assertFalse "not made" "[ -e '$BOX_TMP/no' ]"
+}
+
+test_cache_bad_command_lines_load_and_store_nothing() {
+	need_tool sys-filter || return 0
+	local m=$BOX_TMP/marker
+	cache_dir bad
+	bad() {
+		rm -f "$m"
+		assert_bad_input "$BOX_BIN/sys-filter" "$@" touch "$m"
+		assertFalse "ran after: $*" "[ -e '$m' ]"
+		assertEquals "nothing stored after: $*" 0 "$(entries)"
+	}
+	bad --cache "$C" --deny nosuchsyscall
+	bad --cache "$C" --deny read --arch aarch64
+	profile cbad '{"defaultAction": "SCMP_ACT_EXPLODE"}'
+	bad --cache "$C" --profile "$PROF"
+	bad --cache "$C" --deny sysfs --dump "$BOX_TMP/no/such/dir/f.bpf"
+	assertContains "a --dump that fails: nothing kept" "$err" "open --dump file"
+	bad --cache "$C" --cache "$C" --deny read
+	assertContains "$err" "--cache given twice"
+	sys-filter --deny sysfs --dump "$BOX_TMP/r.bpf" true
+	bad --cache "$C" --bpf "$BOX_TMP/r.bpf"
+	assertContains "$err" "--cache with it"
+	bad --cache /dev/fd/9 --deny read
+	assertContains "$err" "open it on the command line: 9<DIR"
+	rm -f "$m"
+	run sh -c "exec 3<'$BOX_TMP/r.bpf'; exec '$BOX_BIN/sys-filter' --cache /dev/fd/3 --deny read touch '$m'"
+	assertEquals "a file as the cache: $err" 125 "$rc"
+	assertContains "$err" "not a directory"
+	assertFalse "[ -e '$m' ]"
+}
+
+# Trust is the effective user's: nobody's own directory serves nobody,
+# and root does not take programs from it.
+test_cache_belongs_to_the_effective_user() {
+	need_probe || return 0
+	need_root || return 0
+	need_cmd setpriv || return 0
+	local i
+	cache_dir user
+	chown 65534 "$C"
+	for i in built cached; do
+		run setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$BOX_BIN/sys-filter" -v --no-new-privs --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+		assertEquals "nobody, $i: $err" "errno $ENOSPC" "$out"
+		assertContains "nobody: $i" "$err" "$i"
+	done
+	assertEquals "nobody's entry" "65534 600" "$(stat -c '%u %a' "$(entry)")"
+	run sys-filter -v --no-new-privs --cache "$C" --deny sysfs:ENOSPC "$P" $NR_sysfs 3
+	assertEquals "root: $err" "errno $ENOSPC" "$out"
+	assertContains "root does not use nobody's cache" "$err" "owned by another user"
+	assertEquals "nothing of root's stored there" 1 "$(entries)"
+}
+
+# The chain of boxutils(7): after pivot a path names the image's files,
+# so the host's cache comes as a descriptor, like the profile; it is
+# closed before the payload runs.
+test_cache_from_a_descriptor_across_pivot() {
+	need_default_profile || return 0
+	need_root || return 0
+	need_cmd unshare busybox file || return 0
+	need_tool pivot cap-drop sys-filter || return 0
+	local t i
+	for t in cap-drop sys-filter; do
+		file -L "$BOX_BIN/$t" | grep -q 'dynamically linked' || continue
+		skip_test "$t is dynamically linked in this build (pivot --host-prog needs it static)"
+		return 0
+	done
+	make_busybox_rootfs "$BOX_TMP/rootfs" || return 0
+	cache_dir pivot
+	# a directory of the same name in the image: not the one used
+	mkdir -p "$BOX_TMP/rootfs$C"
+	for i in built cached; do
+		run unshare -m -p -f --propagation private env PATH="$BOX_BIN:$PATH" \
+			sh -c "exec 3<'$DEFAULT_PROFILE' 4<'$C'; exec pivot --host-prog '$BOX_TMP/rootfs' \
+			cap-drop --no-new-privs \
+			sys-filter -v --profile /dev/fd/3 --cache /dev/fd/4 /bin/sh -c '
+				grep -E \"^(Seccomp|NoNewPrivs):\" /proc/self/status
+				for f in 3 4; do [ -e /proc/\$\$/fd/\$f ] && echo fd \$f open; done
+				mount -t tmpfs none /mnt 2>/dev/null && echo mounted || echo mount refused'"
+		assertEquals "$i: status ($err)" 0 "$rc"
+		assertContains "$i: $err" "$err" "cache /dev/fd/4: sf-"
+		assertContains "$i: $err" "$err" "$i"
+		assertEquals "$i: payload" "NoNewPrivs:	1
+Seccomp:	2
+mount refused" "$out"
+	done
+	assertEquals "the host's cache has the entry" 1 "$(entries)"
+	assertEquals "the image's directory is empty" "" "$(ls -A "$BOX_TMP/rootfs$C")"
+}
+
 box_run_suite

@@ -13,6 +13,7 @@
 #include "box.h"
 #include "caps.h"
 #include "exec.h"
+#include "seccomp_cache.h"
 #include "seccomp_filter.h"
 #include "seccomp_profile.h"
 
@@ -45,6 +46,8 @@ static const struct option long_options[] = {
     {"dump", required_argument, NULL, 'o'},
     {"bpf", required_argument, NULL, 'B'},
     {"print", no_argument, NULL, 'P'},
+    {"cache", required_argument, NULL, 'C'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -81,6 +84,10 @@ static _Noreturn void usage(void)
 	    "instead\n"
 	    "                           of building one (no compiling at "
 	    "start)\n"
+	    "     --cache DIR           keep built programs in DIR and load\n"
+	    "                           them from there at the next start\n"
+	    " -v, --verbose             say whether the filter was built or\n"
+	    "                           came from the cache\n"
 	    " -h, --help                show this help\n"
 	    " -V, --version             show the version\n"
 	    "\n"
@@ -97,11 +104,14 @@ struct request {
 	size_t nlists;
 	bool default_given;
 	struct sf_action dflt;
+	const char *dflt_arg; /* as given, for the cache key */
 	const char *arch;
 	unsigned int flags; /* SF_FLAG_*, SF_BUILD_NNP */
 	const char *dump;
 	bool print;
 	const char *bpf;
+	const char *cache; /* a directory, or NULL */
+	bool verbose;
 };
 
 static void add_list(struct request *r, char kind, char *list)
@@ -125,7 +135,7 @@ static struct request parse_args(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:p:d:a:nhV", long_options,
+	while ((c = getopt_long(argc, argv, "+:p:d:a:nvhV", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -144,6 +154,7 @@ static struct request parse_args(int argc, char **argv)
 					     "allow or errno:ERRNO",
 					     optarg);
 			r.default_given = true;
+			r.dflt_arg = optarg;
 			break;
 		case 'A':
 			r.arch = optarg;
@@ -166,6 +177,14 @@ static struct request parse_args(int argc, char **argv)
 		case 'B':
 			r.bpf = optarg;
 			break;
+		case 'C':
+			if (r.cache)
+				xusage_error("--cache given twice");
+			r.cache = optarg;
+			break;
+		case 'v':
+			r.verbose = true;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -175,11 +194,11 @@ static struct request parse_args(int argc, char **argv)
 		}
 	}
 	if (r.bpf && (r.profile || r.nlists || r.default_given || r.arch ||
-		      r.dump || r.print))
+		      r.dump || r.print || r.cache))
 		xusage_error(
 		    "--bpf loads a compiled program: no --profile, "
-		    "--deny, --allow, --default-action, --arch, --dump "
-		    "or --print with it");
+		    "--deny, --allow, --default-action, --arch, --dump, "
+		    "--print or --cache with it");
 	if (!r.profile && r.nlists == 0 && !r.bpf)
 		xusage_error("nothing to filter: give --profile, --deny, "
 			     "--allow or --bpf");
@@ -347,15 +366,22 @@ static uint64_t caps_after_exec(void)
 	return amb;
 }
 
+static const char *kernel_release(void)
+{
+	static struct utsname u;
+
+	if (!u.release[0] && uname(&u) < 0)
+		xdie_errno("read the kernel version");
+	return u.release;
+}
+
 static uint64_t kernel_version(void)
 {
-	struct utsname u;
 	uint64_t v;
 
-	if (uname(&u) < 0)
-		xdie_errno("read the kernel version");
-	if (sf_kernel_version(u.release, &v) < 0)
-		xdie("read the kernel version: cannot parse '%s'", u.release);
+	if (sf_kernel_version(kernel_release(), &v) < 0)
+		xdie("read the kernel version: cannot parse '%s'",
+		     kernel_release());
 	return v;
 }
 
@@ -425,19 +451,105 @@ static _Noreturn void load_bpf(const struct request *r, int argc, char **argv)
 	xexec(argc - optind, argv + optind);
 }
 
+static void close_cache(int fd)
+{
+	/* a given descriptor too (it must not reach prog), except stdio */
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+/*
+ * --cache: the directory, opened, or -1 when it is not to be used: the
+ * filter is then built as without --cache.  The cache only saves time,
+ * so a directory that cannot be opened (or does not exist: it is not
+ * made, bad input must leave nothing behind) is said with --verbose
+ * only; one that is not to be trusted is said always, as it is a
+ * mistake to fix.  A descriptor that is not open or not a directory is
+ * a broken command line.
+ */
+static int open_cache(const struct request *r)
+{
+	const char *why;
+	struct stat st;
+	int fd = given_fd(r->cache), err;
+
+	if (fd >= 0) {
+		if (fcntl(fd, F_GETFD) < 0)
+			xdie("open the cache %s: %s (open it on the command "
+			     "line: %d<DIR)",
+			     r->cache, strerror(errno), fd);
+		if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+			xdie("open the cache %s: not a directory", r->cache);
+	} else {
+		fd = open(r->cache, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			if (r->verbose)
+				box_err("cache %s not used", r->cache);
+			return -1;
+		}
+	}
+	if (sf_cache_dir_check(fd, &why) < 0) {
+		err = errno;
+		box_msg("cache %s not used: %s (%s)", r->cache, why,
+			err == EACCES  ? "chmod go-w it"
+			: err == EPERM ? "use a directory of this user's own"
+				       : "give a directory");
+		close_cache(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Everything that changes the program, or how it is loaded: the
+ * profile's bytes, the options as given, the capabilities and kernel
+ * the rules are judged against, the machine, and the versions of
+ * libseccomp and of the code that builds.
+ */
+static int cache_key(const struct request *r, const char *prof, size_t plen,
+		     uint64_t caps, struct sf_key *k)
+{
+	const struct scmp_version *v = seccomp_version();
+	size_t i;
+	int rc = 0;
+
+	rc |= sf_key_addf(k, "sys-filter", "%s %d", BOX_VERSION,
+			  SF_BUILD_VERSION);
+	rc |= sf_key_addf(k, "libseccomp", "%u.%u.%u", v->major, v->minor,
+			  v->micro);
+	rc |= sf_key_addf(k, "native", "%u", seccomp_arch_native());
+	rc |= sf_key_addf(k, "kernel", "%s", kernel_release());
+	rc |= sf_key_addf(k, "caps", "%llx", (unsigned long long)caps);
+	rc |= sf_key_addf(k, "flags", "%x", r->flags);
+	if (prof)
+		rc |= sf_key_add(k, "profile", prof, plen);
+	for (i = 0; i < r->nlists; i++)
+		rc |= sf_key_add(k, r->kinds[i] == 'd' ? "deny" : "allow",
+				 r->lists[i], strlen(r->lists[i]));
+	if (r->dflt_arg)
+		rc |= sf_key_add(k, "default-action", r->dflt_arg,
+				 strlen(r->dflt_arg));
+	if (r->arch)
+		rc |= sf_key_add(k, "arch", r->arch, strlen(r->arch));
+	return rc ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sf_profile prof = {.dflt = {.kind = SF_ALLOW}};
+	struct sf_cache_hit hit = {.buf = NULL};
+	struct sf_key key = {.buf = NULL};
 	struct sf_env env;
 	struct sf_arches arches;
 	struct request req;
 	struct sf_prog prog;
-	unsigned int flags;
-	char err[512], *buf;
-	const char *path = NULL;
+	unsigned int flags, prof_flags = 0;
+	char err[512], name[SF_CACHE_NAME_LEN + 1], *buf = NULL;
+	const char *path = NULL, *why = NULL;
 	bool made = false;
-	size_t len;
-	int fd = -1, rc;
+	size_t len = 0;
+	uint64_t caps;
+	int fd = -1, cache = -1, rc;
 
 	box_init(argc, argv);
 	req = parse_args(argc, argv);
@@ -448,6 +560,42 @@ int main(int argc, char **argv)
 		path = strcmp(req.profile, "default") == 0 ? DEFAULT_PROFILE
 							   : req.profile;
 		buf = read_input(path, "profile", &len);
+	}
+	caps = caps_after_exec();
+
+	/*
+	 * The cache: an entry whose key is this run's, byte for byte, is
+	 * the program this run would build (the same input gives the same
+	 * program, and the same errors: an entry exists only for input
+	 * that built).  --print needs the rules, so it builds.
+	 */
+	if (req.cache)
+		cache = open_cache(&req);
+	if (cache >= 0 && cache_key(&req, buf, len, caps, &key) < 0) {
+		if (req.verbose)
+			box_err("cache %s not used: the key", req.cache);
+		close_cache(cache);
+		cache = -1;
+	}
+	if (cache >= 0) {
+		sf_cache_name(&key, name);
+		if (req.print)
+			why = "--print builds";
+		else if (sf_cache_load(cache, &key, name, &hit, &why) == 0)
+			why = NULL;
+	}
+	if (hit.buf) {
+		prog = (struct sf_prog){
+		    .insns = (struct sock_filter *)hit.insns, .len = hit.n};
+		flags = req.flags | hit.flags;
+		if (req.verbose)
+			box_msg("cache %s: %s: cached, nothing built",
+				req.cache, name);
+		free(buf);
+		goto loaded;
+	}
+
+	if (req.profile) {
 		if (sf_profile_parse(buf, len, &prof, err, sizeof(err)) < 0)
 			xdie("profile %s: %s", path, err);
 		free(buf);
@@ -459,7 +607,7 @@ int main(int argc, char **argv)
 	if (req.default_given)
 		prof.dflt = req.dflt;
 
-	env = (struct sf_env){.caps = caps_after_exec(),
+	env = (struct sf_env){.caps = caps,
 			      .arch_names = sf_native_names(),
 			      .kernel = kernel_version()};
 	sf_profile_select(&prof, &env);
@@ -478,9 +626,11 @@ int main(int argc, char **argv)
 		xdie("%s", err);
 	if (req.print && fflush(stdout) != 0)
 		xdie_errno("write standard output");
+	prof_flags = prof.flags;
 	flags = req.flags | prof.flags;
 	sf_profile_free(&prof);
 
+loaded:
 	if (req.dump) {
 		fd = open_dump(req.dump, &made);
 		if (write_all(fd, prog.insns, prog.len * sizeof(*prog.insns)) <
@@ -491,6 +641,24 @@ int main(int argc, char **argv)
 			xdie_errno("write the filter to %s", req.dump);
 		}
 	}
+	/*
+	 * Stored once every step but the load has gone well (the load
+	 * must come last: the filter may deny what storing calls).  A
+	 * cache that cannot take it (read-only, full) only costs the next
+	 * start the build.
+	 */
+	if (cache >= 0 && !hit.buf) {
+		rc = sf_cache_store(cache, &key, name, prog.insns, prog.len,
+				    prof_flags);
+		if (req.verbose && rc == 0)
+			box_msg("cache %s: %s: %s; built, stored", req.cache,
+				name, why);
+		else if (req.verbose)
+			box_err("cache %s: %s: %s; built, not stored",
+				req.cache, name, why);
+	}
+	close_cache(cache);
+	sf_key_free(&key);
 
 	/*
 	 * Loading is the last step: from here on the filter judges every

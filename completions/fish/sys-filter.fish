@@ -11,6 +11,8 @@ complete -c sys-filter -s n -l no-new-privs -d 'Set no_new_privs before loading'
 complete -c sys-filter -l dump -r -F -d 'Write the BPF program to FILE'
 complete -c sys-filter -l print -d 'Print the rules resolved'
 complete -c sys-filter -l bpf -r -F -d 'Load a compiled BPF program (from --dump)'
+complete -c sys-filter -l cache -x -a '(__fish_complete_directories)' -d 'Keep built programs in DIR, load them from there'
+complete -c sys-filter -s v -l verbose -d 'Say whether the filter was built or cached'
 complete -c sys-filter -s h -l help -d 'Show help'
 complete -c sys-filter -s V -l version -d 'Show version'
 # after the options, prog and its arguments
