@@ -149,7 +149,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "  $(bwrap --version 2>/dev/null), $(unshare --version 2>/dev/null), $(hyperfine --version)"
 	echo "- load average (1, 5, 15 min): $load_before before the run, $(cut -d' ' -f1-3 /proc/loadavg) after"
 	echo
-	echo "## Targets (issue 8)"
+	echo "## Targets (issues 8, 13, 14, 16, 17)"
 	echo
 	echo "Ratio = boxutils / peer, from one hyperfine run holding both; the target"
 	echo "is judged on the mean, as issue 8 states it.  The median and minimum"
@@ -163,13 +163,15 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	echo
 	echo "| target | boxutils (mean) | peer (mean) | ratio (mean) | ratio (median) | ratio (min) | target | result |"
 	echo "|---|---|---|---|---|---|---|---|"
-	awk -F' [|] ' '/^ratio: container vs/ {
+	awk -F' [|] ' '/^ratio: / {
 		split($2, o, " "); split($3, p, " "); sub(/^mean /, "", $4); sub(/^median /, "", $5)
 		sub(/^target /, "", $6)
 		ours = $2; peer = $3
 		sub(/^min /, "", $8)
 		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", substr($1, 8), ours, peer, $4, $5, $8,
-			($7 == "-") ? "-" : $6, ($7 == "met") ? "met" : ($7 == "-") ? "(no target)" : "**missed**" }' "$BENCH_RESULTS"/container.log 2>/dev/null
+			($7 == "-") ? "-" : $6, ($7 == "met") ? "met" : ($7 == "-") ? "(no target)" : "**missed**" }' \
+		"$BENCH_RESULTS"/container.log "$BENCH_RESULTS"/cni.log \
+		"$BENCH_RESULTS"/nslist.log "$BENCH_RESULTS"/runtime.log 2>/dev/null
 	target "ns-unshare vs unshare" '^ns-unshare' '^unshare' '<=' 1.05
 	target "ns-enter vs nsenter" '^ns-enter' '^nsenter' '<=' 1.05
 	# like for like: one hierarchy each where the script measured that
