@@ -245,6 +245,11 @@ test_podman_container_named_by_conmon() {
 	events_logger = "file"
 	runtime = "runc"
 	EOF
+	# podman's network lock and configurations (netavark's, when it is
+	# installed) go below the test's directory, not the host's
+	# /etc/containers/networks
+	mkdir -p "$d/networks"
+	printf '[network]\nnetwork_config_dir = "%s"\n' "$d/networks" >>"$d/containers.conf"
 	cat >"$d/run.sh" <<-'EOF'
 	d=$1 name=$2
 	mount -t tmpfs tmpfs /run || exit 1
