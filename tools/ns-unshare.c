@@ -65,6 +65,7 @@ enum {
 	OPT_PIDFILE,
 	OPT_MONOTONIC,
 	OPT_BOOTTIME,
+	OPT_DETACH,
 };
 
 static const struct option longopts[] = {
@@ -78,6 +79,7 @@ static const struct option longopts[] = {
     {"time", optional_argument, NULL, 'T'},
     {"fork", no_argument, NULL, 'f'},
     {"init", no_argument, NULL, OPT_INIT},
+    {"detach", no_argument, NULL, OPT_DETACH},
     {"kill-child", optional_argument, NULL, OPT_KILLCHILD},
     {"mount-proc", optional_argument, NULL, OPT_MOUNTPROC},
     {"propagation", required_argument, NULL, OPT_PROPAGATION},
@@ -121,7 +123,7 @@ struct idplan {
 static struct {
 	int flags;
 	const char *persist[NS_MAX]; /* by ns_types[] index */
-	bool fork, init;
+	bool fork, init, detach;
 	int kill_sig;
 	const char *procdir;
 	unsigned long propagation;
@@ -177,6 +179,10 @@ static void usage(void)
 	    "      --init               a small PID 1 that reaps orphans and "
 	    "forwards\n"
 	    "                           signals (implies --fork)\n"
+	    "      --detach             exit 0 once the child is set up, "
+	    "leaving it to\n"
+	    "                           our parent's subreaper (implies "
+	    "--fork)\n"
 	    "      --kill-child[=SIG]   SIG (default KILL) to the child when "
 	    "we die\n"
 	    "                           (implies --fork)\n"
@@ -987,6 +993,9 @@ static void parse_options(int argc, char **argv)
 		case OPT_INIT:
 			opt.init = opt.fork = true;
 			break;
+		case OPT_DETACH:
+			opt.detach = opt.fork = true;
+			break;
 		case OPT_KILLCHILD:
 			opt.fork = true;
 			opt.kill_sig = SIGKILL;
@@ -1143,6 +1152,9 @@ static void validate(void)
 				    "file %s",
 				    ns_types[i].option, ns_types[j].option,
 				    opt.persist[i]);
+	if (opt.detach && (opt.kill_sig || opt.init))
+		xusage_error("--detach leaves the child on its own: not with "
+			     "--kill-child or --init");
 	if (opt.persist[ns_index(CLONE_NEWPID)] && !opt.fork)
 		xusage_error("persisting a pid namespace needs --fork (it "
 			     "exists once its first process does)");
@@ -1209,7 +1221,7 @@ int main(int argc, char **argv)
 	if (opt.kill_sig)
 		parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	/* the child says 'r' when set up, so we know when undo is over */
-	if ((run.helper > 0 || run.pidfile.created) &&
+	if ((run.helper > 0 || run.pidfile.created || opt.detach) &&
 	    pipe2(ready, O_CLOEXEC) < 0)
 		fail("create pipe");
 	if (run.helper > 0 && pipe2(go, O_CLOEXEC) < 0)
@@ -1273,5 +1285,10 @@ int main(int argc, char **argv)
 		}
 		close(ready[0]);
 	}
+	/* --detach: the child is set up and about to exec; whoever
+	 * reaps orphans here (an engine's subreaper, conmon) is its
+	 * parent from now on, and no boxutils process stays beside it */
+	if (opt.detach)
+		return 0;
 	return forward_and_wait(child, &set, false);
 }
