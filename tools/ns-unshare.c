@@ -66,6 +66,7 @@ enum {
 	OPT_MONOTONIC,
 	OPT_BOOTTIME,
 	OPT_DETACH,
+	OPT_DOMAINNAME,
 };
 
 static const struct option longopts[] = {
@@ -92,6 +93,7 @@ static const struct option longopts[] = {
     {"map-auto", no_argument, NULL, OPT_MAPAUTO},
     {"setgroups", required_argument, NULL, OPT_SETGROUPS},
     {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"domainname", required_argument, NULL, OPT_DOMAINNAME},
     {"pidfile", required_argument, NULL, OPT_PIDFILE},
     {"monotonic", required_argument, NULL, OPT_MONOTONIC},
     {"boottime", required_argument, NULL, OPT_BOOTTIME},
@@ -129,7 +131,7 @@ static struct {
 	unsigned long propagation;
 	struct idplan uid, gid;
 	int setgroups; /* -1 untouched, 0 deny, 1 allow */
-	const char *hostname, *pidfile, *root, *wd;
+	const char *hostname, *domainname, *pidfile, *root, *wd;
 	bool set_mono, set_boot;
 	int64_t mono, boot;
 	uid_t euid; /* ours outside, read before unshare */
@@ -203,6 +205,8 @@ static void usage(void)
 	    "      --map-auto           --map-users=auto --map-groups=auto\n"
 	    "      --setgroups allow|deny  setgroups(2) in the user namespace\n"
 	    "      --hostname NAME      set the hostname (implies --uts)\n"
+	    "      --domainname NAME    set the NIS domain name (implies "
+	    "--uts)\n"
 	    "      --pidfile FILE       write the PID of the first process "
 	    "inside\n"
 	    "      --monotonic SECS     CLOCK_MONOTONIC offset (implies "
@@ -1068,6 +1072,14 @@ static void parse_options(int argc, char **argv)
 			opt.flags |= CLONE_NEWUTS;
 			opt.hostname = optarg;
 			break;
+		case OPT_DOMAINNAME:
+			if (!*optarg || strlen(optarg) > 64)
+				xusage_error("bad --domainname: 1 to 64 bytes, "
+					     "got %zu",
+					     strlen(optarg));
+			opt.flags |= CLONE_NEWUTS;
+			opt.domainname = optarg;
+			break;
 		case OPT_PIDFILE:
 			opt.pidfile = optarg;
 			break;
@@ -1204,6 +1216,9 @@ int main(int argc, char **argv)
 	set_propagation();
 	if (opt.hostname && sethostname(opt.hostname, strlen(opt.hostname)) < 0)
 		fail("set hostname %s", opt.hostname);
+	if (opt.domainname &&
+	    setdomainname(opt.domainname, strlen(opt.domainname)) < 0)
+		fail("set domainname %s", opt.domainname);
 
 	if (!opt.fork) {
 		write_pidfile(getpid());
