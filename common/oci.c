@@ -18,8 +18,9 @@
  *   process.args/env/cwd/rlimits/umask/
  *   oomScoreAdj, the wait for start         box-runtime init
  */
-/* boxutils-pkgs: jansson */
+/* boxutils-pkgs: jansson mount */
 #include "oci.h"
+#include "mount.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -596,6 +597,25 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 	}
 	if (type && strcmp(type, "bind") == 0)
 		bind = true;
+	/* checked here as pivot will, so a bad option is refused before
+	 * anything is made */
+	{
+		struct mount_opts mo;
+
+		if (mount_opts_parse(opts, MOUNT_OPT_FLAGS | MOUNT_OPT_PROPAGATION,
+				     &mo) < 0)
+			return errno == ENOMEM
+				   ? nomem(t)
+				   : fail(t, "%s.options: '%.64s': not supported",
+					  path, mo.bad);
+		if (bind && mo.data) {
+			fail(t, "%s.options: '%.64s': not one a bind takes", path,
+			     mo.data);
+			mount_opts_free(&mo);
+			return -1;
+		}
+		mount_opts_free(&mo);
+	}
 	/* /dev is pivot's: a tmpfs with the nodes the spec asks for
 	 * (null zero full random urandom tty, ptmx, fd links) bound from
 	 * the host, which a tmpfs given in mounts[] would lack */

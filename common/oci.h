@@ -7,7 +7,7 @@
  * translation fail with the field's name, so nothing is silently left
  * out.  It only builds argument vectors; box-runtime runs them.
  */
-/* boxutils-pkgs: jansson */
+/* boxutils-pkgs: jansson mount */
 #ifndef BOX_OCI_H
 #define BOX_OCI_H
 

@@ -22,7 +22,7 @@
  * the OCI process's, and sit between the last privileged step and the
  * payload whatever the chain holds; a hand-written chain needs none.
  */
-/* boxutils-pkgs: jansson */
+/* boxutils-pkgs: jansson mount */
 #include "box.h"
 #include "exec.h"
 #include "kernel.h"

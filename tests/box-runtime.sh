@@ -1,0 +1,328 @@
+#!/bin/bash
+# tests/box-runtime.sh - box-runtime: real bundles (a busybox rootfs, the
+# config from `box-runtime spec` edited with jq) through the OCI
+# lifecycle, asserting the kernel state of the container's process (its
+# namespaces, PID 1, its cgroup, its capabilities and mounts), cleanup
+# by delete and delete --force, and bad input refused before anything
+# is made.  Each container's cgroup lies below the suite's test cgroup;
+# its state below $BOX_TMP.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib-cgroup.sh
+. "$(dirname "$0")/lib-cgroup.sh"
+
+ROOTFS=$BOX_TMP/rootfs
+STATE=$BOX_TMP/state
+
+suite_setup() {
+	cg_suite_setup || return 1
+	need_cmd jq busybox || return 0
+	make_busybox_rootfs "$ROOTFS" || return 1
+}
+
+suite_teardown() {
+	local d
+	for d in "$STATE"/*/; do
+		[ -d "$d" ] && box-runtime --root "$STATE" delete --force "$(basename "$d")"
+	done
+	cg_suite_teardown
+}
+
+setUp() {
+	host_before=$(mount_snapshot)
+}
+
+tearDown() {
+	assertEquals "host mount table changed" "$host_before" "$(mount_snapshot)"
+}
+
+br() {
+	box-runtime --root "$STATE" "$@"
+}
+
+# bundle NAME [JQ-FILTER]: a bundle in $BOX_TMP/NAME whose rootfs is the
+# busybox image, cgroup $CG_T/NAME, edited by the filter; sets $B.
+bundle() {
+	local cgp
+	B=$BOX_TMP/$1
+	rm -rf "$B"
+	mkdir -p "$B"
+	ln -s "$ROOTFS" "$B/rootfs"
+	br spec --bundle "$B" || return 1
+	cgp=$CG_T/$1
+	jq --arg cg "$cgp" ".linux.cgroupsPath = \$cg | ${2:-.}" \
+		"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+}
+
+# A boxutils tool or runtime in the process's parent chain.
+parent_comm() {
+	local pp
+	pp=$(awk '/^PPid:/ { print $2 }' "/proc/$1/status")
+	cat "/proc/$pp/comm"
+}
+
+need_all() {
+	need_root || return 1
+	need_tool box-runtime cg-create cg-exec cg-delete ns-unshare pivot \
+		cap-drop || return 1
+	need_cmd jq busybox || return 1
+}
+
+test_spec_and_features_are_json() {
+	need_tool box-runtime || return 0
+	need_cmd jq || return 0
+	mkdir -p "$BOX_TMP/spec"
+	br spec --bundle "$BOX_TMP/spec"
+	assertEquals "spec ociVersion" 1 \
+		"$(jq -r '.ociVersion | startswith("1.") | if . then 1 else 0 end' "$BOX_TMP/spec/config.json")"
+	assertEquals "spec root" rootfs "$(jq -r .root.path "$BOX_TMP/spec/config.json")"
+	run br spec --bundle "$BOX_TMP/spec"
+	assertEquals "spec does not overwrite" 125 "$rc"
+	assertEquals "features: namespaces" 8 "$(br features | jq '.linux.namespaces | length')"
+}
+
+test_create_leaves_pid_1_alone_in_its_namespaces_and_cgroup() {
+	need_all || return 0
+	local pid ns d
+	bundle life '.process.args = ["sleep", "60"]'
+	run br create --bundle "$B" --pid-file "$BOX_TMP/life.pid" life
+	assertEquals "create: $err" 0 "$rc"
+	pid=$(cat "$BOX_TMP/life.pid")
+	assertEquals "state: created" created "$(br state life | jq -r .status)"
+	assertEquals "state pid = pid-file" "$pid" "$(br state life | jq -r .pid)"
+	assertEquals "PID 1 in its pid namespace" 1 \
+		"$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status")"
+	for ns in mnt pid net ipc uts cgroup; do
+		assertNotEquals "$ns namespace of its own" \
+			"$(readlink /proc/self/ns/$ns)" "$(readlink "/proc/$pid/ns/$ns")"
+	done
+	assertEquals "hostname" box "$(nsenter -t "$pid" -u hostname)"
+	for d in $(cg_all_dirs life); do
+		assertTrue "$pid in $d" "grep -qx '$pid' '$d/cgroup.procs'"
+	done
+	# waiting for start in box-runtime init, with no boxutils process
+	# beside it: ns-unshare --detach left it to our subreaper
+	assertEquals "waits in init" box-runtime "$(cat "/proc/$pid/comm")"
+	case $(parent_comm "$pid") in
+	ns-unshare | cg-exec | pivot | cap-drop | box-runtime)
+		fail "parent is $(parent_comm "$pid")" ;;
+	esac
+	assertEquals "no other process in its pid namespace" "$pid" \
+		"$(for p in /proc/[0-9]*; do
+			[ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$(readlink "/proc/$pid/ns/pid")" ] &&
+				basename "$p"
+		done)"
+
+	run br start life
+	assertEquals "start: $err" 0 "$rc"
+	wait_for "[ \"\$(cat /proc/$pid/comm)\" = sleep ]"
+	assertEquals "state: running" running "$(br state life | jq -r .status)"
+	run br start life
+	assertEquals "a second start is refused" 125 "$rc"
+	run br delete life
+	assertEquals "delete of a running container is refused" 125 "$rc"
+
+	run br kill life KILL
+	assertEquals "kill: $err" 0 "$rc"
+	wait_for "[ \"\$(br state life | jq -r .status)\" = stopped ]"
+	run br delete life
+	assertEquals "delete: $err" 0 "$rc"
+	assertFalse "state gone" "[ -e '$STATE/life' ]"
+	for d in $(cg_all_dirs life); do
+		assertFalse "cgroup $d gone" "[ -d '$d' ]"
+	done
+	run br state life
+	assertEquals "state of a deleted container" 125 "$rc"
+}
+
+test_run_sets_up_the_process_as_config_json_says() {
+	need_all || return 0
+	bundle proc '.process.args = ["sh", "-c", "
+		echo host=$(hostname) pid=$$ cwd=$(pwd) who=$(id -u):$(id -g) groups=$(id -G)
+		echo umask=$(umask) nofile=$(ulimit -n) var=$FOO
+		grep -E \"^(CapBnd|CapEff|NoNewPrivs):\" /proc/self/status | tr -s \"\\t\" \" \"
+		touch /rootwrite 2>/dev/null && echo root=rw || echo root=ro
+		echo x >/proc/sys/kernel/hostname 2>/dev/null && echo sys=rw || echo sys=ro
+		[ -s /proc/kcore ] && echo kcore=visible || echo kcore=masked
+		grep -c . /proc/mounts >/dev/null && awk \"\\$2 == \\\"/data\\\" { print \\\"data=\\\" \\$4 }\" /proc/mounts | cut -d, -f1
+		awk \"\\$2 == \\\"/scratch\\\" { print \\\"scratch=\\\" \\$3 }\" /proc/mounts
+		cat /data/file
+		exit 7"]
+		| .process.cwd = "/tmp"
+		| .process.user = {"uid": 65534, "gid": 65534, "additionalGids": [5], "umask": 63}
+		| .process.env += ["FOO=bar"]
+		| .process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 100, "hard": 200}]
+		| .hostname = "inside"
+		| .mounts += [{"destination": "/data", "type": "bind", "source": "data", "options": ["rbind", "ro", "nosuid"]},
+		              {"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]}]'
+	mkdir "$B/data"
+	echo from-host >"$B/data/file"
+	run br run --bundle "$B" proc
+	assertEquals "run passes the status on: $err" 7 "$rc"
+	assertContains "$out" "host=inside pid=1 cwd=/tmp who=65534:65534 groups=65534 5"
+	assertContains "$out" "umask=0077 nofile=100 var=bar"
+	assertContains "$out" "CapBnd: 0000000020000420"
+	assertContains "$out" "CapEff: 0000000000000000"
+	assertContains "$out" "NoNewPrivs: 1"
+	assertContains "$out" "root=ro"
+	assertContains "$out" "sys=ro"
+	assertContains "$out" "kcore=masked"
+	assertContains "$out" "data=ro"
+	assertContains "$out" "scratch=tmpfs"
+	assertContains "$out" "from-host"
+	assertFalse "run deleted its state" "[ -e '$STATE/proc' ]"
+}
+
+test_resources_reach_the_cgroup() {
+	need_all || return 0
+	need_ctrl memory || return 0
+	need_ctrl pids || return 0
+	local pid
+	bundle res '.process.args = ["sleep", "60"]
+		| .linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 42}}'
+	run br create --bundle "$B" --pid-file "$BOX_TMP/res.pid" res
+	assertEquals "create: $err" 0 "$rc"
+	assertEquals "memory limit" 67108864 "$(cg_read memory res memory.max memory.limit_in_bytes)"
+	assertEquals "pids limit" 42 "$(cg_read pids res pids.max pids.max)"
+	pid=$(cat "$BOX_TMP/res.pid")
+	run br delete --force res
+	assertEquals "delete --force: $err" 0 "$rc"
+	assertFalse "process gone" "[ -e /proc/$pid/status ] && ! grep -q '^State:.*Z' /proc/$pid/status"
+}
+
+test_delete_force_cleans_up_and_is_idempotent() {
+	need_all || return 0
+	local pid d
+	bundle gone '.process.args = ["sleep", "60"]'
+	br create --bundle "$B" --pid-file "$BOX_TMP/gone.pid" gone
+	pid=$(cat "$BOX_TMP/gone.pid")
+	br start gone
+	run br delete --force gone
+	assertEquals "delete --force: $err" 0 "$rc"
+	assertFalse "process gone" "[ -d /proc/$pid ] && ! grep -q '^State:.*Z' /proc/$pid/status"
+	assertFalse "state gone" "[ -e '$STATE/gone' ]"
+	for d in $(cg_all_dirs gone); do
+		assertFalse "cgroup $d gone" "[ -d '$d' ]"
+	done
+	run br delete --force gone
+	assertEquals "again: nothing to do" 0 "$rc"
+	run br delete gone
+	assertEquals "without --force: an error" 125 "$rc"
+}
+
+test_kill_all_signals_every_process() {
+	need_all || return 0
+	local pid
+	bundle all '.process.args = ["sh", "-c", "trap \"\" TERM; sleep 60 & sleep 60 & wait"]'
+	br create --bundle "$B" --pid-file "$BOX_TMP/all.pid" all
+	br start all
+	pid=$(cat "$BOX_TMP/all.pid")
+	wait_for "[ \$(ls /proc/$pid/task/$pid/children >/dev/null && wc -w </proc/$pid/task/$pid/children) -ge 2 ]"
+	run br kill --all all KILL
+	assertEquals "kill --all: $err" 0 "$rc"
+	wait_for "[ \"\$(br state all | jq -r .status)\" = stopped ]"
+	br delete all
+}
+
+# A mount destination through a symlink of the image that points out of
+# it stays inside the image (pivot resolves it in the new root).
+test_mount_destination_cannot_escape_through_a_symlink() {
+	need_all || return 0
+	local img=$BOX_TMP/evilroot host=$BOX_TMP/hostside
+	mkdir -p "$host"
+	cp -a "$ROOTFS" "$img"
+	ln -s "../../../../../../../..$host" "$img/escape"
+	bundle evil '.process.args = ["true"]
+		| .mounts += [{"destination": "/escape/x", "type": "tmpfs", "source": "tmpfs"}]'
+	rm "$B/rootfs"
+	ln -s "$img" "$B/rootfs"
+	jq '.root.readonly = false' "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	run br run --bundle "$B" evil
+	assertEquals "nothing made on the host side" "" "$(ls -A "$host")"
+	assertFalse "state gone" "[ -e '$STATE/evil' ]"
+}
+
+test_a_failing_step_leaves_nothing() {
+	need_all || return 0
+	local d
+	bundle fail '.process.cwd = "/no/such/dir"'
+	run br create --bundle "$B" --pid-file "$BOX_TMP/fail.pid" fail
+	assertEquals "create fails" 125 "$rc"
+	assertContains "$err" "chdir /no/such/dir"
+	assertFalse "state gone" "[ -e '$STATE/fail' ]"
+	for d in $(cg_all_dirs fail); do
+		assertFalse "cgroup $d gone" "[ -d '$d' ]"
+	done
+}
+
+# bad_config NAME JQ-FILTER TEXT: create refuses the bundle with one line
+# naming TEXT, and makes no state and no cgroup.
+bad_config() {
+	local d
+	bundle "$1" "$2"
+	assert_bad_input box-runtime --root "$STATE" create --bundle "$B" "$1"
+	assertContains "$err" "$3"
+	assertFalse "no state for $1" "[ -e '$STATE/$1' ]"
+	for d in $(cg_all_dirs "$1"); do
+		assertFalse "no cgroup $d" "[ -d '$d' ]"
+	done
+}
+
+test_unsupported_fields_are_refused_by_name() {
+	need_all || return 0
+	bad_config rdt '.linux.intelRdt = {"closID": "x"}' "linux.intelRdt: not supported"
+	bad_config hook '.hooks = {"prestart": [{"path": "/bin/true"}]}' "hooks: not supported"
+	bad_config tty '.process.terminal = true' "process.terminal"
+	bad_config dev '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]' \
+		"linux.devices: not supported"
+	bad_config blk '.linux.resources.blockIO = {"weight": 10}' "linux.resources.blockIO: not supported"
+	bad_config sel '.process.selinuxLabel = "x"' "process.selinuxLabel: not supported"
+	bad_config mopt '.mounts += [{"destination": "/m", "type": "tmpfs", "source": "t", "options": ["x-foo"]}]' \
+		"x-foo"
+}
+
+test_bad_bundles_are_refused() {
+	need_all || return 0
+	bad_config ver '.ociVersion = "2.0.0"' "ociVersion"
+	bad_config norootfs '.root.path = "missing"' "root.path"
+	bad_config rel '.process.cwd = "tmp"' "process.cwd"
+	bad_config ns '.linux.namespaces += [{"type": "bogus"}]' "not a namespace type"
+	bad_config nomnt '.linux.namespaces |= map(select(.type != "mount"))' "mount namespace"
+	bundle trunc
+	head -c 200 "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json"
+	assert_bad_input box-runtime --root "$STATE" create --bundle "$B" trunc
+	assertContains "$err" "config.json: line"
+	printf '{"ociVersion": "1.0.0", "ociVersion": "1.0.0"}' >"$B/config.json"
+	assert_bad_input box-runtime --root "$STATE" create --bundle "$B" trunc
+	printf '\0\1\2garbage' >"$B/config.json"
+	assert_bad_input box-runtime --root "$STATE" create --bundle "$B" trunc
+	assertFalse "no state" "[ -e '$STATE/trunc' ]"
+}
+
+test_bad_command_lines_are_refused() {
+	need_tool box-runtime || return 0
+	assert_bad_input box-runtime --root "$STATE" frobnicate x
+	assert_bad_input box-runtime --root "$STATE" --bogus state x
+	assert_bad_input box-runtime --root "$STATE" --systemd-cgroup state x
+	assert_bad_input box-runtime --root "$STATE" state
+	assert_bad_input box-runtime --root "$STATE" state ../etc
+	assert_bad_input box-runtime --root "$STATE" state nosuch
+	assert_bad_input box-runtime --root "$STATE" kill nosuch BOGUSSIG
+	assert_bad_input box-runtime --root relative state x
+}
+
+test_print_chain_shows_the_tools() {
+	need_all || return 0
+	bundle chain
+	run br create --bundle "$B" --print-chain chain
+	assertEquals "print-chain: $err" 0 "$rc"
+	assertContains "$out" "cg-exec"
+	assertContains "$out" "ns-unshare --mount"
+	assertContains "$out" "pivot --host-prog"
+	assertContains "$out" "cap-drop"
+	assertContains "$out" "box-runtime init"
+	assertFalse "nothing created" "[ -e '$STATE/chain' ]"
+}
+
+box_run_suite
