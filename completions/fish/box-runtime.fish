@@ -1,0 +1,27 @@
+# fish completion for box-runtime(1)
+set -l cmds create start state kill delete run spec features
+complete -c box-runtime -f
+complete -c box-runtime -n "not __fish_seen_subcommand_from $cmds" -a "$cmds"
+complete -c box-runtime -l root -r -a '(__fish_complete_directories)' -d 'State directory'
+complete -c box-runtime -l log -r -F -d 'Log errors to this file too'
+complete -c box-runtime -l log-format -x -a 'text json' -d 'Format of the log'
+complete -c box-runtime -l debug -d 'Log the chain'
+complete -c box-runtime -l systemd-cgroup -d 'Refused: cgroups are made by cg-create'
+complete -c box-runtime -s h -l help -d 'Show help'
+complete -c box-runtime -s v -l version -d 'Show version'
+complete -c box-runtime -n "__fish_seen_subcommand_from create run spec" -s b -l bundle -r -a '(__fish_complete_directories)' -d 'The bundle'
+complete -c box-runtime -n "__fish_seen_subcommand_from create run" -l pid-file -r -F -d 'Write the container PID here'
+complete -c box-runtime -n "__fish_seen_subcommand_from create run" -l console-socket -r -F -d 'Refused for now'
+complete -c box-runtime -n "__fish_seen_subcommand_from create run" -l no-pivot -d 'Refused'
+complete -c box-runtime -n "__fish_seen_subcommand_from create run" -l no-new-keyring -d 'Accepted'
+complete -c box-runtime -n "__fish_seen_subcommand_from create" -l print-chain -d 'Print the chain and do nothing'
+complete -c box-runtime -n "__fish_seen_subcommand_from run" -s d -l detach -d 'Return after start'
+complete -c box-runtime -n "__fish_seen_subcommand_from delete" -s f -l force -d 'Kill it if it runs; no error if gone'
+complete -c box-runtime -n "__fish_seen_subcommand_from kill" -s a -l all -d 'Every process of the container'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l fifo-fd -x -d 'Start FIFO fd'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l sync-fd -x -d 'Ready pipe fd'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l cwd -x -d 'Working directory'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l umask -x -d 'Umask (octal)'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l oom-score-adj -x -d 'OOM score adjustment'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l rlimit -x -d 'NAME=SOFT:HARD'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l env -x -d 'VAR=VALUE'
