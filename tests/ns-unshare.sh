@@ -470,4 +470,27 @@ test_bad_input_is_one_line_125_and_changes_nothing() {
 	assertFalse "no pidfile dir made" "[ -e $BOX_TMP/no ]"
 }
 
+# --detach: ns-unshare exits 0 once its child is set up, the child
+# (the pidfile's PID, PID 1 of the new pid namespace) runs on alone.
+test_detach_leaves_the_child_alone() {
+	need_root || return 0
+	local pid parent
+	run ns-unshare --pid --mount --uts --domainname=boxdomain --detach \
+		--pidfile "$BOX_TMP/detach.pid" sleep 30
+	assertEquals "detach status (stderr: $err)" 0 "$rc"
+	pid=$(cat "$BOX_TMP/detach.pid")
+	assertTrue "child alive" "[ -d /proc/$pid ]"
+	assertEquals "PID 1 inside" 1 "$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status")"
+	parent=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")
+	assertNotEquals "ns-unshare is not its parent" ns-unshare "$(cat "/proc/$parent/comm")"
+	assertEquals "domain name" boxdomain "$(nsenter -t "$pid" -u domainname)"
+	kill -9 "$pid"
+}
+
+test_detach_bad_input() {
+	assert_bad_input ns-unshare --pid --detach --init true
+	assert_bad_input ns-unshare --pid --detach --kill-child true
+	assert_bad_input ns-unshare --domainname= true
+}
+
 box_run_suite
