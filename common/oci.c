@@ -257,24 +257,23 @@ static const char *const root_keys[] = {"path", "readonly", NULL};
 static const char *const mount_keys[] = {"destination", "type", "source",
 					 "options", NULL};
 static const char *const process_keys[] = {
-    "terminal", "user", "args", "env", "cwd", "capabilities", "rlimits",
-    "noNewPrivileges", "oomScoreAdj", NULL,
+    "terminal",	   "user",	   "args",    "env",
+    "cwd",	   "capabilities", "rlimits", "noNewPrivileges",
+    "oomScoreAdj", NULL,
 };
-static const char *const user_keys[] = {"uid", "gid", "umask",
-					"additionalGids", NULL};
+static const char *const user_keys[] = {"uid", "gid", "umask", "additionalGids",
+					NULL};
 static const char *const caps_keys[] = {
     "bounding", "effective", "inheritable", "permitted", "ambient", NULL,
 };
 static const char *const rlimit_keys[] = {"type", "soft", "hard", NULL};
 static const char *const linux_keys[] = {
-    "namespaces",    "uidMappings",   "gidMappings",
-    "resources",     "cgroupsPath",   "seccomp",
-    "maskedPaths",   "readonlyPaths", "rootfsPropagation",
-    NULL,
+    "namespaces",	 "uidMappings", "gidMappings", "resources",
+    "cgroupsPath",	 "seccomp",	"maskedPaths", "readonlyPaths",
+    "rootfsPropagation", NULL,
 };
 static const char *const ns_keys[] = {"type", "path", NULL};
-static const char *const idmap_keys[] = {"containerID", "hostID", "size",
-					 NULL};
+static const char *const idmap_keys[] = {"containerID", "hostID", "size", NULL};
 static const char *const resources_keys[] = {"memory", "cpu", "pids", NULL};
 static const char *const memory_keys[] = {"limit", "swap", NULL};
 static const char *const cpu_keys[] = {"shares", "quota", "period", "cpus",
@@ -286,18 +285,18 @@ static const char *const pids_keys[] = {"limit", NULL};
 static const struct ns_row {
 	const char *type, *option;
 } ns_table[] = {
-    {"user", "user"}, {"mount", "mount"}, {"pid", "pid"},
-    {"network", "net"}, {"ipc", "ipc"}, {"uts", "uts"},
+    {"user", "user"},	  {"mount", "mount"}, {"pid", "pid"},
+    {"network", "net"},	  {"ipc", "ipc"},     {"uts", "uts"},
     {"cgroup", "cgroup"}, {"time", "time"},
 };
 #define ARRAY_LEN_NS (sizeof(ns_table) / sizeof(ns_table[0]))
 
 /* process.rlimits[].type, as box-runtime init --rlimit takes them */
 static const char *const rlimit_names[] = {
-    "RLIMIT_AS",	"RLIMIT_CORE",	 "RLIMIT_CPU",	    "RLIMIT_DATA",
-    "RLIMIT_FSIZE",	"RLIMIT_LOCKS",	 "RLIMIT_MEMLOCK",  "RLIMIT_MSGQUEUE",
-    "RLIMIT_NICE",	"RLIMIT_NOFILE", "RLIMIT_NPROC",    "RLIMIT_RSS",
-    "RLIMIT_RTPRIO",	"RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK",
+    "RLIMIT_AS",     "RLIMIT_CORE",   "RLIMIT_CPU",	   "RLIMIT_DATA",
+    "RLIMIT_FSIZE",  "RLIMIT_LOCKS",  "RLIMIT_MEMLOCK",	   "RLIMIT_MSGQUEUE",
+    "RLIMIT_NICE",   "RLIMIT_NOFILE", "RLIMIT_NPROC",	   "RLIMIT_RSS",
+    "RLIMIT_RTPRIO", "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK",
 };
 
 /* --- translating, one part at a time ----------------------------------- */
@@ -322,13 +321,15 @@ static int do_resources(struct tr *t, const json_t *lx)
 	PUSH(a, tool(t, "cg-create", buf, sizeof(buf)));
 	PUSH(a, "--parents");
 	if (cp && strchr(cp, ':'))
-		return fail(t, "linux.cgroupsPath: '%.64s': a systemd slice "
-			       "path (--systemd-cgroup is not supported)",
+		return fail(t,
+			    "linux.cgroupsPath: '%.64s': a systemd slice "
+			    "path (--systemd-cgroup is not supported)",
 			    cp);
 	if (cp && (strstr(cp, "/../") || strncmp(cp, "../", 3) == 0 ||
 		   strcmp(cp, "..") == 0))
-		return fail(t, "linux.cgroupsPath: '%.64s': leaves the cgroup "
-			       "tree",
+		return fail(t,
+			    "linux.cgroupsPath: '%.64s': leaves the cgroup "
+			    "tree",
 			    cp);
 	/* relative (and the default): below the caller's cgroup */
 	t->out->cgroup_relative = !cp || cp[0] != '/';
@@ -443,8 +444,7 @@ static int do_idmaps(struct tr *t, const json_t *lx, const char *key,
 	return 0;
 }
 
-static int do_namespaces(struct tr *t, const json_t *root,
-			 const json_t *lx)
+static int do_namespaces(struct tr *t, const json_t *root, const json_t *lx)
 {
 	json_t *nss = json_object_get(lx, "namespaces"), *n;
 	struct argvec enter = {0}, *a = &t->out->chain;
@@ -458,8 +458,11 @@ static int do_namespaces(struct tr *t, const json_t *root,
 		return -1;
 	if (nss && !json_is_null(nss) && !json_is_array(nss))
 		return fail(t, "linux.namespaces: not an array");
-	PUSH(&enter, tool(t, "ns-enter", buf, sizeof(buf)));
-	PUSH(&enter, "--no-fork");
+	if (argv_push(&enter, tool(t, "ns-enter", buf, sizeof(buf))) < 0 ||
+	    argv_push(&enter, "--no-fork") < 0) {
+		nomem(t);
+		goto bad;
+	}
 	json_array_foreach(nss, i, n)
 	{
 		const char *type, *p;
@@ -489,8 +492,9 @@ static int do_namespaces(struct tr *t, const json_t *root,
 			 * fork beside the container's first process */
 			if (strcmp(type, "pid") == 0 ||
 			    strcmp(type, "mount") == 0) {
-				fail(t, "%s: joining a %s namespace by path: "
-					"not supported",
+				fail(t,
+				     "%s: joining a %s namespace by path: "
+				     "not supported",
 				     path, type);
 				goto bad;
 			}
@@ -522,9 +526,11 @@ static int do_namespaces(struct tr *t, const json_t *root,
 		fail(t, "domainname: needs a uts namespace of its own");
 		goto bad;
 	}
-	if (any_enter)
-		for (i = 0; i < enter.n; i++)
-			PUSH(a, enter.v[i]);
+	for (i = 0; any_enter && i < enter.n; i++)
+		if (argv_push(a, enter.v[i]) < 0) {
+			nomem(t);
+			goto bad;
+		}
 	argv_free(&enter);
 
 	PUSH(a, tool(t, "ns-unshare", buf, sizeof(buf)));
@@ -602,15 +608,16 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 	{
 		struct mount_opts mo;
 
-		if (mount_opts_parse(opts, MOUNT_OPT_FLAGS | MOUNT_OPT_PROPAGATION,
-				     &mo) < 0)
+		if (mount_opts_parse(
+			opts, MOUNT_OPT_FLAGS | MOUNT_OPT_PROPAGATION, &mo) < 0)
 			return errno == ENOMEM
 				   ? nomem(t)
-				   : fail(t, "%s.options: '%.64s': not supported",
+				   : fail(t,
+					  "%s.options: '%.64s': not supported",
 					  path, mo.bad);
 		if (bind && mo.data) {
-			fail(t, "%s.options: '%.64s': not one a bind takes", path,
-			     mo.data);
+			fail(t, "%s.options: '%.64s': not one a bind takes",
+			     path, mo.data);
 			mount_opts_free(&mo);
 			return -1;
 		}
@@ -635,8 +642,9 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 			if (!((e - p == 6 && !strncmp(p, "nosuid", 6)) ||
 			      (e - p == 5 && !strncmp(p, "nodev", 5)) ||
 			      (e - p == 6 && !strncmp(p, "noexec", 6))))
-				return fail(t, "%s.options: '%.*s' on pivot's "
-					       "/dev/mqueue: not supported",
+				return fail(t,
+					    "%s.options: '%.*s' on pivot's "
+					    "/dev/mqueue: not supported",
 					    path, (int)(e - p), p);
 		}
 		return 0;
@@ -650,8 +658,9 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 	 * container gets the unified view (its own cgroup namespace) */
 	if (!bind && strcmp(type, "cgroup") == 0) {
 		if (!t->ctx->cgroup2)
-			return fail(t, "%s: type cgroup on a host without a "
-				       "cgroup2 hierarchy: not supported",
+			return fail(t,
+				    "%s: type cgroup on a host without a "
+				    "cgroup2 hierarchy: not supported",
 				    path);
 		ptype = "cgroup2";
 		src = "cgroup2";
@@ -715,8 +724,9 @@ static int do_root(struct tr *t, const json_t *root, const json_t *lx)
 		PUSH(a, "--propagation=slave");
 	else if (prop && *prop && strcmp(prop, "private") &&
 		 strcmp(prop, "rprivate"))
-		return fail(t, "linux.rootfsPropagation: '%.32s': not supported "
-			       "(private or slave)",
+		return fail(t,
+			    "linux.rootfsPropagation: '%.32s': not supported "
+			    "(private or slave)",
 			    prop);
 	ms = json_object_get(root, "mounts");
 	if (ms && !json_is_null(ms) && !json_is_array(ms))
@@ -736,8 +746,9 @@ static int do_root(struct tr *t, const json_t *root, const json_t *lx)
 			const char *s = json_string_value(e);
 
 			if (s[0] != '/') {
-				fail(t, "linux.%s[%zu]: '%.64s' is not "
-					"absolute",
+				fail(t,
+				     "linux.%s[%zu]: '%.64s' is not "
+				     "absolute",
 				     key, i, s);
 				goto out;
 			}
@@ -776,8 +787,8 @@ static bool same_caps(const json_t *x, const json_t *y)
 		const char *s = json_string_value(e);
 		bool found = false;
 
-		json_array_foreach(y, j, f) if (strcasecmp(
-					 s, json_string_value(f)) == 0)
+		json_array_foreach(
+		    y, j, f) if (strcasecmp(s, json_string_value(f)) == 0)
 		    found = true;
 		if (!found)
 			return false;
@@ -796,8 +807,9 @@ static int join_caps(struct tr *t, const json_t *l, char *out, size_t n)
 		const char *s = json_string_value(e);
 
 		if (strchr(s, ',') || !*s)
-			return fail(t, "process.capabilities: '%.32s' is not "
-				       "a capability name",
+			return fail(t,
+				    "process.capabilities: '%.32s' is not "
+				    "a capability name",
 				    s);
 		if (len + strlen(s) + 2 > n)
 			return fail(t, "process.capabilities: too many");
@@ -865,8 +877,9 @@ static int do_process(struct tr *t, const json_t *proc)
 			if (!json_is_integer(ge) ||
 			    json_integer_value(ge) < 0 ||
 			    json_integer_value(ge) >= UINT32_MAX)
-				return fail(t, "process.user.additionalGids[%zu]"
-					       ": not a group id",
+				return fail(t,
+					    "process.user.additionalGids[%zu]"
+					    ": not a group id",
 					    i);
 			if (len + 16 > sizeof(list))
 				return fail(t, "process.user.additionalGids: "
@@ -933,8 +946,7 @@ static int do_process(struct tr *t, const json_t *proc)
 		if (set)
 			PUSHF(a, "--umask=%04llo", (unsigned long long)um);
 	}
-	if (num(t, proc, "oomScoreAdj", "process", -1000, 1000, &oom, &set) <
-	    0)
+	if (num(t, proc, "oomScoreAdj", "process", -1000, 1000, &oom, &set) < 0)
 		return -1;
 	if (set)
 		PUSHF(a, "--oom-score-adj=%lld", (long long)oom);
@@ -1141,13 +1153,13 @@ char *oci_features(void)
 	json_object_set_new(f, "hooks", json_array());
 	a = json_array();
 	for (const char *const *o =
-		 (const char *const[]){"bind", "rbind", "ro", "rw", "nosuid",
-				       "suid", "nodev", "dev", "noexec",
-				       "exec", "relatime", "norelatime",
-				       "strictatime", "noatime", "nodiratime",
-				       "private", "rprivate", "slave",
-				       "rslave", "shared", "rshared",
-				       "unbindable", "runbindable", NULL};
+		 (const char *const[]){
+		     "bind",	    "rbind",	  "ro",		 "rw",
+		     "nosuid",	    "suid",	  "nodev",	 "dev",
+		     "noexec",	    "exec",	  "relatime",	 "norelatime",
+		     "strictatime", "noatime",	  "nodiratime",	 "private",
+		     "rprivate",    "slave",	  "rslave",	 "shared",
+		     "rshared",	    "unbindable", "runbindable", NULL};
 	     *o; o++)
 		json_array_append_new(a, json_string(*o));
 	json_object_set_new(f, "mountOptions", a);
@@ -1159,13 +1171,12 @@ char *oci_features(void)
 					      json_string(ns_table[i].type));
 		json_object_set_new(l, "namespaces", ns);
 		json_object_set_new(l, "capabilities", json_array());
-		json_object_set_new(
-		    l, "cgroup",
-		    json_pack("{s:b,s:b,s:b,s:b}", "v1", 1, "v2", 1, "systemd",
-			      0, "systemdUser", 0));
-		json_object_set_new(
-		    l, "seccomp",
-		    json_pack("{s:b}", "enabled", 1));
+		json_object_set_new(l, "cgroup",
+				    json_pack("{s:b,s:b,s:b,s:b}", "v1", 1,
+					      "v2", 1, "systemd", 0,
+					      "systemdUser", 0));
+		json_object_set_new(l, "seccomp",
+				    json_pack("{s:b}", "enabled", 1));
 		json_object_set_new(f, "linux", l);
 	}
 	s = json_dumps(f, JSON_INDENT(2));

@@ -55,8 +55,8 @@
 
 #define CONFIG_MAX (4 << 20)
 /* the fds the chain carries to `box-runtime init` and sys-filter */
-#define FD_FIFO    3
-#define FD_SYNC    4
+#define FD_FIFO	   3
+#define FD_SYNC	   4
 #define FD_SECCOMP 5
 
 static struct {
@@ -194,7 +194,8 @@ static int write_atomic(int dirfd, const char *name, const char *text)
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
+	if (fsync(fd) < 0 || close(fd) < 0 ||
+	    renameat(dirfd, tmp, dirfd, name) < 0) {
 		unlinkat(dirfd, tmp, 0);
 		return -1;
 	}
@@ -207,7 +208,8 @@ static int write_path_atomic(const char *path, const char *text)
 	char *d = strdup(path), *b = strdup(path);
 	int dfd, r = -1;
 
-	if (d && b && (dfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+	if (d && b &&
+	    (dfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		r = write_atomic(dfd, basename(b), text);
 		close(dfd);
 	}
@@ -264,7 +266,10 @@ static int state_open(const char *id, struct state *st, bool must)
 		    id);
 	snprintf(st->id, sizeof(st->id), "%s", id);
 	rfd = root_dir(false);
-	st->dirfd = rfd < 0 ? -1 : openat(rfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	st->dirfd =
+	    rfd < 0 ? -1
+		    : openat(rfd, id,
+			     O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (rfd >= 0)
 		close(rfd);
 	if (st->dirfd < 0) {
@@ -337,7 +342,8 @@ static unsigned long long proc_start(pid_t pid, char *state)
 		return 0;
 	buf[n] = '\0';
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+	if (!p || sscanf(p + 2,
+			 "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
 			 "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
 			 state, &v) != 2)
 		return 0;
@@ -353,7 +359,8 @@ static bool alive(const struct state *st)
 
 	if (pid <= 0)
 		return false;
-	return proc_start(pid, &s) == (unsigned long long)json_integer_value(t) &&
+	return proc_start(pid, &s) ==
+		   (unsigned long long)json_integer_value(t) &&
 	       s != 'Z' && s != 'X';
 }
 
@@ -431,7 +438,8 @@ static void remove_state(struct state *st)
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		unlinkat(st->dirfd, files[i], 0);
 	rfd = root_dir(false);
-	if (rfd >= 0 && unlinkat(rfd, st->id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+	if (rfd >= 0 && unlinkat(rfd, st->id, AT_REMOVEDIR) < 0 &&
+	    errno != ENOENT)
 		die("remove state of %s: %s", st->id, strerror(errno));
 	if (rfd >= 0)
 		close(rfd);
@@ -460,7 +468,8 @@ static void kill_wait(const struct state *st)
 
 static void shell_quote(FILE *f, const char *s)
 {
-	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%") == strlen(s)) {
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
+			    "YZ0123456789_-+=/.,:@%") == strlen(s)) {
 		fputs(s, f);
 		return;
 	}
@@ -534,8 +543,9 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	    .fifo_fd = FD_FIFO,
 	    .sync_fd = FD_SYNC,
 	    .seccomp_fd = FD_SECCOMP,
-	    .cgroup2 = stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
-		       stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
+	    .cgroup2 =
+		stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
+		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
 	};
 	snprintf(err, sizeof(err), "%s/sys-filter", bindir);
 	ctx.have_sys_filter = access(err, X_OK) == 0;
@@ -543,7 +553,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		die("%s", err);
 	free(text);
 	if (stat(ch.rootfs, &sb) < 0)
-		die("config.json: root.path %s: %s", ch.rootfs, strerror(errno));
+		die("config.json: root.path %s: %s", ch.rootfs,
+		    strerror(errno));
 	if (!S_ISDIR(sb.st_mode))
 		die("config.json: root.path %s: not a directory", ch.rootfs);
 	if (o->print_chain) {
@@ -560,7 +571,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		die(errno == EEXIST ? "container %s exists already"
 				    : "make state of %s: %s",
 		    id, strerror(errno));
-	st.dirfd = openat(rfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	st.dirfd =
+	    openat(rfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	close(rfd);
 	snprintf(st.id, sizeof(st.id), "%s", id);
 	if (st.dirfd < 0 || flock(st.dirfd, LOCK_EX) < 0)
@@ -643,8 +655,9 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	free(text);
 	if (n != 1 || c != 'r' || pid <= 0) {
 		json_object_set_new(st.js, "pid", json_integer(pid));
-		json_object_set_new(st.js, "starttime",
-				    json_integer((json_int_t)proc_start(pid, &c)));
+		json_object_set_new(
+		    st.js, "starttime",
+		    json_integer((json_int_t)proc_start(pid, &c)));
 		kill_wait(&st);
 		remove_cgroup(&st);
 		remove_state(&st);
@@ -683,7 +696,7 @@ fail_errno:
 
 static void do_start(const char *id)
 {
-	struct state st;
+	struct state st = {0};
 	int fd;
 
 	state_open(id, &st, true);
@@ -705,15 +718,16 @@ static void do_start(const char *id)
 
 static void do_state(const char *id)
 {
-	struct state st;
+	struct state st = {0};
 	json_t *o;
 	char *s;
 
 	state_open(id, &st, true);
-	o = json_pack("{s:s,s:s,s:s,s:i,s:s}", "ociVersion", sget(&st, "ociVersion"),
-		      "id", id, "status", status(&st), "pid",
-		      (json_int_t)(strcmp(status(&st), "stopped") ? state_pid(&st) : 0),
-		      "bundle", sget(&st, "bundle"));
+	o = json_pack(
+	    "{s:s,s:s,s:s,s:i,s:s}", "ociVersion", sget(&st, "ociVersion"),
+	    "id", id, "status", status(&st), "pid",
+	    (json_int_t)(strcmp(status(&st), "stopped") ? state_pid(&st) : 0),
+	    "bundle", sget(&st, "bundle"));
 	if (!o)
 		die("state %s: out of memory", id);
 	if (json_object_size(json_object_get(st.js, "annotations")))
@@ -754,7 +768,8 @@ static void kill_all(const struct state *st, int sig)
 			int fd = pidfd_open_pid(pid);
 
 			if (fd >= 0) {
-				syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+				syscall(SYS_pidfd_send_signal, fd, sig, NULL,
+					0);
 				close(fd);
 			}
 		}
@@ -764,7 +779,7 @@ static void kill_all(const struct state *st, int sig)
 
 static void do_kill(const char *id, const char *sigs, bool all)
 {
-	struct state st;
+	struct state st = {0};
 	int sig = SIGTERM, fd;
 
 	if (sigs && parse_signal(sigs, &sig) < 0)
@@ -812,14 +827,22 @@ static const struct {
 	const char *name;
 	int res;
 } rlimits[] = {
-    {"AS", RLIMIT_AS},		 {"CORE", RLIMIT_CORE},
-    {"CPU", RLIMIT_CPU},	 {"DATA", RLIMIT_DATA},
-    {"FSIZE", RLIMIT_FSIZE},	 {"LOCKS", RLIMIT_LOCKS},
-    {"MEMLOCK", RLIMIT_MEMLOCK}, {"MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"NICE", RLIMIT_NICE},	 {"NOFILE", RLIMIT_NOFILE},
-    {"NPROC", RLIMIT_NPROC},	 {"RSS", RLIMIT_RSS},
-    {"RTPRIO", RLIMIT_RTPRIO},	 {"RTTIME", RLIMIT_RTTIME},
-    {"SIGPENDING", RLIMIT_SIGPENDING}, {"STACK", RLIMIT_STACK},
+    {"AS", RLIMIT_AS},
+    {"CORE", RLIMIT_CORE},
+    {"CPU", RLIMIT_CPU},
+    {"DATA", RLIMIT_DATA},
+    {"FSIZE", RLIMIT_FSIZE},
+    {"LOCKS", RLIMIT_LOCKS},
+    {"MEMLOCK", RLIMIT_MEMLOCK},
+    {"MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"NICE", RLIMIT_NICE},
+    {"NOFILE", RLIMIT_NOFILE},
+    {"NPROC", RLIMIT_NPROC},
+    {"RSS", RLIMIT_RSS},
+    {"RTPRIO", RLIMIT_RTPRIO},
+    {"RTTIME", RLIMIT_RTTIME},
+    {"SIGPENDING", RLIMIT_SIGPENDING},
+    {"STACK", RLIMIT_STACK},
 };
 
 static void set_rlimit(const char *spec)
@@ -876,7 +899,8 @@ static _Noreturn void do_init(int argc, char **argv)
 			if (parse_uint(optarg, c == 'f' ? &fifo : &sync) < 0 ||
 			    (c == 'f' ? fifo : sync) < 3)
 				xusage_error("bad --%s-fd %s",
-					     c == 'f' ? "fifo" : "sync", optarg);
+					     c == 'f' ? "fifo" : "sync",
+					     optarg);
 			break;
 		case 'c':
 			cwd = optarg;
@@ -1058,7 +1082,8 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:b:fadh", cmd_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:b:fadh", cmd_opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'b':
 			co.bundle = optarg;
@@ -1106,7 +1131,8 @@ int main(int argc, char **argv)
 		dfd = open(co.bundle ? co.bundle : ".",
 			   O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
-			xdie_errno("open bundle %s", co.bundle ? co.bundle : ".");
+			xdie_errno("open bundle %s",
+				   co.bundle ? co.bundle : ".");
 		if (!s || faccessat(dfd, "config.json", F_OK, 0) == 0)
 			xdie("spec: config.json exists already");
 		if (write_atomic(dfd, "config.json", s) < 0)
@@ -1132,7 +1158,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1)
-		xusage_error("%s: one container ID, got '%s' too", cmd, argv[1]);
+		xusage_error("%s: one container ID, got '%s' too", cmd,
+			     argv[1]);
 	if (strcmp(cmd, "create") == 0) {
 		do_create(argv[0], &co);
 	} else if (strcmp(cmd, "start") == 0) {

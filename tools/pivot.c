@@ -330,7 +330,8 @@ static void add_op(enum op_kind kind, const char *dst, int srcfd, bool ro)
 	if (!o)
 		xdie("plan: out of memory");
 	ops = o;
-	o[nops++] = (struct op){kind, dst ? strdup(dst) : NULL, srcfd, ro, NULL};
+	o[nops++] =
+	    (struct op){kind, dst ? strdup(dst) : NULL, srcfd, ro, NULL};
 	if (dst && !o[nops - 1].dst)
 		xdie("plan: out of memory");
 }
@@ -453,14 +454,15 @@ static void mount_spec(const char *spec)
 			     spec);
 	bind = strcmp(f[0], "bind") == 0 || strcmp(f[0], "rbind") == 0;
 	if (mount_opts_parse(n == 4 ? f[3] : "",
-			     MOUNT_OPT_FLAGS | MOUNT_OPT_PROPAGATION, &mo) < 0) {
+			     MOUNT_OPT_FLAGS | MOUNT_OPT_PROPAGATION,
+			     &mo) < 0) {
 		if (errno == ENOMEM)
 			xdie("plan: out of memory");
 		xusage_error("--mount '%s': option '%s': %s", spec, mo.bad,
-			     errno == EPERM     ? "not a per-mount flag"
+			     errno == EPERM	? "not a per-mount flag"
 			     : errno == ENOTSUP ? "an fstab option, not one "
 						  "the kernel takes"
-			     : errno == EEXIST  ? "a second propagation type"
+			     : errno == EEXIST	? "a second propagation type"
 						: "a quote is not closed");
 	}
 	if (bind && mo.data)
@@ -984,15 +986,23 @@ int main(int argc, char **argv)
 			mount_spec(optarg);
 			break;
 		case OPT_MASK:
-		case OPT_RO_PATH:
-			extra = realloc(extra, (nextra + 1) * sizeof(*extra));
-			extra_ro =
-			    realloc(extra_ro, (nextra + 1) * sizeof(*extra_ro));
-			if (!extra || !extra_ro)
+		case OPT_RO_PATH: {
+			const char **ne =
+			    realloc(extra, (nextra + 1) * sizeof(*extra));
+			bool *nr;
+
+			if (!ne)
 				xdie("plan: out of memory");
-			extra[nextra] = strdup(clean_dst(
-			    c == OPT_MASK ? "--mask" : "--ro-path", optarg,
-			    cleaned));
+			extra = ne;
+			nr =
+			    realloc(extra_ro, (nextra + 1) * sizeof(*extra_ro));
+			if (!nr)
+				xdie("plan: out of memory");
+			extra_ro = nr;
+		}
+			extra[nextra] = strdup(
+			    clean_dst(c == OPT_MASK ? "--mask" : "--ro-path",
+				      optarg, cleaned));
 			if (!extra[nextra])
 				xdie("plan: out of memory");
 			extra_ro[nextra++] = c == OPT_RO_PATH;

@@ -63,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512], err2[512];
 	int ra, rb;
 
-	ra = oci_translate((const char *)data, size, &ctx, &a, err,
-			   sizeof(err));
+	ra =
+	    oci_translate((const char *)data, size, &ctx, &a, err, sizeof(err));
 	rb = oci_translate((const char *)data, size, &ctx, &b, err2,
 			   sizeof(err2));
 	if (ra != rb)
