@@ -230,7 +230,8 @@ DEPS_TEST  := shunit2 util-linux iproute2 iputils-ping uidmap \
 	      qemu-system-x86 linux-image-amd64 cpio mandoc procps psmisc \
 	      clang libclang-rt-14-dev cppcheck shellcheck zsh fish \
 	      debootstrap attr file gnuplot-nox valgrind bash-completion \
-	      libmnl-dev podman
+	      libmnl-dev jq containernetworking-plugins podman netavark \
+	      aardvark-dns
 
 # Installs only what dpkg does not already have, so a ready machine
 # spends no time here and needs no network.

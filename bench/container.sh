@@ -6,7 +6,8 @@
 #   runc run   (the same config.json)
 #   bwrap --unshare-all
 #   the chain without its cgroup steps (bwrap makes no cgroup)
-# Target (issue 8): boxutils chain <= 0.75x crun run, on the mean.
+# Target (issue 8): boxutils chain <= 0.75x crun run, on the mean; with
+# the seccomp profile on every side (issue 14): <= 0.5x.
 #
 # The spec, and what the chain does to match it: pid, net, ipc, uts and
 # mount namespaces, hostname (ns-unshare -m -u -i -n -p -f --hostname); a
@@ -16,7 +17,22 @@
 # and read-only paths (pivot --ro); bounding, permitted, effective and
 # sets CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE and no_new_privs
 # (cap-drop; the spec's ambient set stays empty in crun and runc, as its
-# inheritable set is, so the chain raises none either).  One change to `crun spec`: no /sys/fs/cgroup
+# inheritable set is, so the chain raises none either); the engines'
+# default seccomp profile (containers-common's, which Podman applies):
+# sys-filter reads it in the chain, judged against the three capabilities
+# left, and the spec of crun and runc gets the same rules, resolved by
+# sys-filter --print for those capabilities (an OCI spec carries no
+# includes/excludes), for the same architectures (x86_64, x86, x32); bwrap
+# loads the BPF program sys-filter --dump wrote from them (bwrap --seccomp
+# takes a compiled program, so it pays no compiling at start).  The chain
+# runs a second time with that compiled program too (sys-filter --bpf):
+# building a filter from the profile costs libseccomp some 13 ms here in
+# crun and runc (one filter of three architectures), 6 ms in sys-filter
+# (three blocks, one per architecture), and compiled once nothing.  And
+# a third time with the cache (sys-filter --cache, the host's directory
+# as descriptor 4, as boxutils(7) shows): the profile is read and its
+# program built at the first start, loaded from the cache at every later
+# one (the warm-up runs fill it).  One change to `crun spec`: no /sys/fs/cgroup
 # mount inside, as pivot makes none (keeping it would slow crun and runc
 # down).  crun and runc also write the spec's device-cgroup rule and
 # RLIMIT_NOFILE, which the chain does not: a few writes.  bwrap has no
@@ -45,9 +61,13 @@ RUNS=${1:-${BENCH_RUNS:-100}}
 
 bench_root "it makes namespaces, cgroups and mounts"
 bench_need hyperfine crun runc bwrap unshare cg-create cg-exec cg-delete \
-	ns-unshare pivot cap-drop
-readelf -l "$BOX_BIN/cap-drop" 2>/dev/null | grep -q INTERP &&
-	bench_die "cap-drop is linked dynamically; pivot --host-prog needs it static"
+	ns-unshare pivot cap-drop sys-filter
+for t in cap-drop sys-filter; do
+	readelf -l "$BOX_BIN/$t" 2>/dev/null | grep -q INTERP &&
+		bench_die "$t is linked dynamically; pivot --host-prog needs it static"
+done
+PROFILE=/usr/share/containers/seccomp.json
+[ -r "$PROFILE" ] || bench_die "needs $PROFILE (golang-github-containers-common)"
 
 T=$(mktemp -d /tmp/boxbench-ctr.XXXXXX)
 B=boxbench-ctr-$$
@@ -117,7 +137,8 @@ spec() {
 				if (l ~ /"terminal": true/) sub(/true/, "false", l)
 				if (l ~ /"path": "rootfs"/) sub(/"rootfs"/, "\"" root "\"", l)
 				if (prev ~ /"args": \[/) l = "\t\t\t" ENVIRON["SPEC_ARGS"]
-				if (l ~ /^\t"linux": {/) l = l "\n\t\t\"cgroupsPath\": \"" cg "\","
+				if (l ~ /^\t"linux": {/) l = l "\n\t\t\"cgroupsPath\": \"" cg "\"," \
+					"\n\t\t\"seccomp\": " ENVIRON["SPEC_SECCOMP"] ","
 				print l; prev = line[i]
 			}
 		}' "$T/bundle/config.json.orig"
@@ -125,26 +146,97 @@ spec() {
 mv "$T/bundle/config.json" "$T/bundle/config.json.orig"
 
 caps=audit_write,kill,net_bind_service
+
+# The profile inside the image (pivot leaves the host's files behind), and
+# the rules it gives a process with the three capabilities, as an OCI
+# seccomp object: one syscalls entry per line of sys-filter --print
+# ("errno 1 (EPERM) sysfs (139) if arg0 == 2 && arg1 & 240 == 48").
+mkdir -p "$T/rootfs/etc"
+cp "$PROFILE" "$T/rootfs/etc/seccomp.json"
+sys-filter --profile "$PROFILE" --print true >/dev/null ||
+	bench_die "sys-filter cannot read $PROFILE"
+cap-drop --caps $caps --no-new-privs sys-filter --profile "$PROFILE" \
+	--print --dump "$T/seccomp.bpf" true >"$T/seccomp.txt" ||
+	bench_die "sys-filter --print failed"
+SPEC_SECCOMP=$(awk '
+	function act(a, e, ret) {
+		if (a == "errno" || a == "trace")
+			return "\"SCMP_ACT_" toupper(a) "\", \"" ret "\": " e
+		return "\"SCMP_ACT_" toupper(a == "kill-process" ? "kill_process" : \
+			a == "kill-thread" ? "kill_thread" : a) "\""
+	}
+	/^#/ { next }
+	$1 == "default" { dflt = act($2, $3, "defaultErrnoRet"); next }
+	$1 == "arch" {
+		for (i = 2; i <= NF; i++)
+			arches = arches (i > 2 ? ", " : "") "\"SCMP_ARCH_" toupper($i) "\""
+		next
+	}
+	{
+		a = $1; e = ""; i = 2
+		if (a == "errno" || a == "trace") { e = $2; i = 3 }
+		if ($i ~ /^\(/) i++
+		name = $i; i++
+		if ($i ~ /^\(/) i++
+		args = ""
+		if ($i == "if") i++
+		while (i <= NF) {
+			if ($i == "&&") i++
+			idx = substr($i, 4)
+			if ($(i + 1) == "&") {
+				c = "\"value\": " $(i + 2) ", \"valueTwo\": " $(i + 4) ", \"op\": \"SCMP_CMP_MASKED_EQ\""
+				i += 5
+			} else {
+				op = $(i + 1) == "==" ? "EQ" : $(i + 1) == "!=" ? "NE" : \
+				     $(i + 1) == "<" ? "LT" : $(i + 1) == "<=" ? "LE" : \
+				     $(i + 1) == ">" ? "GT" : "GE"
+				c = "\"value\": " $(i + 2) ", \"op\": \"SCMP_CMP_" op "\""
+				i += 3
+			}
+			args = args (args == "" ? "" : ", ") "{\"index\": " idx ", " c "}"
+		}
+		rules = rules (rules == "" ? "" : ",\n") "\t\t\t{\"names\": [\"" name "\"], \"action\": " \
+			act(a, e, "errnoRet") (args == "" ? "" : ", \"args\": [" args "]") "}"
+	}
+	END {
+		printf "{\n\t\t\t\"defaultAction\": %s,\n", dflt
+		printf "\t\t\t\"architectures\": [%s],\n", arches
+		printf "\t\t\t\"syscalls\": [\n%s\n\t\t\t]\n\t\t}", rules
+	}' "$T/seccomp.txt")
+export SPEC_SECCOMP
+cp "$T/seccomp.bpf" "$T/rootfs/etc/seccomp.bpf"
+filter="sys-filter --profile /etc/seccomp.json"
+# the same rules compiled once, outside the timing, loaded at each start
+compiled="sys-filter --bpf /etc/seccomp.bpf"
+# the profile, with the host's cache directory as descriptor 4
+mkdir -m 0700 "$T/sfcache"
+cached="sys-filter --profile /etc/seccomp.json --cache /dev/fd/4 4<$T/sfcache"
+
 chain="cg-create --relative $B/\$\$ && cg-exec --relative $B/\$\$ \
 ns-unshare -m -u -i -n -p -f --hostname box \
 pivot --ro --host-prog $T/rootfs \
-cap-drop --caps $caps --no-new-privs"
+cap-drop --caps $caps --no-new-privs \
+$filter"
 nocg="ns-unshare -m -u -i -n -p -f --hostname box \
 pivot --ro --host-prog $T/rootfs \
-cap-drop --caps $caps --no-new-privs"
+cap-drop --caps $caps --no-new-privs \
+$filter"
 bwrap="bwrap --unshare-all --hostname box --ro-bind $T/rootfs / \
 --proc /proc --dev /dev --ro-bind /sys /sys --cap-drop ALL \
---cap-add CAP_AUDIT_WRITE --cap-add CAP_KILL --cap-add CAP_NET_BIND_SERVICE"
+--cap-add CAP_AUDIT_WRITE --cap-add CAP_KILL --cap-add CAP_NET_BIND_SERVICE \
+--seccomp 9 9<$T/seccomp.bpf"
 oci="--bundle $T/bundle $ID\$\$"
+chainbpf=${chain/"$filter"/"$compiled"}
+chaincache=${chain/"$filter"/"$cached"}
 
 # what each contestant's payload sees, checked before anything is timed
-probe='echo "pid=$$ host=$(hostname) $(grep -E "^(NoNewPrivs|CapBnd|CapAmb)" /proc/self/status | tr -s "\t\n" "  ")"; touch /x 2>/dev/null && echo rw-root; [ -s /proc/kcore ] && echo kcore-visible; ls /dev/pts >/dev/null && echo ok'
+probe='echo "pid=$$ host=$(hostname) $(grep -E "^(NoNewPrivs|Seccomp|CapBnd|CapAmb)" /proc/self/status | tr -s "\t\n" "  ")"; touch /x 2>/dev/null && echo rw-root; [ -s /proc/kcore ] && echo kcore-visible; ls /dev/pts >/dev/null && echo ok'
 check() {
 	local name=$1 cmd=$2 out
 	out=$(unshare -m --propagation private "$T/wrap" "$cmd" 2>&1)
 	printf '  %-8s %s\n' "$name" "$(echo "$out" | tr '\n' ' ')"
 	case $out in
-	*"pid="[12]" host=box"*"NoNewPrivs: 1"*ok*) ;;
+	*"pid="[12]" host=box"*"NoNewPrivs: 1 Seccomp: 2 Seccomp_filters: 1"*ok*) ;;
 	*) bench_die "$name: the payload does not see the spec: $out" ;;
 	esac
 }
@@ -154,6 +246,9 @@ echo "hidden in the wrapper's mount namespace: $(echo $hide)"
 echo "what the payload sees:"
 check boxutils "$chain /bin/sh -c '$probe'; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc"
 check nocgroup "$nocg /bin/sh -c '$probe'"
+check compiled "$chainbpf /bin/sh -c '$probe'; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc"
+check cached "$chaincache /bin/sh -c '$probe'; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc"
+[ -n "$(ls -A "$T/sfcache")" ] || bench_die "sys-filter --cache kept nothing in $T/sfcache"
 check crun "crun run $oci"
 check runc "runc run $oci"
 check bwrap "$bwrap /bin/sh -c '$probe'"
@@ -170,7 +265,10 @@ hyperfine -N --warmup 5 --runs "$RUNS" \
 	-n "crun run" "$w 'crun run $oci'" \
 	-n "runc run" "$w 'runc run $oci'" \
 	-n "bwrap --unshare-all" "$w '$bwrap /bin/true'" \
-	-n "boxutils chain without cgroup" "$w '$nocg /bin/true'" || bench_die "hyperfine failed"
+	-n "boxutils chain without cgroup" "$w '$nocg /bin/true'" \
+	-n "boxutils chain with --bpf" "$w '$chainbpf /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" \
+	-n "boxutils chain with --cache" "$w '$chaincache /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" ||
+	bench_die "hyperfine failed"
 
 # Again with 30 ms of idle before each run, as between container starts
 # in real use: back to back, each move into a cgroup finds the kernel's
@@ -183,19 +281,29 @@ hyperfine -N --prepare "sleep 0.03" --warmup 2 --runs "$((RUNS / 3 + 10))" \
 	-n "boxutils chain" "$w '$chain /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" \
 	-n "crun run" "$w 'crun run $oci'" \
 	-n "runc run" "$w 'runc run $oci'" \
-	-n "bwrap --unshare-all" "$w '$bwrap /bin/true'" || bench_die "hyperfine failed"
+	-n "bwrap --unshare-all" "$w '$bwrap /bin/true'" \
+	-n "boxutils chain with --bpf" "$w '$chainbpf /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" \
+	-n "boxutils chain with --cache" "$w '$chaincache /bin/true; rc=\$?; cg-delete --relative $B/\$\$; exit \$rc'" ||
+	bench_die "hyperfine failed"
 
 echo
 bench_table "$csv"
-bench_ratio "$csv" "container vs crun" "boxutils chain" "crun run" "<=" 0.75
+bench_ratio "$csv" "container vs crun" "boxutils chain" "crun run" "<=" 0.5
 bench_ratio "$csv" "container vs runc" "boxutils chain" "runc run" "<=" 1
+# both build the filter with libseccomp at every start above; compiled
+# once (sys-filter --dump, then --bpf), the chain pays only the load
+bench_ratio "$csv" "container with --bpf vs crun" "boxutils chain with --bpf" "crun run" "<=" 0.5
+# the profile at every start, its program built once (sys-filter --cache)
+bench_ratio "$csv" "container with --cache vs crun" "boxutils chain with --cache" "crun run" "<=" 0.5
 # bwrap makes no cgroup: like for like is the chain without its cgroup
 bench_ratio "$csv" "container vs bwrap (no cgroup either)" "boxutils chain without cgroup" "bwrap --unshare-all" "<=" 1
 bench_ratio "$csv" "container vs bwrap (the chain with its cgroup)" "boxutils chain" "bwrap --unshare-all" "-" ""
 echo "idle before each run:"
 bench_table "$csv.idle"
-bench_ratio "$csv.idle" "container vs crun, 30 ms idle before each run" "boxutils chain" "crun run" "<=" 0.75
+bench_ratio "$csv.idle" "container vs crun, 30 ms idle before each run" "boxutils chain" "crun run" "<=" 0.5
 bench_ratio "$csv.idle" "container vs runc, 30 ms idle before each run" "boxutils chain" "runc run" "<=" 1
+bench_ratio "$csv.idle" "container with --bpf vs crun, 30 ms idle before each run" "boxutils chain with --bpf" "crun run" "<=" 0.5
+bench_ratio "$csv.idle" "container with --cache vs crun, 30 ms idle before each run" "boxutils chain with --cache" "crun run" "<=" 0.5
 # the same with the wrapper's own time taken off both sides
 awk -F, 'NR > 1 { gsub(/"/, ""); m[$1] = $2 }
 	END { w = m["wrapper alone"]; b = m["boxutils chain"] - w

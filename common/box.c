@@ -146,7 +146,8 @@ void xbad_option(int c, char *const argv[])
 
 void xversion_libs(const char *libs)
 {
-	/* static-pie against musl is the default build; a glibc build says so */
+	/* static-pie against musl is the default build; a glibc build says so
+	 */
 #ifdef __GLIBC__
 #define BOX_LIBC "glibc"
 #else

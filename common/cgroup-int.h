@@ -29,8 +29,8 @@ void cg_whatf(struct cg_err *e, const char *fmt, ...)
  * joined a few dozen times a run, and musl's snprintf("%s%s%s") spends
  * a thousand instructions on each.
  */
-static inline int cg_pathcat(char *out, size_t n, const char *a, const char *sep,
-			  const char *b)
+static inline int cg_pathcat(char *out, size_t n, const char *a,
+			     const char *sep, const char *b)
 {
 	size_t la = strlen(a), ls = *a && *b ? strlen(sep) : 0, lb = strlen(b);
 

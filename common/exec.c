@@ -245,6 +245,8 @@ int close_fds_from(int lowfd)
 				     fd <= hi && fd < max; fd++)
 					close((int)fd);
 		}
+		if (i == n)
+			break; /* keep[n] is the INT_MAX sentinel */
 		lowfd = keep[i] + 1;
 	}
 	return 0;

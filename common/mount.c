@@ -177,13 +177,30 @@ void mount_opts_free(struct mount_opts *mo)
 
 /* --- the mount table ------------------------------------------------ */
 
+/* One found entry of tb into me. */
+static void entry_of(struct libmnt_fs *fs, struct mount_entry *me)
+{
+	const char *s;
+
+	memset(me, 0, sizeof(*me));
+	me->id = mnt_fs_get_id(fs);
+	s = mnt_fs_get_target(fs);
+	snprintf(me->target, sizeof(me->target), "%s", s ? s : "");
+	s = mnt_fs_get_fstype(fs);
+	snprintf(me->fstype, sizeof(me->fstype), "%s", s ? s : "");
+	s = mnt_fs_get_vfs_options(fs);
+	if (s && mnt_optstr_get_flags(
+		     s, &me->flags, mnt_get_builtin_optmap(MNT_LINUX_MAP)) < 0)
+		me->flags = 0;
+	if (mnt_fs_get_propagation(fs, &me->propagation) < 0)
+		me->propagation = 0;
+}
+
 int mount_find(const char *path, enum mount_find_how how,
 	       struct mount_entry *me)
 {
 	struct libmnt_table *tb;
 	struct libmnt_fs *fs;
-	const char *s;
-	int err = 0;
 
 	if (!path || path[0] != '/') {
 		errno = EINVAL;
@@ -199,23 +216,35 @@ int mount_find(const char *path, enum mount_find_how how,
 	fs = how == MOUNT_AT
 		 ? mnt_table_find_target(tb, path, MNT_ITER_BACKWARD)
 		 : mnt_table_find_mountpoint(tb, path, MNT_ITER_BACKWARD);
-	if (!fs) {
-		err = ENOENT;
-		goto out;
-	}
-	memset(me, 0, sizeof(*me));
-	me->id = mnt_fs_get_id(fs);
-	s = mnt_fs_get_target(fs);
-	snprintf(me->target, sizeof(me->target), "%s", s ? s : "");
-	s = mnt_fs_get_fstype(fs);
-	snprintf(me->fstype, sizeof(me->fstype), "%s", s ? s : "");
-	s = mnt_fs_get_vfs_options(fs);
-	if (s && mnt_optstr_get_flags(
-		     s, &me->flags, mnt_get_builtin_optmap(MNT_LINUX_MAP)) < 0)
-		me->flags = 0;
-out:
+	if (fs)
+		entry_of(fs, me);
 	mnt_unref_table(tb);
-	if (err)
-		errno = err;
-	return err ? -1 : 0;
+	if (!fs)
+		errno = ENOENT;
+	return fs ? 0 : -1;
+}
+
+int mount_find_id(int id, struct mount_entry *me)
+{
+	struct libmnt_table *tb;
+	struct libmnt_fs *fs = NULL;
+
+	tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	if (!tb)
+		return -1;
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	int found = 1;
+
+	while (it && (found = mnt_table_next_fs(tb, it, &fs)) == 0 &&
+	       mnt_fs_get_id(fs) != id)
+		;
+	if (found != 0)
+		fs = NULL; /* the end (1), or no iterator */
+	if (fs)
+		entry_of(fs, me);
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	if (!fs)
+		errno = ENOENT;
+	return fs ? 0 : -1;
 }

@@ -77,6 +77,7 @@ struct mount_entry {
 	char target[PATH_MAX]; /* the mount point, unescaped */
 	char fstype[64];
 	unsigned long flags; /* its per-mount MS_* flags (MS_RDONLY, ...) */
+	unsigned long propagation; /* MS_SHARED, MS_SLAVE, ... or 0 */
 };
 
 enum mount_find_how {
@@ -92,5 +93,9 @@ enum mount_find_how {
  */
 int mount_find(const char *path, enum mount_find_how how,
 	       struct mount_entry *me);
+
+/* The same by the mount's id (statx STATX_MNT_ID, the first column of
+ * mountinfo): ENOENT when no mount has it. */
+int mount_find_id(int id, struct mount_entry *me);
 
 #endif

@@ -512,6 +512,23 @@ static int link_reply(const struct nlmsghdr *h, void *data)
 			if (attr_u32(a, &v))
 				l->link = (int)v;
 			break;
+		case IFLA_MASTER:
+			if (attr_u32(a, &v))
+				l->master = (int)v;
+			break;
+		case IFLA_IFALIAS:
+			if (attr_len(a) > 0)
+				snprintf(l->alias, sizeof(l->alias), "%.*s",
+					 (int)attr_len(a), attr_data(a));
+			break;
+		case IFLA_MTU:
+			if (attr_u32(a, &v))
+				l->mtu = v;
+			break;
+		case IFLA_ADDRESS:
+			if (attr_len(a) == sizeof(l->mac))
+				memcpy(l->mac, attr_data(a), sizeof(l->mac));
+			break;
 		case IFLA_LINKINFO:
 			for_each_attr(b, left2, attr_data(a), attr_len(a))
 			{
@@ -618,6 +635,14 @@ int nl_link_set_up(struct nl *nl, int index, bool up)
 	return nl_talk(nl, NULL, NULL);
 }
 
+int nl_link_set_alias(struct nl *nl, int index, const char *alias)
+{
+	nl_msg(nl, RTM_NEWLINK, 0);
+	put_ifinfo(nl, index);
+	attr_put(nl, IFLA_IFALIAS, strlen(alias), alias);
+	return nl_talk(nl, NULL, NULL);
+}
+
 int nl_link_del(struct nl *nl, int index, const char *name)
 {
 	nl_msg(nl, RTM_DELLINK, 0);
@@ -625,6 +650,70 @@ int nl_link_del(struct nl *nl, int index, const char *name)
 	if (index <= 0 && name)
 		attr_put_str(nl, IFLA_IFNAME, name);
 	return nl_talk(nl, NULL, NULL);
+}
+
+/*
+ * Why a child sends the request: RTM_DELLINK unlists the device at once
+ * (the name is free, the notification goes out, a new link of that name
+ * can be made), and then, still inside the sender's sendmsg(), waits
+ * for every reference to the device to drop (netdev_run_todo: an RCU
+ * barrier and a polling sleep) - some 20 ms of a CNI DEL that has
+ * nothing left to do by then.  The child's syscall pays it; this process
+ * learns from the notification (or from the ACK, on an error) that the
+ * link is gone and goes on.  The orphaned child is reaped by init or
+ * the runtime's subreaper.
+ */
+int nl_link_del_early(struct nl *nl, int index)
+{
+	const struct nlmsghdr *req;
+	int grp = RTNLGRP_LINK, len;
+	struct nlmsghdr *h;
+	pid_t pid;
+	ssize_t n;
+
+	nl_msg(nl, RTM_DELLINK, 0);
+	put_ifinfo(nl, index);
+	req = req_hdr(nl);
+	nl->ext[0] = '\0';
+	if (nl->too_long)
+		return -EMSGSIZE;
+	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)) < 0)
+		return nl_talk(nl, NULL, NULL);
+	pid = fork();
+	if (pid < 0) {
+		setsockopt(nl->fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, &grp,
+			   sizeof(grp));
+		return nl_talk(nl, NULL, NULL);
+	}
+	if (pid == 0) {
+		/* the runtime reads our stdout to its end: not the child's */
+		close(0);
+		close(1);
+		close(2);
+		_exit(nl_sock_send(nl->fd, req, req->nlmsg_len) < 0);
+	}
+	for (;;) {
+		n = nl_sock_recv(nl->fd, nl->resp, sizeof(nl->resp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		len = (int)n;
+		for (h = (struct nlmsghdr *)(void *)nl->resp; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			const struct ifinfomsg *ifi = NLMSG_DATA(h);
+
+			if (h->nlmsg_type == RTM_DELLINK &&
+			    h->nlmsg_len >= NLMSG_LENGTH(sizeof(*ifi)) &&
+			    ifi->ifi_index == index)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR &&
+			    h->nlmsg_seq == req->nlmsg_seq &&
+			    h->nlmsg_pid == nl->portid)
+				return nl_ack(nl, h);
+		}
+	}
 }
 
 int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace)
@@ -649,19 +738,176 @@ int nl_addr_add(struct nl *nl, int index, const struct cidr *c, bool replace)
 
 int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw)
 {
+	return nl_route_add(nl, index, NULL, gw);
+}
+
+int nl_route_add(struct nl *nl, int index, const struct cidr *dst,
+		 const struct cidr *gw)
+{
+	const struct cidr *fam = dst ? dst : gw;
 	struct rtmsg *rt;
 
+	if (!fam)
+		return -EINVAL;
 	nl_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 	rt = put_extra(nl, sizeof(*rt));
 
-	rt->rtm_family = gw->family;
-	rt->rtm_dst_len = 0;
+	rt->rtm_family = fam->family;
+	rt->rtm_dst_len = dst ? dst->prefix : 0;
 	rt->rtm_table = RT_TABLE_MAIN;
 	rt->rtm_protocol = RTPROT_BOOT;
-	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	/* without a gateway the destination is on the link itself */
+	rt->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rt->rtm_type = RTN_UNICAST;
-	attr_put(nl, RTA_GATEWAY, cidr_addr_len(gw), gw->addr);
+	if (dst && dst->prefix)
+		attr_put(nl, RTA_DST, cidr_addr_len(dst), dst->addr);
+	if (gw)
+		attr_put(nl, RTA_GATEWAY, cidr_addr_len(gw), gw->addr);
 	attr_put_u32(nl, RTA_OIF, (uint32_t)index);
+	return nl_talk(nl, NULL, NULL);
+}
+
+/* What a route or address dump is searched for, and whether it was seen. */
+struct nl_want {
+	int family;
+	int index;
+	unsigned int prefix;
+	const unsigned char *addr; /* dst or local address; NULL: default */
+	const unsigned char *gw;   /* NULL: any */
+	bool found;
+};
+
+static bool same_addr(const struct nlattr *a, const unsigned char *want,
+		      int family)
+{
+	size_t n = family == AF_INET ? 4 : 16;
+
+	return attr_len(a) == n && !memcmp(attr_data(a), want, n);
+}
+
+static int route_reply(const struct nlmsghdr *h, void *data)
+{
+	struct nl_want *w = data;
+	const struct rtmsg *rt;
+	const struct nlattr *a;
+	bool dst_ok, gw_ok, oif_ok;
+	const void *start;
+	long left, len;
+	uint32_t v;
+
+	if (h->nlmsg_type != RTM_NEWROUTE ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)))
+		return 0;
+	rt = NLMSG_DATA(h);
+	if (rt->rtm_family != w->family || rt->rtm_dst_len != w->prefix ||
+	    rt->rtm_table != RT_TABLE_MAIN)
+		return 0;
+	/* a default route has no RTA_DST */
+	dst_ok = w->prefix == 0;
+	gw_ok = !w->gw;
+	oif_ok = !w->index;
+	start = msg_attrs(h, sizeof(*rt), &len);
+	for_each_attr(a, left, start, len)
+	{
+		switch (attr_type(a)) {
+		case RTA_DST:
+			dst_ok = w->prefix && same_addr(a, w->addr, w->family);
+			break;
+		case RTA_GATEWAY:
+			gw_ok = !w->gw || same_addr(a, w->gw, w->family);
+			break;
+		case RTA_OIF:
+			oif_ok = !w->index ||
+				 (attr_u32(a, &v) && (int)v == w->index);
+			break;
+		}
+	}
+	if (dst_ok && gw_ok && oif_ok)
+		w->found = true;
+	return 0;
+}
+
+int nl_route_find(struct nl *nl, int index, const struct cidr *dst,
+		  const struct cidr *gw)
+{
+	struct nl_want w = {
+	    .family = dst ? dst->family : gw->family,
+	    .index = index,
+	    .prefix = dst ? dst->prefix : 0,
+	    .addr = dst ? dst->addr : NULL,
+	    .gw = gw ? gw->addr : NULL,
+	};
+	struct rtmsg *rt;
+	int r;
+
+	nl_msg(nl, RTM_GETROUTE, NLM_F_DUMP);
+	rt = put_extra(nl, sizeof(*rt));
+	rt->rtm_family = w.family;
+	r = nl_talk(nl, route_reply, &w);
+	if (r < 0)
+		return r;
+	return w.found ? 0 : -ENOENT;
+}
+
+static int addr_reply(const struct nlmsghdr *h, void *data)
+{
+	struct nl_want *w = data;
+	const struct ifaddrmsg *ifa;
+	const struct nlattr *a;
+	const void *start;
+	long left, len;
+
+	if (h->nlmsg_type != RTM_NEWADDR ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
+		return 0;
+	ifa = NLMSG_DATA(h);
+	if (ifa->ifa_family != w->family || (int)ifa->ifa_index != w->index ||
+	    ifa->ifa_prefixlen != w->prefix)
+		return 0;
+	start = msg_attrs(h, sizeof(*ifa), &len);
+	for_each_attr(a, left, start, len)
+	{
+		if ((attr_type(a) == IFA_LOCAL ||
+		     attr_type(a) == IFA_ADDRESS) &&
+		    same_addr(a, w->addr, w->family))
+			w->found = true;
+	}
+	return 0;
+}
+
+int nl_addr_find(struct nl *nl, int index, const struct cidr *c)
+{
+	struct nl_want w = {
+	    .family = c->family,
+	    .index = index,
+	    .prefix = c->prefix,
+	    .addr = c->addr,
+	};
+	struct ifaddrmsg *ifa;
+	int r;
+
+	nl_msg(nl, RTM_GETADDR, NLM_F_DUMP);
+	ifa = put_extra(nl, sizeof(*ifa));
+	ifa->ifa_family = c->family;
+	r = nl_talk(nl, addr_reply, &w);
+	if (r < 0)
+		return r;
+	return w.found ? 0 : -ENOENT;
+}
+
+int nl_brport_hairpin(struct nl *nl, int index, bool on)
+{
+	struct ifinfomsg *ifi;
+	uint8_t v = on;
+	size_t info;
+
+	/* Port flags are the bridge's: family AF_BRIDGE, in IFLA_PROTINFO. */
+	nl_msg(nl, RTM_SETLINK, 0);
+	ifi = put_ifinfo(nl, index);
+	ifi->ifi_family = AF_BRIDGE;
+	info = nest_start(nl, IFLA_PROTINFO);
+	attr_put(nl, IFLA_BRPORT_MODE, sizeof(v), &v);
+	nest_end(nl, info);
 	return nl_talk(nl, NULL, NULL);
 }
 
@@ -670,7 +916,7 @@ struct addr_walk {
 	void *data;
 };
 
-static int addr_reply(const struct nlmsghdr *h, void *data)
+static int addr_list_reply(const struct nlmsghdr *h, void *data)
 {
 	const struct addr_walk *w = data;
 	const struct ifaddrmsg *ifa;
@@ -722,5 +968,5 @@ int nl_addr_list(struct nl *nl, nl_addr_fn fn, void *data)
 	nl_msg(nl, RTM_GETADDR, NLM_F_DUMP);
 	ifa = put_extra(nl, sizeof(*ifa));
 	ifa->ifa_family = AF_UNSPEC;
-	return nl_talk(nl, addr_reply, &w);
+	return nl_talk(nl, addr_list_reply, &w);
 }

@@ -107,6 +107,10 @@ struct nl_link {
 	unsigned int flags; /* IFF_* */
 	int link;	    /* IFLA_LINK: a veth's peer index (in its ns) */
 	char kind[32];	    /* IFLA_INFO_KIND: "veth", "bridge", "" */
+	int master;	    /* IFLA_MASTER: the bridge it is a port of, 0 */
+	unsigned int mtu;
+	unsigned char mac[6]; /* IFLA_ADDRESS, zeros when none */
+	char alias[64];	      /* IFLA_IFALIAS, "" when none */
 };
 
 /* Look a link up by name; -ENODEV when there is none. */
@@ -133,8 +137,18 @@ int nl_veth_create(struct nl *nl, const struct nl_veth *v);
 int nl_bridge_create(struct nl *nl, const char *name);
 
 int nl_link_set_up(struct nl *nl, int index, bool up);
+/* The link's alias (ip link set NAME alias TEXT); "" removes it. */
+int nl_link_set_alias(struct nl *nl, int index, const char *alias);
 /* Delete a link by index, or by name when index is 0. */
 int nl_link_del(struct nl *nl, int index, const char *name);
+
+/*
+ * The same, returning as soon as the kernel has unlisted the link (its
+ * RTM_DELLINK notification), not when its teardown ends: see netlink.c.
+ * The request is sent by a child left to finish it; the caller should
+ * exit soon after, and not wait for children it does not know.
+ */
+int nl_link_del_early(struct nl *nl, int index);
 
 /*
  * Add an address.  IPv6 ones get IFA_F_NODAD: on a fresh veth nobody else
@@ -156,5 +170,31 @@ int nl_route_add_default(struct nl *nl, int index, const struct cidr *gw);
 typedef void (*nl_addr_fn)(const struct cidr *c, int index,
 			   unsigned char scope, void *data);
 int nl_addr_list(struct nl *nl, nl_addr_fn fn, void *data);
+
+/*
+ * A route to dst (its address and prefix; NULL: the default route of
+ * gw's family) via gw (NULL: on the link itself) out of link index, in
+ * the main table.
+ */
+int nl_route_add(struct nl *nl, int index, const struct cidr *dst,
+		 const struct cidr *gw);
+
+/*
+ * Is the route there?  The main table is dumped and searched for one to
+ * dst (NULL: the default route of gw's family) via gw (NULL: any or
+ * none) out of index (0: any).  0 when found, -ENOENT when not, or the
+ * kernel's error.
+ */
+int nl_route_find(struct nl *nl, int index, const struct cidr *dst,
+		  const struct cidr *gw);
+
+/* Is address c (with its prefix) on link index?  0, -ENOENT or an error. */
+int nl_addr_find(struct nl *nl, int index, const struct cidr *c);
+
+/*
+ * Hairpin mode of a bridge port: frames may leave by the port they came
+ * in on, so a container reaches its own published port through the host.
+ */
+int nl_brport_hairpin(struct nl *nl, int index, bool on);
 
 #endif

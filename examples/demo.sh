@@ -26,7 +26,7 @@ mode=${1:-demo}
 . "$here/examples/lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (sudo make demo)" >&2; exit 125; }
-for t in ns-unshare ns-enter cg-create cg-exec cg-stat cg-delete uf-mount pivot cap-drop veth-link; do
+for t in ns-unshare ns-enter cg-create cg-exec cg-stat cg-delete uf-mount pivot cap-drop sys-filter veth-link; do
 	command -v "$t" >/dev/null || { echo "demo: $t not built (run make)" >&2; exit 125; }
 done
 busybox=$(command -v busybox || echo /bin/busybox)
@@ -87,19 +87,32 @@ chain=(
 	uf-mount --lower "$W/image" --upper "$W/rw/up" --work "$W/rw/work" "$W/rootfs"
 	pivot --host-prog "$W/rootfs"
 	cap-drop --no-new-privs
+	sys-filter --profile /dev/fd/3
 )
+# The engines' default seccomp profile (containers-common), handed to
+# sys-filter as fd 3: after the pivot a path would name the image's file.
+PROFILE=/usr/share/containers/seccomp.json
+[ -r "$PROFILE" ] || { echo "demo: $PROFILE is missing (make deps installs golang-github-containers-common)" >&2; exit 125; }
 
 if [ "$mode" = --shell ]; then
 	say "an interactive shell in the container (exit to leave)"
-	show "${chain[*]} /bin/sh"
-	"${chain[@]}" /bin/sh -l
+	show "${chain[*]} /bin/sh 3<$PROFILE"
+	"${chain[@]}" /bin/sh -l 3<"$PROFILE"
 	exit 0
 fi
 
 say "the container runs its checks as PID 1's child"
-printf '%s$ %s \\\n' "$d" "${chain[*]:0:3}"
-printf '    %s \\\n' "${chain[*]:3:9}" "${chain[*]:12:16}" "${chain[*]:28}"
-printf '    /bin/sh -c SCRIPT%s\n' "$n"
+# one tool a line, as it would be typed
+line="$d\$"
+for w in "${chain[@]}"; do
+	case $w in
+	ns-enter | ns-unshare | uf-mount | pivot | cap-drop | sys-filter)
+		printf '%s \\\n' "$line"
+		line="   " ;;
+	esac
+	line="$line $w"
+done
+printf '%s \\\n    /bin/sh -c SCRIPT 3<%s%s\n' "$line" "$PROFILE" "$n"
 # shellcheck disable=SC2016 # expanded inside the container
 script='
 echo "hostname:   $(hostname)"
@@ -112,6 +125,7 @@ echo "timer_list: $(wc -c </proc/timer_list 2>/dev/null) bytes (masked)"
 echo "/sys:       $(touch /sys/x 2>/dev/null && echo writable || echo read-only)"
 echo "caps:       $(grep CapEff /proc/self/status)"
 echo "nnp:        $(grep NoNewPrivs /proc/self/status)"
+echo "seccomp:    $(grep "^Seccomp:" /proc/self/status)"
 echo "written in the container" >/hello
 echo "memory hog: $(tail /dev/zero >/dev/null 2>&1; echo exit $?)"
 sh -c "for i in \$(seq 80); do sleep 3 & done" 2>/tmp/fork.err
@@ -119,7 +133,7 @@ sh -c "for i in \$(seq 80); do sleep 3 & done" 2>/tmp/fork.err
 set -- /proc/[0-9]*; read -r why </tmp/fork.err
 echo "fork loop:  $# processes alive under --pids 64; the loop said: $why"
 '
-"${chain[@]}" /bin/sh -c "$script" 2>&1 | tee "$W/out" | sed 's/^/   | /'
+"${chain[@]}" /bin/sh -c "$script" 3<"$PROFILE" 2>&1 | tee "$W/out" | sed 's/^/   | /'
 
 say "checking what the container showed"
 grep -q '^hostname:   box1$' "$W/out" && ok "hostname is box1" || bad "hostname"
@@ -129,6 +143,8 @@ grep -q '^ping host:  reachable' "$W/out" && ok "the container reaches the host 
 grep -q '^timer_list: 0 bytes' "$W/out" && ok "/proc/timer_list is masked" || bad "masked paths"
 grep -q '^/sys:       read-only' "$W/out" && ok "/sys is read-only" || bad "/sys read-only"
 grep -q '^nnp:.*1' "$W/out" && ok "no_new_privs is set" || bad "no_new_privs"
+grep -q '^seccomp:    Seccomp:.2' "$W/out" &&
+	ok "the engines' default seccomp profile is in force (Seccomp: 2)" || bad "seccomp"
 grep -q '^memory hog: exit 137' "$W/out" && ok "the memory hog was OOM-killed (exit 137 = SIGKILL)" || bad "memory limit"
 alive=$(sed -n 's/^fork loop:  \([0-9]*\) processes.*/\1/p' "$W/out")
 [ -n "$alive" ] && [ "$alive" -le 64 ] && grep -q "^fork loop:.*fork" "$W/out" &&
@@ -150,7 +166,8 @@ cat <<EOF2
   cg-exec --relative box1 ns-enter --net=/tmp/box1.net \\
     ns-unshare --mount --uts --ipc --pid --cgroup --fork --init --hostname box1 \\
     uf-mount --lower IMAGE --upper UP --work WORK ROOTFS \\
-    pivot --host-prog ROOTFS cap-drop --no-new-privs /bin/sh
+    pivot --host-prog ROOTFS cap-drop --no-new-privs \\
+    sys-filter --profile /dev/fd/3 /bin/sh 3<$PROFILE
   # and afterwards: umount /tmp/box1.net; cg-delete --relative box1
 EOF2
 [ "$failures" -eq 0 ] && say "demo done: every check passed" || say "demo done: $failures check(s) failed"

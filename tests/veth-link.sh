@@ -87,10 +87,10 @@ start_ns_process() {
 		fail "unshare --net sleep did not get its namespace"
 }
 
-# http_get NS ADDR PORT: GET / from NS (busybox wget crashes when static
-# here; nc is enough for HTTP/1.0)
+# http_get NS ADDR PORT [PATH]: GET /PATH from NS (busybox wget crashes
+# when static here; nc is enough for HTTP/1.0)
 http_get() {
-	printf 'GET / HTTP/1.0\r\n\r\n' |
+	printf 'GET /%s HTTP/1.0\r\n\r\n' "${4:-}" |
 		nsenter --net="/run/netns/$1" -- busybox nc -w 2 "$2" "$3" 2>/dev/null
 }
 
@@ -451,6 +451,172 @@ test_man_page_nft_recipes_map_a_port_and_masquerade() {
 	# because box1's address was masqueraded
 	inns box1 ping -c1 -W1 198.51.100.2 >/dev/null || fail "box1 -> world, masqueraded"
 	assertEquals "the world has no route to box1" "" "$(ip -n world route show 10.200.1.0/24)"
+}
+
+# --- published ports (--publish, --masquerade) --------------------------------
+
+need_nft() {
+	need_cmd nft busybox || return 1
+	if ! inns host nft add table ip probe 2>/dev/null; then
+		skip_test "nft cannot make a table in a network namespace here"
+		return 1
+	fi
+	inns host nft delete table ip probe
+}
+
+# box1 behind veth-box1 in "host", the world behind uplink0, httpd in box1
+publish_setup() {
+	ip netns add host && ip netns add world && ip netns add box1
+	ip -n host link set lo up
+	need_nft || return 1
+	inns host veth-link --netns world --peer-name eth0 --addr 198.51.100.1/24 \
+		--peer-addr 198.51.100.2/24 uplink0 || fail "veth-link to world"
+	echo 1 | inns host tee /proc/sys/net/ipv4/ip_forward >/dev/null
+}
+
+start_httpd() {
+	mkdir -p "$BOX_TMP/www"
+	echo "hello from box1" >"$BOX_TMP/www/index.html"
+	nsenter --net=/run/netns/box1 -- busybox httpd -f -p 80 -h "$BOX_TMP/www" &
+	pids+=($!)
+	wait_for 'http_get box1 127.0.0.1 80 | grep -q "hello from box1"' ||
+		fail "httpd in box1 did not start"
+}
+
+test_publish_reaches_the_container_from_outside_loopback_and_itself() {
+	in_sandbox || return 0
+	publish_setup || return 0
+	run inns host veth-link --netns box1 --peer-name eth0 --addr 10.200.1.1/24 \
+		--peer-addr 10.200.1.2/24 --gateway 10.200.1.1 \
+		--publish 8080:80 --masquerade veth-box1
+	assertEquals "veth-link --publish (stderr: $err)" 0 "$rc"
+	inns box1 ip link set lo up
+	start_httpd
+
+	assertContains "one chain for the container" \
+		"$(inns host nft list chain inet boxutils link-veth-box1)" \
+		"dnat ip to 10.200.1.2:80"
+	assertContains "the world reaches box1 through host:8080" \
+		"$(http_get world 198.51.100.1 8080)" "hello from box1"
+	assertContains "the host reaches it through 127.0.0.1:8080" \
+		"$(http_get host 127.0.0.1 8080)" "hello from box1"
+	assertContains "box1 reaches itself through the host (hairpin)" \
+		"$(http_get box1 10.200.1.1 8080)" "hello from box1"
+	inns box1 ping -c1 -W1 198.51.100.2 >/dev/null ||
+		fail "box1 -> world, masqueraded"
+	assertEquals "the world has no route to box1" "" \
+		"$(ip -n world route show 10.200.1.0/24)"
+
+	run inns host veth-link -d veth-box1
+	assertEquals "veth-link -d (stderr: $err)" 0 "$rc"
+	assertEquals "no chain left with the link" "" \
+		"$(inns host nft list table inet boxutils | grep chain)"
+	http_get world 198.51.100.1 8080 | grep -q hello &&
+		fail "port 8080 still open after -d"
+	return 0
+}
+
+test_publish_to_one_host_address_and_a_udp_range() {
+	in_sandbox || return 0
+	publish_setup || return 0
+	run inns host veth-link --netns box1 --peer-name eth0 --addr 10.200.1.1/24 \
+		--peer-addr 10.200.1.2/24 --peer-addr fd00:200::2/64 \
+		--addr fd00:200::1/64 --gateway 10.200.1.1 \
+		-p 127.0.0.1:8080:80 -p 5000-5002:6000-6002/udp -p '[::1]:8443:443' vb1
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	local rules
+	rules=$(inns host nft list chain inet boxutils link-vb1)
+	assertContains "only to 127.0.0.1" "$rules" \
+		"ip daddr 127.0.0.1 tcp dport 8080 dnat ip to 10.200.1.2:80"
+	assertContains "a UDP range port by port, v4" "$rules" \
+		"udp dport 5002 dnat ip to 10.200.1.2:6002"
+	assertContains "a UDP range port by port, v6" "$rules" \
+		"udp dport 5001 dnat ip6 to [fd00:200::2]:6001"
+	assertContains "IPv6 host address" "$rules" \
+		"ip6 daddr ::1 tcp dport 8443 dnat ip6 to [fd00:200::2]:443"
+	assertNotContains "no IPv4 rule for the IPv6 address" "$rules" \
+		"8443 dnat ip to"
+}
+
+test_prune_removes_the_chains_of_links_gone() {
+	in_sandbox || return 0
+	publish_setup || return 0
+	inns host veth-link --netns box1 --peer-name eth0 --addr 10.200.1.1/24 \
+		--peer-addr 10.200.1.2/24 -p 8080:80 vp1 || fail "vp1"
+	inns host veth-link --netns box1 --peer-name eth1 --addr 10.200.2.1/24 \
+		--peer-addr 10.200.2.2/24 -p 8081:80 vp2 || fail "vp2"
+	# a link deleted by other means leaves its chains behind ...
+	ip -n host link del vp2
+	run inns host veth-link --prune
+	assertEquals "--prune (stderr: $err)" 0 "$rc"
+	local chains
+	chains=$(inns host nft list table inet boxutils | grep chain)
+	assertContains "vp1's chains stay" "$chains" "link-vp1 "
+	assertNotContains "vp2's are gone" "$chains" "link-vp2"
+	run inns host veth-link --prune
+	assertEquals "--prune again is no error" 0 "$rc"
+}
+
+test_publish_bad_input_is_one_line_125_and_changes_nothing() {
+	in_sandbox || return 0
+	publish_setup || return 0
+	local before
+	before=$(net_snapshot box1)
+	assert_bad_input veth-link --netns box1 --peer-addr 10.2.0.2/24 -p 0:80 vq
+	assert_bad_input veth-link --netns box1 --peer-addr 10.2.0.2/24 -p 80 vq
+	assert_bad_input veth-link --netns box1 --peer-addr 10.2.0.2/24 -p 80:80/icmp vq
+	assert_bad_input veth-link --netns box1 --peer-addr 10.2.0.2/24 -p 1.2.3:80:80 vq
+	assert_bad_input veth-link --netns box1 --peer-addr 10.2.0.2/24 -p 80-79:80 vq
+	assert_bad_input veth-link --netns box1 --peer-addr 10.2.0.2/24 -p 80-82:90-91 vq
+	assert_bad_input veth-link --netns box1 --peer-addr 10.2.0.2/24 -p ::1:80:80 vq
+	assert_bad_input veth-link --netns box1 -p 8080:80 vq
+	assert_bad_input veth-link --netns box1 --peer-addr 10.2.0.2/24 -p '[::1]:80:80' vq
+	assert_bad_input veth-link --netns box1 --peer-addr 10.2.0.2/24 -p 80:80 v+q
+	assert_bad_input veth-link --prune --mtu 1400
+	assert_bad_input veth-link -d -p 80:80 vq
+	assertEquals "nothing changed" "$before" "$(net_snapshot box1)"
+	assertEquals "no table made" "" "$(nft list tables | grep boxutils)"
+}
+
+# The seed's `docker run -p 6379:6379` by hand: a boxutils container
+# (its own net, mount and pid namespaces, pivoted into a busybox image)
+# serving on 6379, published with --publish; the host side
+# reaches it through 127.0.0.1:6379 and through its own address.
+test_seed_example_boxutils_container_published_like_docker_run_p() {
+	in_sandbox || return 0
+	need_tool ns-unshare ns-enter pivot || return 0
+	publish_setup || return 0
+	make_busybox_rootfs "$BOX_TMP/rootfs" || {
+		skip_test "needs busybox-static"
+		return 0
+	}
+	mkdir -p "$BOX_TMP/rootfs/www"
+	echo "+PONG" >"$BOX_TMP/rootfs/www/ping"
+	mkdir -p "$BOX_TMP/ns" && : >"$BOX_TMP/ns/box1"
+	ns-unshare --net="$BOX_TMP/ns/box1" true || fail "persist the net ns"
+	run inns host veth-link --netns "$BOX_TMP/ns/box1" --peer-name eth0 \
+		--addr 10.200.1.1/24 --peer-addr 10.200.1.2/24 \
+		--gateway 10.200.1.1 --publish 6379:6379 --masquerade veth-box1
+	assertEquals "veth-link --publish 6379:6379 (stderr: $err)" 0 "$rc"
+	ns-enter --net="$BOX_TMP/ns/box1" \
+		ns-unshare --mount --pid --fork --kill-child \
+		pivot "$BOX_TMP/rootfs" \
+		/bin/busybox httpd -f -p 6379 -h /www &
+	local srv=$!
+	wait_for 'http_get host 127.0.0.1 6379 ping | grep -q "^+PONG"' 60
+	assertContains "the host reaches the server through 127.0.0.1:6379" \
+		"$(http_get host 127.0.0.1 6379 ping)" "+PONG"
+	assertContains "and another host through the host's address" \
+		"$(http_get world 198.51.100.1 6379 ping)" "+PONG"
+	# httpd is PID 1 of its namespace, deaf to SIGTERM; --kill-child
+	# takes it along with ns-unshare
+	kill -KILL "$srv"
+	wait "$srv" 2>/dev/null
+	run inns host veth-link -d veth-box1
+	assertEquals "veth-link -d (stderr: $err)" 0 "$rc"
+	assertEquals "the port went with the link" "" \
+		"$(inns host nft list table inet boxutils | grep -e chain -e 6379)"
+	umount "$BOX_TMP/ns/box1"
 }
 
 box_run_suite

@@ -11,6 +11,7 @@
  * only then do we join its cgroups, enter, switch root, change
  * credentials and exec.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "cgroup.h"
 #include "containers.h"
@@ -20,6 +21,7 @@
 #include "pidfd.h"
 #include "pty.h"
 
+#include <libmount.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -605,24 +607,6 @@ static void read_env(void)
 
 /* --- cgroups --------------------------------------------------------- */
 
-/* Undo mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
-{
-	char *d = s;
-
-	for (; *s; s++, d++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*d = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-				    (s[3] - '0'));
-			s += 3;
-		} else {
-			*d = *s;
-		}
-	}
-	*d = '\0';
-}
-
 /* Every controller of "cpu,cpuacct" is among the super options. */
 static bool has_controllers(const char *superopts, const char *ctrls)
 {
@@ -645,52 +629,36 @@ static bool has_controllers(const char *superopts, const char *ctrls)
 /*
  * Where the hierarchy holding ctrls ("" for cgroup2) shows cgroup path
  * in our mount namespace: mount point plus path below the mount's root.
+ * The table is libmount's, which undoes mountinfo's escapes.
  */
-static bool cgroup_dir(char *mountinfo, const char *ctrls, const char *path,
-		       char *out, size_t outlen)
+static bool cgroup_dir(struct libmnt_table *tb, const char *ctrls,
+		       const char *path, char *out, size_t outlen)
 {
-	char *line, *save, *copy;
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	bool found = false;
 
-	copy = strdup(mountinfo);
-	if (!copy)
-		return false;
-	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *f[6], *dash, *fstype, *super, *s2, *rest;
+	while (it && !found && mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *type = mnt_fs_get_fstype(fs);
+		const char *super = mnt_fs_get_fs_options(fs);
+		const char *root = mnt_fs_get_root(fs);
+		const char *target = mnt_fs_get_target(fs);
 		size_t rl;
-		int k = 0;
 
-		dash = strstr(line, " - ");
-		if (!dash)
+		if (!type || !root || !target)
 			continue;
-		*dash = '\0';
-		fstype = strtok_r(dash + 3, " ", &s2);
-		super = fstype ? strtok_r(NULL, " ", &s2) : NULL;
-		super = super ? strtok_r(NULL, " ", &s2) : NULL;
-		if (!super)
-			continue;
-		if (*ctrls ? strcmp(fstype, "cgroup") ||
+		if (*ctrls ? strcmp(type, "cgroup") || !super ||
 				     !has_controllers(super, ctrls)
-			   : strcmp(fstype, "cgroup2"))
+			   : strcmp(type, "cgroup2"))
 			continue;
-		for (char *t = strtok_r(line, " ", &s2); t && k < 6;
-		     t = strtok_r(NULL, " ", &s2))
-			f[k++] = t;
-		if (k < 5)
-			continue;
-		unescape(f[3]);	/* root of the mount within the hierarchy */
-		unescape(f[4]);	/* mount point */
-		rl = strcmp(f[3], "/") ? strlen(f[3]) : 0;
-		if (strncmp(path, f[3], rl) || (path[rl] && path[rl] != '/'))
-			continue;	/* this mount does not show that cgroup */
-		rest = (char *)path + rl;
-		if ((size_t)snprintf(out, outlen, "%s%s", f[4], rest) >= outlen)
-			continue;
-		free(copy);
-		return true;
+		rl = strcmp(root, "/") ? strlen(root) : 0;
+		if (strncmp(path, root, rl) || (path[rl] && path[rl] != '/'))
+			continue; /* this mount does not show that cgroup */
+		found = (size_t)snprintf(out, outlen, "%s%s", target,
+					 path + rl) < outlen;
 	}
-	free(copy);
-	return false;
+	mnt_free_iter(it);
+	return found;
 }
 
 /* Our own cgroup in hierarchy id (from /proc/self/cgroup) is path. */
@@ -751,11 +719,14 @@ static bool split_cgroup_line(char *line, char *id, size_t idsize,
  */
 static void open_cgroups(void)
 {
-	size_t len, mlen, slen;
+	size_t len, slen;
 	char *theirs = read_proc("cgroup", &len), *line, *save;
 	char *mine = read_self("cgroup", &slen);
-	char *mountinfo = read_self("mountinfo", &mlen);
+	struct libmnt_table *mounts = mnt_new_table_from_file("/proc/self/mountinfo");
 	char seen[512] = ",";
+
+	if (!mounts)
+		xdie_errno("join cgroups: read /proc/self/mountinfo");
 
 	for (line = strtok_r(theirs, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -783,7 +754,7 @@ static void open_cgroups(void)
 		if (st.ncg == ARRAY_SIZE(st.cg))
 			xdie("join cgroup: too many hierarchies");
 		j = &st.cg[st.ncg];
-		if (!cgroup_dir(mountinfo, ctrls, path, j->path, sizeof(j->path)))
+		if (!cgroup_dir(mounts, ctrls, path, j->path, sizeof(j->path)))
 			xdie("join cgroup %s of process %d: its hierarchy "
 			     "'%s' is not mounted here", path, (int)opt.pid,
 			     *ctrls ? ctrls : "cgroup2");
@@ -795,7 +766,7 @@ static void open_cgroups(void)
 			xdie_errno("open %s", j->path);
 		st.ncg++;
 	}
-	free(mountinfo);
+	mnt_unref_table(mounts);
 	free(mine);
 	free(theirs);
 }

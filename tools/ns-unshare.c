@@ -17,10 +17,12 @@
  * unmount what it mounted and remove the files this run created, so a
  * failed run leaves nothing behind.
  */
+/* boxutils-pkgs: mount */
 #include "box.h"
 #include "exec.h"
 #include "ids.h"
 #include "kernel.h"
+#include "mount.h"
 #include "ns.h"
 #include "parse.h"
 #include "userns.h"
@@ -459,31 +461,14 @@ static _Noreturn void fail_exit(int code)
 /* The mount holding path (a directory) is shared: a bind would propagate. */
 static bool on_shared_mount(const char *dir)
 {
+	struct mount_entry me;
 	struct statx stx;
-	char line[4096];
-	bool shared = false;
-	FILE *fp;
 
 	if (statx(AT_FDCWD, dir, 0, STATX_MNT_ID, &stx) < 0 ||
-	    !(stx.stx_mask & STATX_MNT_ID))
+	    !(stx.stx_mask & STATX_MNT_ID) ||
+	    mount_find_id((int)stx.stx_mnt_id, &me) < 0)
 		return false;
-	fp = fopen("/proc/self/mountinfo", "re");
-	if (!fp)
-		return false;
-	while (fgets(line, sizeof(line), fp)) {
-		unsigned long long id;
-		char *sep;
-
-		if (sscanf(line, "%llu", &id) != 1 || id != stx.stx_mnt_id)
-			continue;
-		sep = strstr(line, " - ");
-		if (sep)
-			*sep = '\0';
-		shared = strstr(line, " shared:") != NULL;
-		break;
-	}
-	fclose(fp);
-	return shared;
+	return (me.propagation & MS_SHARED) != 0;
 }
 
 static void prepare_files(void)
