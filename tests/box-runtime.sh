@@ -174,6 +174,25 @@ test_run_sets_up_the_process_as_config_json_says() {
 	assertFalse "run deleted its state" "[ -e '$STATE/proc' ]"
 }
 
+# linux.seccomp goes to sys-filter, after cap-drop with noNewPrivileges
+# and before it (while CAP_SYS_ADMIN is held) without.
+test_seccomp_profile_is_in_force() {
+	need_all || return 0
+	need_tool sys-filter || return 0
+	local nnp
+	for nnp in true false; do
+		bundle "sc$nnp" '.root.readonly = false
+			| .process.noNewPrivileges = '$nnp'
+			| .process.args = ["sh", "-c", "grep ^Seccomp: /proc/self/status | tr -d \"\\t\"; mkdir /tmp/x 2>/dev/null && echo made || echo refused"]
+			| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+				"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+		run br run --bundle "$B" "sc$nnp"
+		assertEquals "run (noNewPrivileges $nnp): $err" 0 "$rc"
+		assertEquals "filter loaded, mkdir refused (noNewPrivileges $nnp)" \
+			"$(printf 'Seccomp:2\nrefused')" "$out"
+	done
+}
+
 test_resources_reach_the_cgroup() {
 	need_all || return 0
 	need_ctrl memory || return 0
