@@ -274,7 +274,18 @@ static const char *const linux_keys[] = {
 };
 static const char *const ns_keys[] = {"type", "path", NULL};
 static const char *const idmap_keys[] = {"containerID", "hostID", "size", NULL};
-static const char *const resources_keys[] = {"memory", "cpu", "pids", NULL};
+static const char *const resources_keys[] = {"memory", "cpu", "pids", "devices",
+					     NULL};
+static const char *const device_keys[] = {"allow", "type",   "major",
+					  "minor", "access", NULL};
+
+/* The nodes pivot's /dev binds from the host (null zero full random
+ * urandom tty, ptmx and the pts of its devpts): allowed after the
+ * config's rules, as runc and crun allow them. */
+static const char *const default_devices[] = {
+    "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
+    "c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm",
+};
 static const char *const memory_keys[] = {"limit", "swap", NULL};
 static const char *const cpu_keys[] = {"shares", "quota", "period", "cpus",
 				       NULL};
@@ -305,6 +316,73 @@ static const char *tool(struct tr *t, const char *name, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s/%s", t->ctx->bindir, name);
 	return buf;
+}
+
+/* linux.resources.devices: v1 devices.allow and devices.deny lines */
+static int do_devices(struct tr *t, const json_t *devs)
+{
+	struct argvec *a = &t->out->cg_create;
+	char path[64], maj[24], min[24];
+	const json_t *d;
+	size_t i;
+
+	if (!json_is_array(devs))
+		return fail(t, "linux.resources.devices: not an array");
+	if (!t->ctx->devices_v1)
+		return fail(t, "linux.resources.devices: no v1 devices "
+			       "controller here (cgroup v2 device programs "
+			       "are not supported)");
+	json_array_foreach(devs, i, d)
+	{
+		const char *type, *access;
+		int64_t v;
+		bool set;
+
+		snprintf(path, sizeof(path), "linux.resources.devices[%zu]", i);
+		if (keys(t, d, path, device_keys) < 0)
+			return -1;
+		type = str(t, d, "type", path);
+		access = str(t, d, "access", path);
+		if (t->failed)
+			return -1;
+		if (!type || !*type)
+			type = "a";
+		if (strlen(type) != 1 || !strchr("abc", type[0]))
+			return fail(t, "%s.type: '%.8s': not a, b or c", path,
+				    type);
+		if (!access || !*access)
+			access = "rwm";
+		if (strspn(access, "rwm") != strlen(access) ||
+		    strlen(access) > 3)
+			return fail(t, "%s.access: '%.8s': not of r, w, m",
+				    path, access);
+		if (num(t, d, "major", path, -1, UINT32_MAX, &v, &set) < 0)
+			return -1;
+		if (set && v >= 0)
+			snprintf(maj, sizeof(maj), "%lld", (long long)v);
+		else
+			strcpy(maj, "*");
+		if (num(t, d, "minor", path, -1, UINT32_MAX, &v, &set) < 0)
+			return -1;
+		if (set && v >= 0)
+			snprintf(min, sizeof(min), "%lld", (long long)v);
+		else
+			strcpy(min, "*");
+		if (type[0] == 'a')
+			PUSHF(a, "--set=devices.%s=a",
+			      json_is_true(json_object_get(d, "allow"))
+				  ? "allow"
+				  : "deny");
+		else
+			PUSHF(a, "--set=devices.%s=%s %s:%s %s",
+			      json_is_true(json_object_get(d, "allow"))
+				  ? "allow"
+				  : "deny",
+			      type, maj, min, access);
+	}
+	for (i = 0; i < sizeof(default_devices) / sizeof(*default_devices); i++)
+		PUSHF(a, "--set=devices.allow=%s", default_devices[i]);
+	return 0;
 }
 
 static int do_resources(struct tr *t, const json_t *lx)
@@ -390,6 +468,9 @@ static int do_resources(struct tr *t, const json_t *lx)
 			    *cpus)
 				PUSHF(a, "--cpuset=%s", cpus);
 		}
+		if ((o = json_object_get(res, "devices")) && !empty(o) &&
+		    do_devices(t, o) < 0)
+			return -1;
 		if ((o = json_object_get(res, "pids")) && !json_is_null(o)) {
 			if (keys(t, o, "linux.resources.pids", pids_keys) < 0)
 				return -1;

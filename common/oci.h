@@ -36,6 +36,7 @@ struct oci_ctx {
 	int sync_fd;	      /* the pipe create reads "ready" from */
 	int seccomp_fd;	      /* the seccomp profile, open in the chain */
 	bool cgroup2;	      /* a cgroup2 hierarchy is mounted */
+	bool devices_v1;      /* a v1 hierarchy has the devices controller */
 	bool have_sys_filter; /* sys-filter is installed beside us */
 };
 

@@ -496,6 +496,29 @@ static void print_argv(char **v)
 	putchar('\n');
 }
 
+/* A v1 hierarchy with the devices controller, from /proc/self/cgroup. */
+static bool devices_v1(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[512];
+	bool yes = false;
+
+	if (!f)
+		return false;
+	while (!yes && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':'), *e = c ? strchr(c + 1, ':') : NULL;
+
+		if (!e)
+			continue;
+		*e = '\0';
+		for (char *w = strtok(c + 1, ","); w; w = strtok(NULL, ","))
+			if (strcmp(w, "devices") == 0)
+				yes = true;
+	}
+	fclose(f);
+	return yes;
+}
+
 struct create_opts {
 	const char *bundle, *pidfile, *console;
 	bool print_chain;
@@ -547,6 +570,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
 		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
 	};
+	ctx.devices_v1 = devices_v1();
 	snprintf(err, sizeof(err), "%s/sys-filter", bindir);
 	ctx.have_sys_filter = access(err, X_OK) == 0;
 	if (oci_translate(text, len, &ctx, &ch, err, sizeof(err)) < 0)
