@@ -674,6 +674,12 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 			rec = rec || s[0] == 'r';
 			continue;
 		}
+		/* crun's and Podman's extensions, not mount options */
+		if (strcmp(s, "tmpcopyup") == 0 || strcmp(s, "copy") == 0 ||
+		    strcmp(s, "idmap") == 0 || !strcmp(s, "z") ||
+		    !strcmp(s, "Z") || strcmp(s, "U") == 0)
+			return fail(t, "%s.options: '%.16s': not supported",
+				    path, s);
 		if (strchr(s, ','))
 			return fail(t, "%s.options[%zu]: '%.64s' holds a comma",
 				    path, j, s);

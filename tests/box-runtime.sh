@@ -275,6 +275,87 @@ test_a_failing_step_leaves_nothing() {
 	done
 }
 
+# Podman with box-runtime as its runtime, in a mount, network and cgroup
+# namespace of this test's own (as tests/ns-list.sh runs it): tmpfs over
+# /run, /var/lib/cni and /var/lib/containers, private --root/--runroot,
+# vfs storage, --network none, each cgroup hierarchy mounted again
+# inside the cgroup namespace.  containers.conf: this machine withholds
+# CAP_SYS_RESOURCE, so the default ulimits must stay within the hard
+# limits, or setting them fails.
+test_podman_runs_stops_and_removes_containers() {
+	need_all || return 0
+	need_cmd podman conmon unshare || return 0
+	need_tool sys-filter || return 0
+	local d=$BOX_TMP/podman
+	mkdir -p "$d"
+	tar -C "$ROOTFS" -cf "$d/busybox.tar" .
+	cat >"$d/containers.conf" <<-'EOF'
+	[containers]
+	default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+	[engine]
+	cgroup_manager = "cgroupfs"
+	events_logger = "file"
+	EOF
+	cat >"$d/run.sh" <<-'EOF'
+	d=$1
+	mount -t tmpfs tmpfs /run || exit 1
+	for m in /var/lib/cni /var/lib/containers; do
+		mkdir -p "$m" && mount -t tmpfs tmpfs "$m" || exit 1
+	done
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+	       if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2")
+		       print $(i + 1), $5, $(i + 3) }' /proc/self/mountinfo >"$d/cgmounts"
+	mount -t tmpfs -o mode=755 tmpfs /sys/fs/cgroup || exit 1
+	while read -r t m o; do
+		mkdir -p "$m" || exit 1
+		if [ "$t" = cgroup2 ]; then
+			mount -t cgroup2 cgroup2 "$m" || exit 1
+		else
+			mount -t cgroup -o "$(echo "$o" | sed 's/^r[wo],//')" cgroup "$m" || exit 1
+		fi
+	done <"$d/cgmounts"
+	export CONTAINERS_CONF=$d/containers.conf
+	P="podman --root $d/root --runroot $d/runroot --storage-driver vfs
+	   --cgroup-manager cgroupfs --events-backend file
+	   --runtime $BOX_BIN/box-runtime"
+	$P import "$d/busybox.tar" boxtest/busybox >/dev/null 2>&1 || exit 1
+	echo "== rm"
+	$P run --rm --network none boxtest/busybox sh -c 'echo hi; grep ^Seccomp: /proc/self/status'
+	echo "status=$?"
+	echo "== limits"
+	$P run --rm --network none --pids-limit 30 --cap-drop all --user 65534 \
+		boxtest/busybox sh -c 'id -u; grep ^CapEff: /proc/self/status
+			cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /proc/self/cgroup'
+	echo "== detached"
+	$P run -d --name web --network none boxtest/busybox sleep 100 >/dev/null
+	pid=$($P inspect -f '{{.State.Pid}}' web)
+	echo "parent=$(cat /proc/"$(awk '{ print $4 }' /proc/"$pid"/stat)"/comm)"
+	echo "status=$($P inspect -f '{{.State.Status}}' web)"
+	$P stop -t 1 web >/dev/null 2>&1
+	echo "stopped=$($P inspect -f '{{.State.Status}}' web)"
+	[ -d "/proc/$pid" ] && echo "alive after stop"
+	$P rm web >/dev/null && echo removed
+	echo "left=$(ls /run/box-runtime 2>/dev/null | wc -l)"
+	$P rmi -f boxtest/busybox >/dev/null 2>&1
+	EOF
+	cg-create $CG_R "$CG_T/podman" || { fail "cg-create"; return; }
+	run cg-exec $CG_R "$CG_T/podman" unshare -m -n -C --propagation private \
+		sh "$d/run.sh" "$d"
+	case $out in
+	*"== rm"*) ;;
+	*) skip_test "podman cannot run here: $(echo "$err" | tail -1)"; return 0 ;;
+	esac
+	assertContains "run --rm prints (stderr: $err)" "$out" "$(printf '== rm\nhi\nSeccomp:\t2\nstatus=0')"
+	assertContains "--user, --cap-drop all" "$out" "$(printf '== limits\n65534\nCapEff:\t0000000000000000')"
+	assertContains "in podman's cgroup (cgroupsPath)" "$out" "pids:/libpod_parent/libpod-"
+	assertContains "conmon adopted the first process" "$out" "parent=conmon"
+	assertContains "running" "$out" "status=running"
+	assertContains "stopped" "$out" "stopped=exited"
+	assertNotContains "the process is gone" "$out" "alive after stop"
+	assertContains "removed" "$out" "removed"
+	assertContains "no state left" "$out" "left=0"
+}
+
 # bad_config NAME JQ-FILTER TEXT: create refuses the bundle with one line
 # naming TEXT, and makes no state and no cgroup.
 bad_config() {
