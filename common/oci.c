@@ -1018,8 +1018,10 @@ static int do_process(struct tr *t, const json_t *proc)
 	/* box-runtime init: rlimits, oom score, cwd, the wait, env, umask */
 	PUSH(a, t->ctx->selfexe);
 	PUSH(a, "init");
-	PUSHF(a, "--fifo-fd=%d", t->ctx->fifo_fd);
-	PUSHF(a, "--sync-fd=%d", t->ctx->sync_fd);
+	if (t->ctx->fifo_fd >= 0) {
+		PUSHF(a, "--fifo-fd=%d", t->ctx->fifo_fd);
+		PUSHF(a, "--sync-fd=%d", t->ctx->sync_fd);
+	}
 	cwd = str(t, proc, "cwd", "process");
 	if (t->failed)
 		return -1;
@@ -1158,6 +1160,45 @@ int oci_translate(const char *text, size_t len, const struct oci_ctx *ctx,
 	r = 0;
 out:
 	json_decref(root);
+	return r;
+}
+
+int oci_translate_exec(const char *text, size_t len, const struct oci_ctx *ctx,
+		       int pid, bool seccomp, struct oci_chain *out, char *err,
+		       size_t errsz)
+{
+	struct tr t = {ctx, out, err, errsz, false};
+	char buf[PATH_MAX];
+	json_error_t je;
+	json_t *proc;
+	int r = -1;
+
+	*out = (struct oci_chain){0};
+	err[0] = '\0';
+	proc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!proc) {
+		snprintf(err, errsz, "process: line %d column %d: %.120s",
+			 je.line, je.column, je.text);
+		return -1;
+	}
+	if (seccomp && !(out->seccomp = strdup("")))
+		goto out;
+	/* the container's namespaces (every one that differs from ours)
+	 * and its cgroups; then the same steps as create's payload */
+	if (argv_push(&out->chain, tool(&t, "ns-enter", buf, sizeof(buf))) <
+		0 ||
+	    argv_pushf(&out->chain, "--target=%d", pid) < 0 ||
+	    argv_push(&out->chain, "--all") < 0 ||
+	    argv_push(&out->chain, "--join-cgroup") < 0) {
+		nomem(&t);
+		goto out;
+	}
+	if (do_process(&t, proc) == 0)
+		r = 0;
+out:
+	json_decref(proc);
+	if (r < 0 && !*err)
+		snprintf(err, errsz, "process: out of memory");
 	return r;
 }
 

@@ -60,6 +60,16 @@ int oci_translate(const char *text, size_t len, const struct oci_ctx *ctx,
 		  struct oci_chain *out, char *err, size_t errsz);
 void oci_chain_free(struct oci_chain *c);
 
+/*
+ * exec: a process object (runc exec --process) into a chain that joins
+ * the namespaces and cgroups of the container's first process pid, then
+ * runs the same steps as create's payload (cap-drop, sys-filter when
+ * seccomp, box-runtime init without the wait: ctx->fifo_fd -1).
+ */
+int oci_translate_exec(const char *text, size_t len, const struct oci_ctx *ctx,
+		       int pid, bool seccomp, struct oci_chain *out, char *err,
+		       size_t errsz);
+
 /* A default config.json, like `runc spec` (malloc'ed text). */
 char *oci_default_spec(void);
 /* `features`: what this runtime takes (malloc'ed JSON text). */

@@ -193,6 +193,28 @@ test_seccomp_profile_is_in_force() {
 	done
 }
 
+test_exec_joins_the_running_container() {
+	need_all || return 0
+	local pid
+	bundle ex '.process.args = ["sleep", "60"] | .hostname = "exbox"'
+	br create --bundle "$B" --pid-file "$BOX_TMP/ex.pid" ex
+	run br exec ex true
+	assertEquals "exec into a created container is refused" 125 "$rc"
+	br start ex
+	pid=$(cat "$BOX_TMP/ex.pid")
+	run br exec --env FOO=bar --cwd /tmp --user 65534:65534 ex \
+		sh -c 'echo $(hostname) $$ $FOO $(pwd) $(id -u); grep ^CapBnd: /proc/self/status | tr -d "\t"; exit 6'
+	assertEquals "status passed on: $err" 6 "$rc"
+	assertEquals "in the container" \
+		"$(printf 'exbox 2 bar /tmp 65534\nCapBnd:0000000020000420')" "$out"
+	printf '{"args": ["sh", "-c", "echo from-process"], "cwd": "/", "env": ["PATH=/bin"]}' >"$BOX_TMP/process.json"
+	run br exec --process "$BOX_TMP/process.json" --detach --pid-file "$BOX_TMP/exec.pid" ex
+	assertEquals "exec --detach: $err" 0 "$rc"
+	assertTrue "exec pid-file" "[ -s '$BOX_TMP/exec.pid' ]"
+	assertEquals "the first process still runs" sleep "$(cat "/proc/$pid/comm")"
+	br delete --force ex
+}
+
 test_resources_reach_the_cgroup() {
 	need_all || return 0
 	need_ctrl memory || return 0
@@ -331,6 +353,9 @@ test_podman_runs_stops_and_removes_containers() {
 	pid=$($P inspect -f '{{.State.Pid}}' web)
 	echo "parent=$(cat /proc/"$(awk '{ print $4 }' /proc/"$pid"/stat)"/comm)"
 	echo "status=$($P inspect -f '{{.State.Status}}' web)"
+	$P exec web sh -c 'echo exec-pid=$$; grep ^Seccomp: /proc/self/status; exit 4'
+	echo "exec-status=$?"
+	$P top web pid comm | tail -n +2 | tr -s ' '
 	$P stop -t 1 web >/dev/null 2>&1
 	echo "stopped=$($P inspect -f '{{.State.Status}}' web)"
 	[ -d "/proc/$pid" ] && echo "alive after stop"
@@ -350,6 +375,9 @@ test_podman_runs_stops_and_removes_containers() {
 	assertContains "in podman's cgroup (cgroupsPath)" "$out" "pids:/libpod_parent/libpod-"
 	assertContains "conmon adopted the first process" "$out" "parent=conmon"
 	assertContains "running" "$out" "status=running"
+	assertContains "exec: in the pid namespace, filtered, status passed on" "$out" \
+		"$(printf 'exec-pid=2\nSeccomp:\t2\nexec-status=4')"
+	assertContains "top sees PID 1" "$out" "1 sleep"
 	assertContains "stopped" "$out" "stopped=exited"
 	assertNotContains "the process is gone" "$out" "alive after stop"
 	assertContains "removed" "$out" "removed"

@@ -845,6 +845,153 @@ static void do_delete(const char *id, bool force)
 	state_close(&st);
 }
 
+struct exec_opts {
+	const char *process, *pidfile, *cwd, *user;
+	json_t *env;
+	bool detach;
+};
+
+/* exec without --process: the container's own process, with the
+ * command line's args, cwd, env and user over it */
+static char *exec_process(const struct state *st, const struct exec_opts *o,
+			  int argc, char **argv)
+{
+	char *text, *out;
+	size_t len;
+	json_t *cfg, *proc, *args, *env;
+	int bfd;
+
+	if (o->process) {
+		text = read_file(AT_FDCWD, o->process, CONFIG_MAX, &len);
+		if (!text)
+			die("exec %s: read --process %s: %s", st->id,
+			    o->process, strerror(errno));
+		return text;
+	}
+	if (argc < 1)
+		die("exec %s: no --process and no command", st->id);
+	bfd = open(sget(st, "bundle"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	text = bfd < 0 ? NULL : read_file(bfd, "config.json", CONFIG_MAX, &len);
+	cfg = text ? json_loadb(text, len, 0, NULL) : NULL;
+	free(text);
+	if (bfd >= 0)
+		close(bfd);
+	proc = cfg ? json_object_get(cfg, "process") : NULL;
+	if (!json_is_object(proc))
+		die("exec %s: read the bundle's config.json: %s", st->id,
+		    cfg ? "no process" : strerror(errno));
+	args = json_array();
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(args, json_string(argv[i]));
+	json_object_set_new(proc, "args", args);
+	env = json_object_get(proc, "env");
+	if (!json_is_array(env))
+		json_object_set_new(proc, "env", env = json_array());
+	json_array_extend(env, o->env);
+	if (o->cwd)
+		json_object_set_new(proc, "cwd", json_string(o->cwd));
+	if (o->user) {
+		unsigned int uid, gid = 0;
+		char *colon = strchr(o->user, ':');
+
+		if (colon)
+			*colon = '\0';
+		if (parse_uint(o->user, &uid) < 0 ||
+		    (colon && parse_uint(colon + 1, &gid) < 0))
+			xusage_error("exec: bad --user: UID[:GID] in numbers");
+		json_object_set_new(proc, "user",
+				    json_pack("{s:I,s:I}", "uid",
+					      (json_int_t)uid, "gid",
+					      (json_int_t)gid));
+	}
+	json_object_del(proc, "terminal");
+	out = json_dumps(proc, JSON_COMPACT);
+	json_decref(cfg);
+	if (!out)
+		die("exec %s: out of memory", st->id);
+	return out;
+}
+
+static int do_exec(const char *id, const struct exec_opts *o, int argc,
+		   char **argv)
+{
+	struct state st = {0};
+	struct oci_ctx ctx = {0};
+	struct oci_chain ch;
+	char err[PATH_MAX + 64], buf[32], path[PATH_MAX];
+	int sc, wstatus;
+	char *text;
+	pid_t child;
+
+	state_open(id, &st, true);
+	if (strcmp(status(&st), "running"))
+		die("exec %s: the container is %s, not running", id,
+		    status(&st));
+	text = exec_process(&st, o, argc, argv);
+	ctx = (struct oci_ctx){.bindir = bindir,
+			       .bundle = sget(&st, "bundle"),
+			       .id = id,
+			       .selfexe = selfexe,
+			       .fifo_fd = -1,
+			       .sync_fd = -1,
+			       .seccomp_fd = FD_SECCOMP,
+			       .have_sys_filter = true};
+	sc = openat(st.dirfd, "seccomp.json", O_RDONLY | O_CLOEXEC);
+	if (oci_translate_exec(text, strlen(text), &ctx, (int)state_pid(&st),
+			       sc >= 0, &ch, err, sizeof(err)) < 0)
+		die("exec %s: %s", id, err);
+	free(text);
+	state_close(&st);
+
+	child = fork();
+	if (child < 0)
+		die("exec %s: fork: %s", id, strerror(errno));
+	if (child == 0) {
+		/* the profile at the fd sys-filter is told, before the
+		 * tools below take the low fds */
+		if (sc >= 0 && (dup2(sc, FD_SECCOMP) < 0 ||
+				fcntl(FD_SECCOMP, F_SETFD, 0) < 0))
+			xdie_errno("exec: pass the seccomp profile");
+		/* ns-enter lands in the container's mount namespace, where
+		 * no host path is reachable: the tools of the chain travel
+		 * as sealed fds (the BOX_HOST_TOOLS convention) */
+		for (size_t i = 0; i < ch.chain.n; i++) {
+			const char *w = ch.chain.v[i];
+			int fd;
+
+			if (strncmp(w, bindir, strlen(bindir)) != 0 ||
+			    w[strlen(bindir)] != '/' || host_tool_fd(w) >= 0)
+				continue;
+			fd = exec_load_sealed(w, path, sizeof(path));
+			if (fd < 0 || host_tool_add(w, fd) < 0)
+				xdie_errno("exec: load %s", w);
+			if (strcmp(w, selfexe) == 0)
+				break; /* the payload's words follow */
+		}
+		clearenv();
+		setenv("PATH",
+		       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+		       "/sbin:/bin",
+		       1);
+		xexec((int)ch.chain.n, ch.chain.v);
+	}
+	if (sc >= 0)
+		close(sc);
+	oci_chain_free(&ch);
+	snprintf(buf, sizeof(buf), "%d", (int)child);
+	if (o->pidfile && write_path_atomic(o->pidfile, buf) < 0)
+		die("exec %s: write --pid-file %s: %s", id, o->pidfile,
+		    strerror(errno));
+	/* --detach: the caller (conmon) reaps it; ns-enter passes the
+	 * process's status on as its own */
+	if (o->detach)
+		return 0;
+	while (waitpid(child, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			die("exec %s: wait: %s", id, strerror(errno));
+	return status_to_exit(wstatus);
+}
+
 /* --- init: the chain's last step, inside the container ------------------ */
 
 static const struct {
@@ -952,8 +1099,9 @@ static _Noreturn void do_init(int argc, char **argv)
 			xbad_option(c, argv);
 		}
 	}
-	if (!fifo || !sync || optind >= argc)
-		xusage_error("init: needs --fifo-fd, --sync-fd and a prog");
+	if (!fifo != !sync || optind >= argc)
+		xusage_error("init: --fifo-fd and --sync-fd go together, and a "
+			     "prog is needed");
 	if (oom) {
 		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 
@@ -964,14 +1112,17 @@ static _Noreturn void do_init(int argc, char **argv)
 	if (cwd && chdir(cwd) < 0)
 		xdie_errno("chdir %s (process.cwd)", cwd);
 	/* Ready: create returns.  Then wait for start's byte; the FIFO
-	 * is open read-write here, so the read blocks until it comes. */
-	if (write((int)sync, "r", 1) != 1)
+	 * is open read-write here, so the read blocks until it comes.
+	 * (exec has neither: its process runs at once.) */
+	if (sync && write((int)sync, "r", 1) != 1)
 		xdie_errno("tell create we are ready");
-	close((int)sync);
-	while (read((int)fifo, &b, 1) < 0)
+	if (sync)
+		close((int)sync);
+	while (fifo && read((int)fifo, &b, 1) < 0)
 		if (errno != EINTR)
 			xdie_errno("wait for start");
-	close((int)fifo);
+	if (fifo)
+		close((int)fifo);
 	close_fds_from(3);
 	if (clearenv() != 0)
 		xdie("clear the environment");
@@ -1007,6 +1158,9 @@ static _Noreturn void usage(void)
 	       "  kill [--all] ID [SIGNAL]\n"
 	       "  delete [--force] ID\n"
 	       "  run --bundle DIR [--pid-file FILE] ID\n"
+	       "  exec [--process FILE] [--detach] [--pid-file FILE] "
+	       "[--cwd DIR]\n"
+	       "       [--env VAR=VAL] [--user UID[:GID]] ID [ARGS...]\n"
 	       "  spec [--bundle DIR]\n"
 	       "  features\n",
 	       box_prog);
@@ -1023,6 +1177,9 @@ enum {
 	O_FORCE,
 	O_ALL,
 	O_DETACH,
+	O_PROCESS,
+	O_CWD,
+	O_CAP,
 };
 
 static const struct option cmd_opts[] = {
@@ -1035,6 +1192,12 @@ static const struct option cmd_opts[] = {
     {"force", no_argument, NULL, 'f'},
     {"all", no_argument, NULL, 'a'},
     {"detach", no_argument, NULL, 'd'},
+    {"process", required_argument, NULL, 'p'},
+    {"tty", no_argument, NULL, 't'},
+    {"cwd", required_argument, NULL, O_CWD},
+    {"env", required_argument, NULL, 'e'},
+    {"user", required_argument, NULL, 'u'},
+    {"cap", required_argument, NULL, O_CAP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -1052,6 +1215,7 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct create_opts co = {0};
+	struct exec_opts eo = {.env = json_array()};
 	bool force = false, all = false, detach = false;
 	const char *cmd;
 	int c;
@@ -1106,8 +1270,8 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:b:fadh", cmd_opts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "+:b:fadhp:te:u:", cmd_opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			co.bundle = optarg;
@@ -1134,8 +1298,28 @@ int main(int argc, char **argv)
 			all = true;
 			break;
 		case 'd':
-			detach = true;
+			detach = eo.detach = true;
 			break;
+		case 'p':
+			eo.process = optarg;
+			break;
+		case 't':
+			die("exec --tty: not supported yet (--console-socket)");
+		case O_CWD:
+			eo.cwd = optarg;
+			break;
+		case 'e':
+			if (!strchr(optarg, '='))
+				xusage_error("bad --env '%s': VAR=VALUE",
+					     optarg);
+			json_array_append_new(eo.env, json_string(optarg));
+			break;
+		case 'u':
+			eo.user = optarg;
+			break;
+		case O_CAP:
+			die("exec --cap: not supported (the container's "
+			    "capabilities apply)");
 		case 'h':
 			usage();
 		default:
@@ -1180,6 +1364,12 @@ int main(int argc, char **argv)
 			xusage_error("kill: ID [SIGNAL]");
 		do_kill(argv[0], argc > 1 ? argv[1] : NULL, all);
 		return 0;
+	}
+	if (strcmp(cmd, "exec") == 0) {
+		eo.pidfile = co.pidfile;
+		if (co.console)
+			die("exec --console-socket: not supported yet");
+		return do_exec(argv[0], &eo, argc - 1, argv + 1);
 	}
 	if (argc > 1)
 		xusage_error("%s: one container ID, got '%s' too", cmd,

@@ -1,5 +1,5 @@
 # fish completion for box-runtime(1)
-set -l cmds create start state kill delete run spec features
+set -l cmds create start state kill delete run exec spec features
 complete -c box-runtime -f
 complete -c box-runtime -n "not __fish_seen_subcommand_from $cmds" -a "$cmds"
 complete -c box-runtime -l root -r -a '(__fish_complete_directories)' -d 'State directory'
@@ -25,3 +25,11 @@ complete -c box-runtime -n "__fish_seen_subcommand_from init" -l umask -x -d 'Um
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l oom-score-adj -x -d 'OOM score adjustment'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l rlimit -x -d 'NAME=SOFT:HARD'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l env -x -d 'VAR=VALUE'
+complete -c box-runtime -n "__fish_seen_subcommand_from exec" -s p -l process -r -F -d 'The process, as process.json'
+complete -c box-runtime -n "__fish_seen_subcommand_from exec" -s d -l detach -d 'Return once started'
+complete -c box-runtime -n "__fish_seen_subcommand_from exec" -l pid-file -r -F -d 'Write the PID here'
+complete -c box-runtime -n "__fish_seen_subcommand_from exec" -s t -l tty -d 'Refused for now'
+complete -c box-runtime -n "__fish_seen_subcommand_from exec" -l cwd -x -d 'Working directory'
+complete -c box-runtime -n "__fish_seen_subcommand_from exec" -s e -l env -x -d 'VAR=VALUE'
+complete -c box-runtime -n "__fish_seen_subcommand_from exec" -s u -l user -x -d 'UID[:GID]'
+complete -c box-runtime -n "__fish_seen_subcommand_from exec" -l cap -x -d 'Refused'
