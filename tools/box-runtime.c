@@ -529,7 +529,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 {
 	char bundle[PATH_MAX], err[PATH_MAX + 64], pidpath[PATH_MAX], buf[64];
 	struct oci_ctx ctx = {0};
-	struct oci_chain ch;
+	struct oci_chain ch = {0};
 	struct state st = {0};
 	struct stat sb;
 	int bfd, rfd, fifo, sync[2], sc = -1, rc;
@@ -917,7 +917,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 {
 	struct state st = {0};
 	struct oci_ctx ctx = {0};
-	struct oci_chain ch;
+	struct oci_chain ch = {0};
 	char err[PATH_MAX + 64], buf[32], path[PATH_MAX];
 	int sc, wstatus;
 	char *text;
@@ -1064,36 +1064,39 @@ static _Noreturn void do_init(int argc, char **argv)
 		xdie("out of memory");
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:", lo, NULL)) != -1) {
+		/* every option of init takes a value */
+		const char *arg = optarg ? optarg : "";
+
 		switch (c) {
 		case 'f':
 		case 's':
-			if (parse_uint(optarg, c == 'f' ? &fifo : &sync) < 0 ||
+			if (parse_uint(arg, c == 'f' ? &fifo : &sync) < 0 ||
 			    (c == 'f' ? fifo : sync) < 3)
 				xusage_error("bad --%s-fd %s",
 					     c == 'f' ? "fifo" : "sync",
 					     optarg);
 			break;
 		case 'c':
-			cwd = optarg;
+			cwd = arg;
 			break;
 		case 'u': {
 			char *end;
 
 			errno = 0;
-			um = (unsigned int)strtoul(optarg, &end, 8);
-			if (*end || errno || um > 0777)
-				xusage_error("bad --umask %s", optarg);
+			um = (unsigned int)strtoul(arg, &end, 8);
+			if (!*arg || *end || errno || um > 0777)
+				xusage_error("bad --umask %s", arg);
 			set_umask = true;
 			break;
 		}
 		case 'o':
-			oom = optarg;
+			oom = arg;
 			break;
 		case 'r':
-			set_rlimit(optarg);
+			set_rlimit(arg);
 			break;
 		case 'e':
-			env[nenv++] = optarg;
+			env[nenv++] = (char *)arg;
 			break;
 		default:
 			xbad_option(c, argv);
@@ -1309,7 +1312,7 @@ int main(int argc, char **argv)
 			eo.cwd = optarg;
 			break;
 		case 'e':
-			if (!strchr(optarg, '='))
+			if (!optarg || !strchr(optarg, '='))
 				xusage_error("bad --env '%s': VAR=VALUE",
 					     optarg);
 			json_array_append_new(eo.env, json_string(optarg));
