@@ -215,6 +215,30 @@ test_exec_joins_the_running_container() {
 	br delete --force ex
 }
 
+test_pause_and_resume_freeze_the_cgroup() {
+	need_all || return 0
+	local pid
+	bundle pz '.process.args = ["sleep", "60"]'
+	br create --bundle "$B" --pid-file "$BOX_TMP/pz.pid" pz
+	run br pause pz
+	assertEquals "pause of a created container is refused" 125 "$rc"
+	br start pz
+	pid=$(cat "$BOX_TMP/pz.pid")
+	run br pause pz
+	assertEquals "pause: $err" 0 "$rc"
+	assertEquals "state: paused" paused "$(br state pz | jq -r .status)"
+	if cg_has freezer && ! cg_is_v2 freezer; then
+		assertEquals "v1 freezer" FROZEN "$(cg_read freezer pz - freezer.state)"
+	else
+		assertEquals "v2 cgroup.freeze" 1 "$(cat "$(_cg_dir_at "" "$CG_V2" pz)/cgroup.freeze")"
+	fi
+	run br resume pz
+	assertEquals "resume: $err" 0 "$rc"
+	assertEquals "state: running" running "$(br state pz | jq -r .status)"
+	assertNotEquals "not frozen" D "$(awk '/^State:/ { print $2 }' "/proc/$pid/status")"
+	br delete --force pz
+}
+
 test_resources_reach_the_cgroup() {
 	need_all || return 0
 	need_ctrl memory || return 0
@@ -356,6 +380,8 @@ test_podman_runs_stops_and_removes_containers() {
 	$P exec web sh -c 'echo exec-pid=$$; grep ^Seccomp: /proc/self/status; exit 4'
 	echo "exec-status=$?"
 	$P top web pid comm | tail -n +2 | tr -s ' '
+	$P pause web >/dev/null && echo "paused=$($P inspect -f '{{.State.Status}}' web)"
+	$P unpause web >/dev/null && echo "unpaused=$($P inspect -f '{{.State.Status}}' web)"
 	$P stop -t 1 web >/dev/null 2>&1
 	echo "stopped=$($P inspect -f '{{.State.Status}}' web)"
 	[ -d "/proc/$pid" ] && echo "alive after stop"
@@ -378,6 +404,8 @@ test_podman_runs_stops_and_removes_containers() {
 	assertContains "exec: in the pid namespace, filtered, status passed on" "$out" \
 		"$(printf 'exec-pid=2\nSeccomp:\t2\nexec-status=4')"
 	assertContains "top sees PID 1" "$out" "1 sleep"
+	assertContains "podman pause" "$out" "paused=paused"
+	assertContains "podman unpause" "$out" "unpaused=running"
 	assertContains "stopped" "$out" "stopped=exited"
 	assertNotContains "the process is gone" "$out" "alive after stop"
 	assertContains "removed" "$out" "removed"

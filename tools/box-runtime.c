@@ -496,8 +496,8 @@ static void print_argv(char **v)
 	putchar('\n');
 }
 
-/* A v1 hierarchy with the devices controller, from /proc/self/cgroup. */
-static bool devices_v1(void)
+/* A v1 hierarchy with controller name, from /proc/self/cgroup. */
+static bool ctrl_v1(const char *name)
 {
 	FILE *f = fopen("/proc/self/cgroup", "re");
 	char line[512];
@@ -512,7 +512,7 @@ static bool devices_v1(void)
 			continue;
 		*e = '\0';
 		for (char *w = strtok(c + 1, ","); w; w = strtok(NULL, ","))
-			if (strcmp(w, "devices") == 0)
+			if (strcmp(w, name) == 0)
 				yes = true;
 	}
 	fclose(f);
@@ -570,7 +570,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
 		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
 	};
-	ctx.devices_v1 = devices_v1();
+	ctx.devices_v1 = ctrl_v1("devices");
 	snprintf(err, sizeof(err), "%s/sys-filter", bindir);
 	ctx.have_sys_filter = access(err, X_OK) == 0;
 	if (oci_translate(text, len, &ctx, &ch, err, sizeof(err)) < 0)
@@ -763,6 +763,45 @@ static void do_state(const char *id)
 	puts(s);
 	free(s);
 	json_decref(o);
+}
+
+/* pause, resume: the freezer of the container's cgroup, by cg-set
+ * (v1 freezer.state where a v1 hierarchy has the freezer, else v2's
+ * cgroup.freeze) */
+static void do_freeze(const char *id, bool freeze)
+{
+	struct state st = {0};
+	char tool[PATH_MAX + 16], set[64];
+	const char *cg;
+	char *argv[7];
+	int i = 0;
+
+	state_open(id, &st, true);
+	if (strcmp(status(&st), freeze ? "running" : "paused"))
+		die("%s %s: the container is %s, not %s",
+		    freeze ? "pause" : "resume", id, status(&st),
+		    freeze ? "running" : "paused");
+	cg = sget(&st, "cgroupPath");
+	snprintf(tool, sizeof(tool), "%s/cg-set", bindir);
+	if (ctrl_v1("freezer"))
+		snprintf(set, sizeof(set), "--set=freezer.state=%s",
+			 freeze ? "FROZEN" : "THAWED");
+	else
+		snprintf(set, sizeof(set), "--set=cgroup.freeze=%d", freeze);
+	argv[i++] = tool;
+	if (json_is_true(json_object_get(st.js, "cgroupRelative")))
+		argv[i++] = "--relative";
+	argv[i++] = set;
+	argv[i++] = "--";
+	argv[i++] = (char *)cg;
+	argv[i] = NULL;
+	if (run_argv(argv) != 0)
+		die("%s %s: cg-set failed (it said why)",
+		    freeze ? "pause" : "resume", id);
+	json_object_set_new(st.js, "status",
+			    json_string(freeze ? "paused" : "running"));
+	state_save(&st);
+	state_close(&st);
 }
 
 /* Every process in the container's pid namespace (kill --all). */
@@ -1160,6 +1199,7 @@ static _Noreturn void usage(void)
 	       "  state ID\n"
 	       "  kill [--all] ID [SIGNAL]\n"
 	       "  delete [--force] ID\n"
+	       "  pause ID, resume ID\n"
 	       "  run --bundle DIR [--pid-file FILE] ID\n"
 	       "  exec [--process FILE] [--detach] [--pid-file FILE] "
 	       "[--cwd DIR]\n"
@@ -1381,6 +1421,8 @@ int main(int argc, char **argv)
 		do_create(argv[0], &co);
 	} else if (strcmp(cmd, "start") == 0) {
 		do_start(argv[0]);
+	} else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "resume") == 0) {
+		do_freeze(argv[0], cmd[0] == 'p');
 	} else if (strcmp(cmd, "state") == 0) {
 		do_state(argv[0]);
 	} else if (strcmp(cmd, "delete") == 0) {

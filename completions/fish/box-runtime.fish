@@ -1,5 +1,5 @@
 # fish completion for box-runtime(1)
-set -l cmds create start state kill delete run exec spec features
+set -l cmds create start state kill delete run exec pause resume spec features
 complete -c box-runtime -f
 complete -c box-runtime -n "not __fish_seen_subcommand_from $cmds" -a "$cmds"
 complete -c box-runtime -l root -r -a '(__fish_complete_directories)' -d 'State directory'
