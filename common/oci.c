@@ -259,8 +259,9 @@ static const char *const mount_keys[] = {"destination", "type", "source",
 static const char *const process_keys[] = {
     "terminal",	   "user",	   "args",    "env",
     "cwd",	   "capabilities", "rlimits", "noNewPrivileges",
-    "oomScoreAdj", NULL,
+    "oomScoreAdj", "consoleSize",  NULL,
 };
+static const char *const console_keys[] = {"height", "width", NULL};
 static const char *const user_keys[] = {"uid", "gid", "umask", "additionalGids",
 					NULL};
 static const char *const caps_keys[] = {
@@ -930,9 +931,26 @@ static int do_process(struct tr *t, const json_t *proc)
 
 	if (!proc || keys(t, proc, "process", process_keys) < 0)
 		return proc ? -1 : fail(t, "process: missing");
-	if (json_is_true(json_object_get(proc, "terminal")))
-		return fail(t, "process.terminal: not supported yet "
-			       "(--console-socket)");
+	t->out->terminal = json_is_true(json_object_get(proc, "terminal"));
+	if (t->out->terminal && t->ctx->console_fd < 0)
+		return fail(t, "process.terminal: needs --console-socket");
+	if (!t->out->terminal && t->ctx->console_fd >= 0)
+		return fail(t, "--console-socket: process.terminal is false");
+	{
+		const json_t *cs = json_object_get(proc, "consoleSize");
+		int64_t h = 0, w = 0;
+		bool hs, ws;
+
+		if (cs && !json_is_null(cs) &&
+		    (keys(t, cs, "process.consoleSize", console_keys) < 0 ||
+		     num(t, cs, "height", "process.consoleSize", 0, 65535, &h,
+			 &hs) < 0 ||
+		     num(t, cs, "width", "process.consoleSize", 0, 65535, &w,
+			 &ws) < 0))
+			return -1;
+		t->out->rows = (unsigned short)h;
+		t->out->cols = (unsigned short)w;
+	}
 
 	nnp = json_is_true(json_object_get(proc, "noNewPrivileges"));
 	/* Without no_new_privs only CAP_SYS_ADMIN may load a filter: then
@@ -1018,6 +1036,14 @@ static int do_process(struct tr *t, const json_t *proc)
 	/* box-runtime init: rlimits, oom score, cwd, the wait, env, umask */
 	PUSH(a, t->ctx->selfexe);
 	PUSH(a, "init");
+	/* a pty of the container's own devpts, made by init, its master
+	 * sent over the console socket create connected to */
+	if (t->out->terminal) {
+		PUSHF(a, "--console-fd=%d", t->ctx->console_fd);
+		if (t->out->rows && t->out->cols)
+			PUSHF(a, "--console-size=%u:%u", t->out->rows,
+			      t->out->cols);
+	}
 	if (t->ctx->fifo_fd >= 0) {
 		PUSHF(a, "--fifo-fd=%d", t->ctx->fifo_fd);
 		PUSHF(a, "--sync-fd=%d", t->ctx->sync_fd);

@@ -38,6 +38,7 @@ struct oci_ctx {
 	bool cgroup2;	      /* a cgroup2 hierarchy is mounted */
 	bool devices_v1;      /* a v1 hierarchy has the devices controller */
 	bool have_sys_filter; /* sys-filter is installed beside us */
+	int console_fd;	      /* --console-socket, connected; or -1 */
 };
 
 struct oci_chain {
@@ -47,8 +48,10 @@ struct oci_chain {
 	bool cgroup_relative;	 /* ... below the caller's own */
 	char *seccomp;		 /* linux.seccomp as JSON text, or NULL */
 	char *oci_version;
-	char *annotations; /* JSON object text */
-	char *rootfs;	   /* absolute */
+	char *annotations;	   /* JSON object text */
+	char *rootfs;		   /* absolute */
+	bool terminal;		   /* process.terminal: a pty for stdio */
+	unsigned short rows, cols; /* process.consoleSize */
 };
 
 /*

@@ -368,6 +368,8 @@ test_podman_runs_stops_and_removes_containers() {
 	echo "== rm"
 	$P run --rm --network none boxtest/busybox sh -c 'echo hi; grep ^Seccomp: /proc/self/status'
 	echo "status=$?"
+	echo "== tty"
+	$P run --rm -t --network none boxtest/busybox sh -c 'tty; stty size' | tr -d '\r'
 	echo "== limits"
 	$P run --rm --network none --pids-limit 30 --cap-drop all --user 65534 \
 		boxtest/busybox sh -c 'id -u; grep ^CapEff: /proc/self/status
@@ -397,6 +399,8 @@ test_podman_runs_stops_and_removes_containers() {
 	*) skip_test "podman cannot run here: $(echo "$err" | tail -1)"; return 0 ;;
 	esac
 	assertContains "run --rm prints (stderr: $err)" "$out" "$(printf '== rm\nhi\nSeccomp:\t2\nstatus=0')"
+	assertContains "run -t: a pty of the container's devpts (--console-socket)" \
+		"$out" "$(printf '== tty\n/dev/pts/0\n')"
 	assertContains "--user, --cap-drop all" "$out" "$(printf '== limits\n65534\nCapEff:\t0000000000000000')"
 	assertContains "in podman's cgroup (cgroupsPath)" "$out" "pids:/libpod_parent/libpod-"
 	assertContains "conmon adopted the first process" "$out" "parent=conmon"

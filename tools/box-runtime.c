@@ -29,6 +29,7 @@
 #include "oci.h"
 #include "parse.h"
 #include "pidfd.h"
+#include "pty.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +46,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -58,6 +62,7 @@
 #define FD_FIFO	   3
 #define FD_SYNC	   4
 #define FD_SECCOMP 5
+#define FD_CONSOLE 6
 
 static struct {
 	const char *root;
@@ -519,6 +524,49 @@ static bool ctrl_v1(const char *name)
 	return yes;
 }
 
+/* Connect to the engine's console socket (conmon's), before the chain:
+ * after the pivot its path is out of reach. */
+static int console_connect(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* The pty's master to the engine: SCM_RIGHTS, as runc sends it. */
+static int send_master(int sock, int master)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0}, name[] = "/dev/ptmx";
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &master, sizeof(int));
+	return sendmsg(sock, &mh, 0) < 0 ? -1 : 0;
+}
+
 struct create_opts {
 	const char *bundle, *pidfile, *console;
 	bool print_chain;
@@ -532,7 +580,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	struct oci_chain ch = {0};
 	struct state st = {0};
 	struct stat sb;
-	int bfd, rfd, fifo, sync[2], sc = -1, rc;
+	int bfd, rfd, fifo, sync[2], sc = -1, rc, cons = -1;
 	size_t len;
 	char *text, *s;
 	pid_t child, pid;
@@ -543,8 +591,6 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		die("bad container id '%.64s': letters, digits, '_-.+', not "
 		    "starting with '.' or '-'",
 		    id);
-	if (o->console)
-		die("--console-socket: not supported yet (process.terminal)");
 	if (!realpath(o->bundle ? o->bundle : ".", bundle))
 		die("bundle %s: %s", o->bundle ? o->bundle : ".",
 		    strerror(errno));
@@ -566,6 +612,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	    .fifo_fd = FD_FIFO,
 	    .sync_fd = FD_SYNC,
 	    .seccomp_fd = FD_SECCOMP,
+	    .console_fd = o->console ? FD_CONSOLE : -1,
 	    .cgroup2 =
 		stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
 		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
@@ -627,6 +674,12 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	fifo = openat(st.dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 	if (fifo < 0 || pipe2(sync, O_CLOEXEC) < 0)
 		goto fail_errno;
+	if (o->console && (cons = console_connect(o->console)) < 0) {
+		s = strerror(errno);
+		remove_state(&st);
+		die("create %s: connect to --console-socket %s: %s", id,
+		    o->console, s);
+	}
 
 	if ((rc = run_argv(ch.cg_create.v)) != 0) {
 		remove_state(&st);
@@ -648,6 +701,10 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		/* a session of its own: the caller's terminal signals
 		 * are not the container's */
 		setsid();
+		int k = cons >= 0 ? fcntl(cons, F_DUPFD_CLOEXEC, 10) : -1;
+
+		if (cons >= 0 && (k < 0 || dup2(k, FD_CONSOLE) < 0))
+			_exit(EXIT_TOOL);
 		if (f < 0 || y < 0 || dup2(f, FD_FIFO) < 0 ||
 		    dup2(y, FD_SYNC) < 0 ||
 		    (s2 >= 0 && dup2(s2, FD_SECCOMP) < 0))
@@ -662,6 +719,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	close(fifo);
 	if (sc >= 0)
 		close(sc);
+	if (cons >= 0)
+		close(cons);
 	/* "r" from init: every step of the chain is done */
 	do
 		n = read(sync[0], &c, 1);
@@ -974,6 +1033,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 			       .fifo_fd = -1,
 			       .sync_fd = -1,
 			       .seccomp_fd = FD_SECCOMP,
+			       .console_fd = -1,
 			       .have_sys_filter = true};
 	sc = openat(st.dirfd, "seccomp.json", O_RDONLY | O_CLOEXEC);
 	if (oci_translate_exec(text, strlen(text), &ctx, (int)state_pid(&st),
@@ -1089,6 +1149,8 @@ static _Noreturn void do_init(int argc, char **argv)
 	    {"oom-score-adj", required_argument, NULL, 'o'},
 	    {"rlimit", required_argument, NULL, 'r'},
 	    {"env", required_argument, NULL, 'e'},
+	    {"console-fd", required_argument, NULL, 't'},
+	    {"console-size", required_argument, NULL, 'z'},
 	    {NULL, 0, NULL, 0},
 	};
 	unsigned int fifo = 0, sync = 0, um = 0;
@@ -1096,6 +1158,8 @@ static _Noreturn void do_init(int argc, char **argv)
 	char **env = calloc((size_t)argc + 1, sizeof(*env));
 	size_t nenv = 0;
 	bool set_umask = false;
+	unsigned int cons = 0;
+	struct winsize ws = {0};
 	int c;
 	char b;
 
@@ -1137,6 +1201,15 @@ static _Noreturn void do_init(int argc, char **argv)
 		case 'e':
 			env[nenv++] = (char *)arg;
 			break;
+		case 't':
+			if (parse_uint(arg, &cons) < 0 || cons < 3)
+				xusage_error("bad --console-fd %s", arg);
+			break;
+		case 'z':
+			if (sscanf(arg, "%hu:%hu", &ws.ws_row, &ws.ws_col) != 2)
+				xusage_error("bad --console-size %s: ROWS:COLS",
+					     arg);
+			break;
 		default:
 			xbad_option(c, argv);
 		}
@@ -1144,6 +1217,27 @@ static _Noreturn void do_init(int argc, char **argv)
 	if (!fifo != !sync || optind >= argc)
 		xusage_error("init: --fifo-fd and --sync-fd go together, and a "
 			     "prog is needed");
+	/* process.terminal: a pty of the container's own devpts (so the
+	 * program's ttyname() finds it), its master to the engine, its
+	 * slave our stdio and the controlling terminal of a session of
+	 * our own (we are no group leader: setsid works) */
+	if (cons) {
+		int slave, master = pty_open("/dev/ptmx", &slave);
+
+		if (master < 0)
+			xdie_errno("open a terminal on /dev/ptmx");
+		if (ws.ws_row && ws.ws_col)
+			ioctl(master, TIOCSWINSZ, &ws);
+		if (send_master((int)cons, master) < 0)
+			xdie_errno("send the terminal to the console socket");
+		close(master);
+		close((int)cons);
+		if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0 ||
+		    dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
+		    dup2(slave, 2) < 0)
+			xdie_errno("make the terminal ours");
+		close(slave);
+	}
 	if (oom) {
 		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 

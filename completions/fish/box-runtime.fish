@@ -33,3 +33,5 @@ complete -c box-runtime -n "__fish_seen_subcommand_from exec" -l cwd -x -d 'Work
 complete -c box-runtime -n "__fish_seen_subcommand_from exec" -s e -l env -x -d 'VAR=VALUE'
 complete -c box-runtime -n "__fish_seen_subcommand_from exec" -s u -l user -x -d 'UID[:GID]'
 complete -c box-runtime -n "__fish_seen_subcommand_from exec" -l cap -x -d 'Refused'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l console-fd -x -d 'Connected console socket fd'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l console-size -x -d 'ROWS:COLS'

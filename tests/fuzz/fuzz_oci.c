@@ -26,6 +26,7 @@ static const struct oci_ctx ctx = {
     .fifo_fd = 3,
     .sync_fd = 4,
     .seccomp_fd = 5,
+    .console_fd = -1,
     .cgroup2 = true,
     .have_sys_filter = true,
 };
