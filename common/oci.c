@@ -271,7 +271,7 @@ static const char *const rlimit_keys[] = {"type", "soft", "hard", NULL};
 static const char *const linux_keys[] = {
     "namespaces",	 "uidMappings", "gidMappings", "resources",
     "cgroupsPath",	 "seccomp",	"maskedPaths", "readonlyPaths",
-    "rootfsPropagation", NULL,
+    "rootfsPropagation", "sysctl",	NULL,
 };
 static const char *const ns_keys[] = {"type", "path", NULL};
 static const char *const idmap_keys[] = {"containerID", "hostID", "size", NULL};
@@ -636,6 +636,27 @@ static int do_namespaces(struct tr *t, const json_t *root, const json_t *lx)
 		PUSHF(a, "--hostname=%s", hn);
 	if (dn && *dn)
 		PUSHF(a, "--domainname=%s", dn);
+	/* linux.sysctl: ns-unshare writes them in the new namespaces, and
+	 * refuses a key that belongs to none of them */
+	{
+		const json_t *sy = json_object_get(lx, "sysctl"), *v;
+		const char *k;
+
+		if (sy && !json_is_null(sy) && !json_is_object(sy))
+			return fail(t, "linux.sysctl: not an object");
+		if (json_is_object(sy))
+			json_object_foreach((json_t *)sy, k, v)
+			{
+				if (!json_is_string(v) ||
+				    strchr(json_string_value(v), '\n'))
+					return fail(t,
+						    "linux.sysctl.%.64s: not "
+						    "a one-line string",
+						    k);
+				PUSHF(a, "--sysctl=%s=%s", k,
+				      json_string_value(v));
+			}
+	}
 	return 0;
 bad:
 	argv_free(&enter);

@@ -193,6 +193,24 @@ test_seccomp_profile_is_in_force() {
 	done
 }
 
+test_sysctl_reaches_the_container_namespaces() {
+	need_all || return 0
+	bundle sy '.process.args = ["cat", "/proc/sys/net/ipv4/ip_forward", "/proc/sys/kernel/msgmax"]
+		| .linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.msgmax": "4321"}'
+	run br run --bundle "$B" sy
+	assertEquals "run: $err" 0 "$rc"
+	assertEquals "set inside" "$(printf '1\n4321')" "$out"
+	assertNotEquals "host msgmax unchanged" 4321 "$(cat /proc/sys/kernel/msgmax)"
+	# a host sysctl: ns-unshare (whose table says which belong to a
+	# namespace) refuses it, create fails and leaves nothing
+	bundle syh '.linux.sysctl = {"kernel.panic": "1"}'
+	run br create --bundle "$B" syh
+	assertEquals "a host sysctl is refused" 125 "$rc"
+	assertContains "$err" "kernel.panic: not a sysctl of a namespace"
+	assertFalse "no state" "[ -e '$STATE/syh' ]"
+	assertFalse "no cgroup" "[ -d '$(cg_all_dirs syh | head -1)' ]"
+}
+
 test_exec_joins_the_running_container() {
 	need_all || return 0
 	local pid

@@ -69,6 +69,7 @@ enum {
 	OPT_BOOTTIME,
 	OPT_DETACH,
 	OPT_DOMAINNAME,
+	OPT_SYSCTL,
 };
 
 static const struct option longopts[] = {
@@ -96,6 +97,7 @@ static const struct option longopts[] = {
     {"setgroups", required_argument, NULL, OPT_SETGROUPS},
     {"hostname", required_argument, NULL, OPT_HOSTNAME},
     {"domainname", required_argument, NULL, OPT_DOMAINNAME},
+    {"sysctl", required_argument, NULL, OPT_SYSCTL},
     {"pidfile", required_argument, NULL, OPT_PIDFILE},
     {"monotonic", required_argument, NULL, OPT_MONOTONIC},
     {"boottime", required_argument, NULL, OPT_BOOTTIME},
@@ -134,6 +136,8 @@ static struct {
 	struct idplan uid, gid;
 	int setgroups; /* -1 untouched, 0 deny, 1 allow */
 	const char *hostname, *domainname, *pidfile, *root, *wd;
+	const char *sysctl[64]; /* KEY=VALUE, checked */
+	size_t nsysctl;
 	bool set_mono, set_boot;
 	int64_t mono, boot;
 	uid_t euid; /* ours outside, read before unshare */
@@ -207,6 +211,8 @@ static void usage(void)
 	    "      --map-auto           --map-users=auto --map-groups=auto\n"
 	    "      --setgroups allow|deny  setgroups(2) in the user namespace\n"
 	    "      --hostname NAME      set the hostname (implies --uts)\n"
+	    "      --sysctl KEY=VALUE   set a sysctl of a new namespace "
+	    "(net.*, ipc)\n"
 	    "      --domainname NAME    set the NIS domain name (implies "
 	    "--uts)\n"
 	    "      --pidfile FILE       write the PID of the first process "
@@ -1057,6 +1063,12 @@ static void parse_options(int argc, char **argv)
 			opt.flags |= CLONE_NEWUTS;
 			opt.hostname = optarg;
 			break;
+		case OPT_SYSCTL:
+			if (opt.nsysctl == ARRAY_SIZE(opt.sysctl))
+				xusage_error("more than %zu --sysctl",
+					     ARRAY_SIZE(opt.sysctl));
+			opt.sysctl[opt.nsysctl++] = optarg;
+			break;
 		case OPT_DOMAINNAME:
 			if (!*optarg || strlen(optarg) > 64)
 				xusage_error("bad --domainname: 1 to 64 bytes, "
@@ -1100,8 +1112,91 @@ static void parse_options(int argc, char **argv)
 }
 
 /* Everything that can be checked before acting is checked here. */
+/*
+ * The sysctls that belong to a namespace, and so may be set for the
+ * new one only (as runc allows them): a key of any other would change
+ * the host.
+ */
+static const struct {
+	const char *prefix;
+	int flag;
+} sysctl_ns[] = {
+    {"net.", CLONE_NEWNET},
+    {"kernel.msgmax", CLONE_NEWIPC},
+    {"kernel.msgmnb", CLONE_NEWIPC},
+    {"kernel.msgmni", CLONE_NEWIPC},
+    {"kernel.sem", CLONE_NEWIPC},
+    {"kernel.shmall", CLONE_NEWIPC},
+    {"kernel.shmmax", CLONE_NEWIPC},
+    {"kernel.shmmni", CLONE_NEWIPC},
+    {"kernel.shm_rmid_forced", CLONE_NEWIPC},
+    {"fs.mqueue.", CLONE_NEWIPC},
+    {"kernel.hostname", CLONE_NEWUTS},
+    {"kernel.domainname", CLONE_NEWUTS},
+};
+
+static void check_sysctl(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t klen = eq ? (size_t)(eq - kv) : 0, i;
+
+	if (!eq || klen == 0 || klen > 200 ||
+	    strspn(kv, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != klen ||
+	    strstr(kv, "..") || kv[0] == '.' || kv[klen - 1] == '.')
+		xusage_error("bad --sysctl '%.64s': KEY=VALUE, the key in "
+			     "dots (net.ipv4.ip_forward)",
+			     kv);
+	for (i = 0; i < ARRAY_SIZE(sysctl_ns); i++) {
+		size_t n = strlen(sysctl_ns[i].prefix);
+
+		if (strncmp(kv, sysctl_ns[i].prefix, n) == 0 &&
+		    (sysctl_ns[i].prefix[n - 1] == '.' || kv[n] == '='))
+			break;
+	}
+	if (i == ARRAY_SIZE(sysctl_ns))
+		xusage_error("--sysctl %.*s: not a sysctl of a namespace "
+			     "(net.*, the ipc ones, kernel.hostname): it would "
+			     "change the host",
+			     (int)klen, kv);
+	if (!(opt.flags & sysctl_ns[i].flag))
+		xusage_error("--sysctl %.*s: needs a new %s namespace",
+			     (int)klen, kv,
+			     sysctl_ns[i].flag == CLONE_NEWNET	 ? "net"
+			     : sysctl_ns[i].flag == CLONE_NEWIPC ? "ipc"
+								 : "uts");
+}
+
+/* Written by us, already in the new namespaces: /proc/sys/net and the
+ * ipc and uts files show the namespaces of the process that opens them. */
+static void write_sysctls(void)
+{
+	for (size_t i = 0; i < opt.nsysctl; i++) {
+		const char *kv = opt.sysctl[i], *eq = strchr(kv, '=');
+		char path[256];
+		int fd, n;
+
+		n = snprintf(path, sizeof(path), "/proc/sys/%.*s",
+			     (int)(eq - kv), kv);
+		for (char *p = path + 10; p < path + n; p++)
+			if (*p == '.')
+				*p = '/';
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || write(fd, eq + 1, strlen(eq + 1)) < 0) {
+			int err = errno;
+
+			if (fd >= 0)
+				close(fd);
+			errno = err;
+			fail("set sysctl %.*s", (int)(eq - kv), kv);
+		}
+		close(fd);
+	}
+}
+
 static void validate(void)
 {
+	for (size_t i = 0; i < opt.nsysctl; i++)
+		check_sysctl(opt.sysctl[i]);
 	char namebuf[256], *buf, *name = NULL;
 	struct ids_user u;
 	struct stat st;
@@ -1204,6 +1299,7 @@ int main(int argc, char **argv)
 	if (opt.domainname &&
 	    setdomainname(opt.domainname, strlen(opt.domainname)) < 0)
 		fail("set domainname %s", opt.domainname);
+	write_sysctls();
 
 	if (!opt.fork) {
 		write_pidfile(getpid());

@@ -22,6 +22,7 @@ complete -c ns-unshare -l map-groups -x -a auto -d 'Map INNER:OUTER:COUNT groups
 complete -c ns-unshare -l map-auto -d 'Map the ranges in /etc/subuid and /etc/subgid'
 complete -c ns-unshare -l setgroups -x -a 'allow deny' -d 'setgroups(2) in the user namespace'
 complete -c ns-unshare -l hostname -x -d 'Set the hostname'
+complete -c ns-unshare -l sysctl -x -d 'Set a sysctl of a new namespace (KEY=VALUE)'
 complete -c ns-unshare -l domainname -x -d 'Set the NIS domain name'
 complete -c ns-unshare -l detach -d 'Exit once the forked child is set up, leaving it alone'
 complete -c ns-unshare -l pidfile -r -F -d 'Write the PID of the first process inside'
