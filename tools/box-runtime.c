@@ -199,7 +199,10 @@ static int write_atomic(int dirfd, const char *name, const char *text)
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0 ||
+	/* no fsync: the state lives on /run, a tmpfs gone at reboot with
+	 * the containers it describes; the rename is what makes a reader
+	 * see the old or the new file, never half of one */
+	if (close(fd) < 0 ||
 	    renameat(dirfd, tmp, dirfd, name) < 0) {
 		unlinkat(dirfd, tmp, 0);
 		return -1;
