@@ -386,41 +386,13 @@ static int do_devices(struct tr *t, const json_t *devs)
 	return 0;
 }
 
-static int do_resources(struct tr *t, const json_t *lx)
+/* linux.resources: the limit options of cg-create (and cg-set) */
+static int push_limits(struct tr *t, const json_t *res, struct argvec *a)
 {
-	const json_t *res = json_object_get(lx, "resources"), *o;
-	struct argvec *a = &t->out->cg_create;
-	const char *cp = str(t, lx, "cgroupsPath", "linux");
-	char buf[PATH_MAX];
+	const json_t *o;
 	int64_t v, q, p;
 	bool set, qset, pset;
 
-	if (t->failed)
-		return -1;
-	PUSH(a, tool(t, "cg-create", buf, sizeof(buf)));
-	PUSH(a, "--parents");
-	if (cp && strchr(cp, ':'))
-		return fail(t,
-			    "linux.cgroupsPath: '%.64s': a systemd slice "
-			    "path (--systemd-cgroup is not supported)",
-			    cp);
-	if (cp && (strstr(cp, "/../") || strncmp(cp, "../", 3) == 0 ||
-		   strcmp(cp, "..") == 0))
-		return fail(t,
-			    "linux.cgroupsPath: '%.64s': leaves the cgroup "
-			    "tree",
-			    cp);
-	/* relative (and the default): below the caller's cgroup */
-	t->out->cgroup_relative = !cp || cp[0] != '/';
-	if (cp && *cp)
-		t->out->cgroup_path = strdup(cp);
-	else if (asprintf(&t->out->cgroup_path, "box-runtime/%s", t->ctx->id) <
-		 0)
-		t->out->cgroup_path = NULL;
-	if (!t->out->cgroup_path)
-		return nomem(t);
-	if (t->out->cgroup_relative)
-		PUSH(a, "--relative");
 	if (res && !json_is_null(res)) {
 		if (keys(t, res, "linux.resources", resources_keys) < 0)
 			return -1;
@@ -482,6 +454,44 @@ static int do_resources(struct tr *t, const json_t *lx)
 				PUSHF(a, "--pids=%lld", (long long)v);
 		}
 	}
+	return t->failed ? -1 : 0;
+}
+
+static int do_resources(struct tr *t, const json_t *lx)
+{
+	const json_t *res = json_object_get(lx, "resources");
+	struct argvec *a = &t->out->cg_create;
+	const char *cp = str(t, lx, "cgroupsPath", "linux");
+	char buf[PATH_MAX];
+
+	if (t->failed)
+		return -1;
+	PUSH(a, tool(t, "cg-create", buf, sizeof(buf)));
+	PUSH(a, "--parents");
+	if (cp && strchr(cp, ':'))
+		return fail(t,
+			    "linux.cgroupsPath: '%.64s': a systemd slice "
+			    "path (--systemd-cgroup is not supported)",
+			    cp);
+	if (cp && (strstr(cp, "/../") || strncmp(cp, "../", 3) == 0 ||
+		   strcmp(cp, "..") == 0))
+		return fail(t,
+			    "linux.cgroupsPath: '%.64s': leaves the cgroup "
+			    "tree",
+			    cp);
+	/* relative (and the default): below the caller's cgroup */
+	t->out->cgroup_relative = !cp || cp[0] != '/';
+	if (cp && *cp)
+		t->out->cgroup_path = strdup(cp);
+	else if (asprintf(&t->out->cgroup_path, "box-runtime/%s", t->ctx->id) <
+		 0)
+		t->out->cgroup_path = NULL;
+	if (!t->out->cgroup_path)
+		return nomem(t);
+	if (t->out->cgroup_relative)
+		PUSH(a, "--relative");
+	if (push_limits(t, res, a) < 0)
+		return -1;
 	PUSH(a, t->out->cgroup_path);
 	if (t->failed)
 		return -1;
@@ -1207,6 +1217,29 @@ int oci_translate(const char *text, size_t len, const struct oci_ctx *ctx,
 	r = 0;
 out:
 	json_decref(root);
+	return r;
+}
+
+int oci_translate_update(const char *text, size_t len,
+			 const struct oci_ctx *ctx, struct argvec *out, char *err,
+			 size_t errsz)
+{
+	struct oci_chain dummy = {0};
+	struct tr t = {ctx, &dummy, err, errsz, false};
+	json_error_t je;
+	json_t *res;
+	int r;
+
+	err[0] = '\0';
+	res = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!res) {
+		snprintf(err, errsz, "resources: line %d column %d: %.120s",
+			 je.line, je.column, je.text);
+		return -1;
+	}
+	r = push_limits(&t, res, out);
+	json_decref(res);
+	oci_chain_free(&dummy);
 	return r;
 }
 

@@ -73,6 +73,14 @@ int oci_translate_exec(const char *text, size_t len, const struct oci_ctx *ctx,
 		       int pid, bool seccomp, struct oci_chain *out, char *err,
 		       size_t errsz);
 
+/*
+ * update --resources: a linux.resources object into cg-set's limit
+ * options, appended to out.  Returns 0, or -1 with err.
+ */
+int oci_translate_update(const char *text, size_t len,
+			 const struct oci_ctx *ctx, struct argvec *out, char *err,
+			 size_t errsz);
+
 /* A default config.json, like `runc spec` (malloc'ed text). */
 char *oci_default_spec(void);
 /* `features`: what this runtime takes (malloc'ed JSON text). */

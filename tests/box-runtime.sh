@@ -257,6 +257,26 @@ test_pause_and_resume_freeze_the_cgroup() {
 	br delete --force pz
 }
 
+test_update_changes_the_limits() {
+	need_all || return 0
+	need_ctrl pids || return 0
+	bundle up '.process.args = ["sleep", "60"] | .linux.resources = {"pids": {"limit": 20}}'
+	br create --bundle "$B" up
+	br start up
+	assertEquals "pids limit at create" 20 "$(cg_read pids up pids.max pids.max)"
+	echo '{"pids": {"limit": 77}}' >"$BOX_TMP/res.json"
+	run br update --resources "$BOX_TMP/res.json" up
+	assertEquals "update: $err" 0 "$rc"
+	assertEquals "pids limit after update" 77 "$(cg_read pids up pids.max pids.max)"
+	run sh -c "echo '{\"pids\": {\"limit\": 55}}' | box-runtime --root '$STATE' update --resources - up"
+	assertEquals "update from stdin: $err" 0 "$rc"
+	assertEquals "pids limit from stdin" 55 "$(cg_read pids up pids.max pids.max)"
+	echo '{"blockIO": {"weight": 10}}' >"$BOX_TMP/res.json"
+	assert_bad_input box-runtime --root "$STATE" update --resources "$BOX_TMP/res.json" up
+	assertEquals "unchanged after a refused update" 55 "$(cg_read pids up pids.max pids.max)"
+	br delete --force up
+}
+
 test_resources_reach_the_cgroup() {
 	need_all || return 0
 	need_ctrl memory || return 0
@@ -400,6 +420,10 @@ test_podman_runs_stops_and_removes_containers() {
 	$P exec web sh -c 'echo exec-pid=$$; grep ^Seccomp: /proc/self/status; exit 4'
 	echo "exec-status=$?"
 	$P top web pid comm | tail -n +2 | tr -s ' '
+	id=$($P inspect -f '{{.Id}}' web)
+	$P update --memory 64m web >/dev/null
+	echo "mem=$(cat "/sys/fs/cgroup/memory/libpod_parent/libpod-$id/memory.limit_in_bytes" 2>/dev/null ||
+		cat "/sys/fs/cgroup/libpod_parent/libpod-$id/memory.max")"
 	$P pause web >/dev/null && echo "paused=$($P inspect -f '{{.State.Status}}' web)"
 	$P unpause web >/dev/null && echo "unpaused=$($P inspect -f '{{.State.Status}}' web)"
 	$P stop -t 1 web >/dev/null 2>&1
@@ -426,6 +450,7 @@ test_podman_runs_stops_and_removes_containers() {
 	assertContains "exec: in the pid namespace, filtered, status passed on" "$out" \
 		"$(printf 'exec-pid=2\nSeccomp:\t2\nexec-status=4')"
 	assertContains "top sees PID 1" "$out" "1 sleep"
+	assertContains "podman update --memory" "$out" "mem=67108864"
 	assertContains "podman pause" "$out" "paused=paused"
 	assertContains "podman unpause" "$out" "unpaused=running"
 	assertContains "stopped" "$out" "stopped=exited"

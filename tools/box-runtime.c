@@ -134,9 +134,11 @@ static void debug(const char *fmt, ...)
 
 /* --- files ---------------------------------------------------------- */
 
+/* dirfd/name, or with name NULL the open fd dirfd itself (stdin) */
 static char *read_file(int dirfd, const char *name, size_t max, size_t *len)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = name ? openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+		      : fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
 	size_t n = 0, cap = 4096;
 	char *buf;
 	ssize_t r;
@@ -202,8 +204,7 @@ static int write_atomic(int dirfd, const char *name, const char *text)
 	/* no fsync: the state lives on /run, a tmpfs gone at reboot with
 	 * the containers it describes; the rename is what makes a reader
 	 * see the old or the new file, never half of one */
-	if (close(fd) < 0 ||
-	    renameat(dirfd, tmp, dirfd, name) < 0) {
+	if (close(fd) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
 		unlinkat(dirfd, tmp, 0);
 		return -1;
 	}
@@ -866,6 +867,48 @@ static void do_freeze(const char *id, bool freeze)
 	state_close(&st);
 }
 
+/* update --resources FILE ("-": stdin): cg-set with the limits */
+static void do_update(const char *id, const char *file)
+{
+	struct state st = {0};
+	struct oci_ctx ctx = {.bindir = bindir, .id = id};
+	struct argvec a = {0};
+	char tool[PATH_MAX + 16], err[512];
+	char *text;
+	size_t len;
+
+	if (!file)
+		die("update %s: needs --resources FILE (the flags of runc "
+		    "update are not supported)",
+		    id);
+	state_open(id, &st, true);
+	if (!strcmp(status(&st), "stopped"))
+		die("update %s: the container is stopped", id);
+	text = read_file(strcmp(file, "-") ? AT_FDCWD : 0,
+			 strcmp(file, "-") ? file : NULL, CONFIG_MAX, &len);
+	if (!text)
+		die("update %s: read %s: %s", id, file, strerror(errno));
+	ctx.devices_v1 = ctrl_v1("devices");
+	snprintf(tool, sizeof(tool), "%s/cg-set", bindir);
+	if (argv_push(&a, tool) < 0 ||
+	    (json_is_true(json_object_get(st.js, "cgroupRelative")) &&
+	     argv_push(&a, "--relative") < 0))
+		die("update %s: out of memory", id);
+	if (oci_translate_update(text, len, &ctx, &a, err, sizeof(err)) < 0)
+		die("update %s: %s", id, err);
+	free(text);
+	if (a.n ==
+	    1 + (size_t)json_is_true(json_object_get(st.js, "cgroupRelative")))
+		return; /* nothing to change */
+	if (argv_push(&a, "--") < 0 ||
+	    argv_push(&a, sget(&st, "cgroupPath")) < 0)
+		die("update %s: out of memory", id);
+	if (run_argv(a.v) != 0)
+		die("update %s: cg-set failed (it said why)", id);
+	argv_free(&a);
+	state_close(&st);
+}
+
 /* Every process in the container's pid namespace (kill --all). */
 static void kill_all(const struct state *st, int sig)
 {
@@ -1297,6 +1340,7 @@ static _Noreturn void usage(void)
 	       "  kill [--all] ID [SIGNAL]\n"
 	       "  delete [--force] ID\n"
 	       "  pause ID, resume ID\n"
+	       "  update --resources FILE|- ID\n"
 	       "  run --bundle DIR [--pid-file FILE] ID\n"
 	       "  exec [--process FILE] [--detach] [--pid-file FILE] "
 	       "[--cwd DIR]\n"
@@ -1321,6 +1365,7 @@ enum {
 	O_CWD,
 	O_CAP,
 };
+static const char *resources;
 
 static const struct option cmd_opts[] = {
     {"bundle", required_argument, NULL, 'b'},
@@ -1338,6 +1383,7 @@ static const struct option cmd_opts[] = {
     {"env", required_argument, NULL, 'e'},
     {"user", required_argument, NULL, 'u'},
     {"cap", required_argument, NULL, O_CAP},
+    {"resources", required_argument, NULL, 'r'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -1410,7 +1456,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:b:fadhp:te:u:", cmd_opts,
+	while ((c = getopt_long(argc, argv, "+:b:fadhp:te:u:r:", cmd_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -1456,6 +1502,9 @@ int main(int argc, char **argv)
 			break;
 		case 'u':
 			eo.user = optarg;
+			break;
+		case 'r':
+			resources = optarg;
 			break;
 		case O_CAP:
 			die("exec --cap: not supported (the container's "
@@ -1518,6 +1567,8 @@ int main(int argc, char **argv)
 		do_create(argv[0], &co);
 	} else if (strcmp(cmd, "start") == 0) {
 		do_start(argv[0]);
+	} else if (strcmp(cmd, "update") == 0) {
+		do_update(argv[0], resources);
 	} else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "resume") == 0) {
 		do_freeze(argv[0], cmd[0] == 'p');
 	} else if (strcmp(cmd, "state") == 0) {
