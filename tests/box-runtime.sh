@@ -257,6 +257,23 @@ test_pause_and_resume_freeze_the_cgroup() {
 	br delete --force pz
 }
 
+test_list_and_ps_show_the_containers() {
+	need_all || return 0
+	local pid
+	bundle ls '.process.args = ["sh", "-c", "sleep 60 & exec sleep 61"]'
+	br create --bundle "$B" --pid-file "$BOX_TMP/ls.pid" ls
+	pid=$(cat "$BOX_TMP/ls.pid")
+	assertEquals "list -q" ls "$(br list -q)"
+	assertEquals "list json" "ls $pid created" \
+		"$(br list --format json | jq -r '.[] | "\(.id) \(.pid) \(.status)"')"
+	br start ls
+	wait_for "[ \"\$(br ps --format json ls | jq length)\" = 2 ]"
+	assertEquals "ps: the first process and its child" 2 "$(br ps --format json ls | jq length)"
+	assertContains "ps json has the first PID" "$(br ps --format json ls)" "$pid"
+	br delete --force ls
+	assertEquals "list empty after delete" "" "$(br list -q)"
+}
+
 test_update_changes_the_limits() {
 	need_all || return 0
 	need_ctrl pids || return 0

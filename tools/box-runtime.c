@@ -909,6 +909,119 @@ static void do_update(const char *id, const char *file)
 	state_close(&st);
 }
 
+/* The PIDs of the container's pid namespace, as the host sees them. */
+static json_t *ns_pids(const struct state *st)
+{
+	json_int_t ns = json_integer_value(json_object_get(st->js, "pidns"));
+	json_t *a = json_array();
+	struct dirent *e;
+	struct stat sb;
+	char p[300];
+	DIR *d;
+
+	if (!a || !ns || !(d = opendir("/proc")))
+		return a;
+	while ((e = readdir(d))) {
+		pid_t pid;
+
+		if (parse_pid(e->d_name, &pid) < 0)
+			continue;
+		snprintf(p, sizeof(p), "/proc/%s/ns/pid", e->d_name);
+		if (stat(p, &sb) == 0 && (json_int_t)sb.st_ino == ns)
+			json_array_append_new(a, json_integer(pid));
+	}
+	closedir(d);
+	return a;
+}
+
+/* ps ID: the container's processes (--format json: their PIDs) */
+static void do_ps(const char *id, bool json)
+{
+	struct state st = {0};
+	json_t *a, *v;
+	size_t i;
+
+	state_open(id, &st, true);
+	if (!strcmp(status(&st), "stopped"))
+		die("ps %s: the container is not running", id);
+	a = ns_pids(&st);
+	if (json) {
+		char *s = json_dumps(a, JSON_COMPACT);
+
+		if (!s)
+			die("ps %s: out of memory", id);
+		puts(s);
+		free(s);
+	} else {
+		printf("%-8s %s\n", "PID", "CMD");
+		json_array_foreach(a, i, v)
+		{
+			char path[64], comm[64] = "?";
+			int fd;
+			ssize_t n;
+
+			snprintf(path, sizeof(path), "/proc/%lld/comm",
+				 (long long)json_integer_value(v));
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0 &&
+			    (n = read(fd, comm, sizeof(comm) - 1)) > 0)
+				comm[n - 1] = '\0';
+			if (fd >= 0)
+				close(fd);
+			printf("%-8lld %s\n", (long long)json_integer_value(v),
+			       comm);
+		}
+	}
+	json_decref(a);
+	state_close(&st);
+}
+
+/* list: every container under --root (-q: the IDs only) */
+static void do_list(bool json, bool quiet)
+{
+	json_t *all = json_array();
+	struct dirent *e;
+	int rfd = root_dir(false);
+	DIR *d = rfd >= 0 ? fdopendir(rfd) : NULL;
+
+	if (rfd >= 0 && !d)
+		die("list: read %s: %s", g.root, strerror(errno));
+	if (!json && !quiet)
+		printf("%-24s %-8s %-8s %s\n", "ID", "PID", "STATUS", "BUNDLE");
+	while (d && (e = readdir(d))) {
+		struct state st = {0};
+
+		if (!id_ok(e->d_name) || state_open(e->d_name, &st, false) < 0)
+			continue;
+		if (!st.js) {
+			state_close(&st);
+			continue;
+		}
+		if (quiet)
+			puts(e->d_name);
+		else if (json)
+			json_array_append_new(
+			    all, json_pack("{s:s,s:i,s:s,s:s}", "id", e->d_name,
+					   "pid", (json_int_t)state_pid(&st),
+					   "status", status(&st), "bundle",
+					   sget(&st, "bundle")));
+		else
+			printf("%-24s %-8d %-8s %s\n", e->d_name,
+			       (int)state_pid(&st), status(&st),
+			       sget(&st, "bundle"));
+		state_close(&st);
+	}
+	if (d)
+		closedir(d);
+	if (json) {
+		char *s = json_dumps(all, JSON_COMPACT);
+
+		puts(s ? s : "[]");
+		free(s);
+	}
+	json_decref(all);
+}
+
 /* Every process in the container's pid namespace (kill --all). */
 static void kill_all(const struct state *st, int sig)
 {
@@ -1341,6 +1454,8 @@ static _Noreturn void usage(void)
 	       "  delete [--force] ID\n"
 	       "  pause ID, resume ID\n"
 	       "  update --resources FILE|- ID\n"
+	       "  ps [--format table|json] ID\n"
+	       "  list [--format table|json] [--quiet]\n"
 	       "  run --bundle DIR [--pid-file FILE] ID\n"
 	       "  exec [--process FILE] [--detach] [--pid-file FILE] "
 	       "[--cwd DIR]\n"
@@ -1364,8 +1479,10 @@ enum {
 	O_PROCESS,
 	O_CWD,
 	O_CAP,
+	O_FORMAT,
 };
 static const char *resources;
+static bool fmt_json, quiet;
 
 static const struct option cmd_opts[] = {
     {"bundle", required_argument, NULL, 'b'},
@@ -1384,6 +1501,8 @@ static const struct option cmd_opts[] = {
     {"user", required_argument, NULL, 'u'},
     {"cap", required_argument, NULL, O_CAP},
     {"resources", required_argument, NULL, 'r'},
+    {"format", required_argument, NULL, O_FORMAT},
+    {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -1456,7 +1575,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:b:fadhp:te:u:r:", cmd_opts,
+	while ((c = getopt_long(argc, argv, "+:b:fadhp:te:u:r:q", cmd_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -1506,6 +1625,15 @@ int main(int argc, char **argv)
 		case 'r':
 			resources = optarg;
 			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
+				xusage_error("bad --format '%s': table or json",
+					     optarg);
+			fmt_json = optarg[0] == 'j';
+			break;
+		case 'q':
+			quiet = true;
+			break;
 		case O_CAP:
 			die("exec --cap: not supported (the container's "
 			    "capabilities apply)");
@@ -1546,6 +1674,12 @@ int main(int argc, char **argv)
 		free(s);
 		return 0;
 	}
+	if (strcmp(cmd, "list") == 0) {
+		if (argc)
+			xusage_error("list: takes no ID");
+		do_list(fmt_json, quiet);
+		return 0;
+	}
 	if (argc < 1)
 		xusage_error("%s: missing container ID", cmd);
 	if (strcmp(cmd, "kill") == 0) {
@@ -1567,6 +1701,8 @@ int main(int argc, char **argv)
 		do_create(argv[0], &co);
 	} else if (strcmp(cmd, "start") == 0) {
 		do_start(argv[0]);
+	} else if (strcmp(cmd, "ps") == 0) {
+		do_ps(argv[0], fmt_json);
 	} else if (strcmp(cmd, "update") == 0) {
 		do_update(argv[0], resources);
 	} else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "resume") == 0) {
