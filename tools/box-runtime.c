@@ -1626,9 +1626,9 @@ int main(int argc, char **argv)
 			resources = optarg;
 			break;
 		case O_FORMAT:
-			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
-				xusage_error("bad --format '%s': table or json",
-					     optarg);
+			if (!optarg ||
+			    (strcmp(optarg, "json") && strcmp(optarg, "table")))
+				xusage_error("bad --format: table or json");
 			fmt_json = optarg[0] == 'j';
 			break;
 		case 'q':
