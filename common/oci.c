@@ -97,6 +97,14 @@ struct tr {
 	bool failed;
 };
 
+/* one line, whatever the config held */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 static int fail(struct tr *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -112,10 +120,7 @@ static int fail(struct tr *t, const char *fmt, ...)
 	if (n > 0 && (size_t)n < t->errsz)
 		vsnprintf(t->err + n, t->errsz - (size_t)n, fmt, ap);
 	va_end(ap);
-	/* one line, whatever the config held */
-	for (char *p = t->err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	one_line(t->err);
 	t->failed = true;
 	return -1;
 }
@@ -1221,8 +1226,8 @@ out:
 }
 
 int oci_translate_update(const char *text, size_t len,
-			 const struct oci_ctx *ctx, struct argvec *out, char *err,
-			 size_t errsz)
+			 const struct oci_ctx *ctx, struct argvec *out,
+			 char *err, size_t errsz)
 {
 	struct oci_chain dummy = {0};
 	struct tr t = {ctx, &dummy, err, errsz, false};
@@ -1235,6 +1240,7 @@ int oci_translate_update(const char *text, size_t len,
 	if (!res) {
 		snprintf(err, errsz, "resources: line %d column %d: %.120s",
 			 je.line, je.column, je.text);
+		one_line(err);
 		return -1;
 	}
 	r = push_limits(&t, res, out);
@@ -1259,6 +1265,7 @@ int oci_translate_exec(const char *text, size_t len, const struct oci_ctx *ctx,
 	if (!proc) {
 		snprintf(err, errsz, "process: line %d column %d: %.120s",
 			 je.line, je.column, je.text);
+		one_line(err);
 		return -1;
 	}
 	if (seccomp && !(out->seccomp = strdup("")))

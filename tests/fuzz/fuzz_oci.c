@@ -9,7 +9,9 @@
  *   - an accepted config gives a chain that starts with cg-exec, holds
  *     pivot and ends in "box-runtime init ... -- ARGS", every word a
  *     NUL-terminated string, the vector NULL-terminated; the same input
- *     translated twice gives the same chain.
+ *     translated twice gives the same chain;
+ *   - the same bytes read as exec's process.json and as update's
+ *     resources fail with one line or give NULL-terminated vectors.
  */
 #include "oci.h"
 
@@ -84,5 +86,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	oci_chain_free(&a);
 	oci_chain_free(&b);
+
+	if (oci_translate_exec((const char *)data, size, &ctx, 42, true, &a,
+			       err, sizeof(err)) < 0) {
+		if (!memchr(err, '\0', sizeof(err)) || strchr(err, '\n'))
+			abort();
+	} else if (!a.chain.v || a.chain.v[a.chain.n] != NULL) {
+		abort();
+	}
+	oci_chain_free(&a);
+	{
+		struct argvec u = {0};
+
+		if (oci_translate_update((const char *)data, size, &ctx, &u,
+					 err, sizeof(err)) < 0) {
+			if (!memchr(err, '\0', sizeof(err)) ||
+			    strchr(err, '\n'))
+				abort();
+		} else if (u.n && u.v[u.n] != NULL) {
+			abort();
+		}
+		argv_free(&u);
+	}
 	return 0;
 }
