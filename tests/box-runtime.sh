@@ -363,6 +363,35 @@ test_mount_destination_cannot_escape_through_a_symlink() {
 	assertFalse "state gone" "[ -e '$STATE/evil' ]"
 }
 
+# kill -9 of create at points along its way (before, during and after
+# the chain): delete --force then leaves no state, no cgroup and no
+# process of the container.
+test_create_killed_at_each_step_is_cleaned_by_delete_force() {
+	need_all || return 0
+	local delay pid d left
+	bundle k9 '.process.args = ["sleep", "60"]'
+	for delay in 0.001 0.003 0.006 0.01 0.02 0.05; do
+		box-runtime --root "$STATE" create --bundle "$B" --pid-file "$BOX_TMP/k9.pid" k9 \
+			>/dev/null 2>&1 &
+		pid=$!
+		sleep "$delay"
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		run br delete --force k9
+		assertEquals "delete --force after kill at ${delay}s: $err" 0 "$rc"
+		assertFalse "state gone (${delay}s)" "[ -e '$STATE/k9' ]"
+		for d in $(cg_all_dirs k9); do
+			assertFalse "cgroup $d gone (${delay}s)" "[ -d '$d' ]"
+		done
+		# the chain's first process, orphaned: init's ready write hits
+		# a closed pipe, or delete's cg-delete killed it
+		left=$(pgrep -f "box-runtime init .*-- sleep 60" || true)
+		wait_for "! pgrep -f 'box-runtime init .*-- sleep 60' >/dev/null" 40
+		assertEquals "no container process left (${delay}s): $left" "" \
+			"$(pgrep -f 'box-runtime init .*-- sleep 60')"
+	done
+}
+
 test_a_failing_step_leaves_nothing() {
 	need_all || return 0
 	local d
