@@ -561,6 +561,17 @@ test_bad_command_lines_are_refused() {
 	assert_bad_input box-runtime --root relative state x
 }
 
+test_log_gets_errors_as_runc_writes_them() {
+	need_tool box-runtime || return 0
+	need_cmd jq || return 0
+	run box-runtime --root "$STATE" --log "$BOX_TMP/log.json" --log-format json state nosuch
+	assertEquals "status" 125 "$rc"
+	assertEquals "json log line" "error" "$(jq -r .level "$BOX_TMP/log.json")"
+	assertContains "its message" "$(jq -r .msg "$BOX_TMP/log.json")" "nosuch does not exist"
+	run box-runtime --root "$STATE" --log "$BOX_TMP/log.txt" state nosuch
+	assertContains "text log line" "$(cat "$BOX_TMP/log.txt")" 'level=error msg="container nosuch does not exist"'
+}
+
 test_print_chain_shows_the_tools() {
 	need_all || return 0
 	bundle chain
