@@ -274,6 +274,23 @@ test_list_and_ps_show_the_containers() {
 	assertEquals "list empty after delete" "" "$(br list -q)"
 }
 
+test_events_stats_come_from_the_cgroup() {
+	need_all || return 0
+	need_ctrl pids || return 0
+	bundle ev '.process.args = ["sh", "-c", "sleep 60 & exec sleep 61"] | .linux.resources = {"pids": {"limit": 40}}'
+	br create --bundle "$B" ev
+	br start ev
+	wait_for "[ \"\$(br events --stats ev | jq .data.pids.current)\" = 2 ]"
+	run br events --stats ev
+	assertEquals "events --stats: $err" 0 "$rc"
+	assertEquals "type and id" "stats ev" "$(echo "$out" | jq -r '"\(.type) \(.id)"')"
+	assertEquals "pids: current and limit" "2 40" \
+		"$(echo "$out" | jq -r '"\(.data.pids.current) \(.data.pids.limit)"')"
+	br delete --force ev
+	run br events --stats ev
+	assertEquals "events of a deleted container" 125 "$rc"
+}
+
 test_update_changes_the_limits() {
 	need_all || return 0
 	need_ctrl pids || return 0

@@ -909,6 +909,94 @@ static void do_update(const char *id, const char *file)
 	state_close(&st);
 }
 
+/* cg-stat --json of the container's cgroup, as runc's stats event. */
+static json_t *stats_event(const struct state *st)
+{
+	char tool[PATH_MAX + 16], buf[8192];
+	const char *cg = sget(st, "cgroupPath");
+	char *argv[6];
+	int p[2], i = 0, status;
+	size_t n = 0;
+	ssize_t r;
+	pid_t pid;
+	json_t *cs, *ev;
+
+	snprintf(tool, sizeof(tool), "%s/cg-stat", bindir);
+	argv[i++] = tool;
+	argv[i++] = "--json";
+	if (json_is_true(json_object_get(st->js, "cgroupRelative")))
+		argv[i++] = "--relative";
+	argv[i++] = "--";
+	argv[i++] = (char *)cg;
+	argv[i] = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+		die("events %s: %s", st->id, strerror(errno));
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execv(tool, argv);
+		_exit(EXIT_NOTFOUND);
+	}
+	close(p[1]);
+	while (n < sizeof(buf) - 1 &&
+	       ((r = read(p[0], buf + n, sizeof(buf) - 1 - n)) > 0 ||
+		(r < 0 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	buf[n] = '\0';
+	cs = json_loads(buf, 0, NULL);
+	if (!cs)
+		die("events %s: cg-stat failed (it said why)", st->id);
+#define CS(k) json_deep_copy(json_object_get(cs, k))
+	ev = json_pack(
+	    "{s:s,s:s,s:{s:{s:{s:I}},s:{s:{s:o,s:o,s:o}},s:{s:o,s:o}}}", "type",
+	    "stats", "id", st->id, "data", "cpu", "usage", "total",
+	    (json_int_t)json_integer_value(
+		json_object_get(cs, "cpu_usage_usec")) *
+		1000,
+	    "memory", "usage", "usage", CS("memory_current"), "max",
+	    CS("memory_peak"), "limit", CS("memory_max"), "pids", "current",
+	    CS("pids_current"), "limit", CS("pids_max"));
+#undef CS
+	json_decref(cs);
+	if (!ev)
+		die("events %s: out of memory", st->id);
+	return ev;
+}
+
+/* events --stats: one stats event; without: one every --interval
+ * seconds (default 5) until the container stops */
+static void do_events(const char *id, bool stats, unsigned int interval)
+{
+	for (;;) {
+		struct state st = {0};
+		json_t *ev;
+		char *s;
+
+		state_open(id, &st, true);
+		if (!strcmp(status(&st), "stopped")) {
+			if (stats)
+				die("events %s: the container is not running",
+				    id);
+			state_close(&st);
+			return;
+		}
+		ev = stats_event(&st);
+		state_close(&st);
+		s = json_dumps(ev, JSON_COMPACT);
+		json_decref(ev);
+		if (!s)
+			die("events %s: out of memory", id);
+		puts(s);
+		fflush(stdout);
+		free(s);
+		if (stats)
+			return;
+		sleep(interval);
+	}
+}
+
 /* The PIDs of the container's pid namespace, as the host sees them. */
 static json_t *ns_pids(const struct state *st)
 {
@@ -1455,6 +1543,7 @@ static _Noreturn void usage(void)
 	       "  pause ID, resume ID\n"
 	       "  update --resources FILE|- ID\n"
 	       "  ps [--format table|json] ID\n"
+	       "  events [--stats] [--interval SECONDS] ID\n"
 	       "  list [--format table|json] [--quiet]\n"
 	       "  run --bundle DIR [--pid-file FILE] ID\n"
 	       "  exec [--process FILE] [--detach] [--pid-file FILE] "
@@ -1480,9 +1569,12 @@ enum {
 	O_CWD,
 	O_CAP,
 	O_FORMAT,
+	O_STATS,
+	O_INTERVAL,
 };
 static const char *resources;
-static bool fmt_json, quiet;
+static bool fmt_json, quiet, stats;
+static unsigned int interval = 5;
 
 static const struct option cmd_opts[] = {
     {"bundle", required_argument, NULL, 'b'},
@@ -1503,6 +1595,8 @@ static const struct option cmd_opts[] = {
     {"resources", required_argument, NULL, 'r'},
     {"format", required_argument, NULL, O_FORMAT},
     {"quiet", no_argument, NULL, 'q'},
+    {"stats", no_argument, NULL, O_STATS},
+    {"interval", required_argument, NULL, O_INTERVAL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -1634,6 +1728,15 @@ int main(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case O_STATS:
+			stats = true;
+			break;
+		case O_INTERVAL:
+			if (!optarg || parse_uint(optarg, &interval) < 0 ||
+			    interval == 0)
+				xusage_error("bad --interval: whole seconds, "
+					     "at least 1");
+			break;
 		case O_CAP:
 			die("exec --cap: not supported (the container's "
 			    "capabilities apply)");
@@ -1701,6 +1804,8 @@ int main(int argc, char **argv)
 		do_create(argv[0], &co);
 	} else if (strcmp(cmd, "start") == 0) {
 		do_start(argv[0]);
+	} else if (strcmp(cmd, "events") == 0) {
+		do_events(argv[0], stats, interval);
 	} else if (strcmp(cmd, "ps") == 0) {
 		do_ps(argv[0], fmt_json);
 	} else if (strcmp(cmd, "update") == 0) {

@@ -1,5 +1,5 @@
 # fish completion for box-runtime(1)
-set -l cmds create start state kill delete run exec update pause resume ps list spec features
+set -l cmds create start state kill delete run exec update pause resume ps list events spec features
 complete -c box-runtime -f
 complete -c box-runtime -n "not __fish_seen_subcommand_from $cmds" -a "$cmds"
 complete -c box-runtime -l root -r -a '(__fish_complete_directories)' -d 'State directory'
@@ -38,3 +38,5 @@ complete -c box-runtime -n "__fish_seen_subcommand_from init" -l console-size -x
 complete -c box-runtime -n "__fish_seen_subcommand_from update" -s r -l resources -r -F -d 'linux.resources JSON, - for stdin'
 complete -c box-runtime -n "__fish_seen_subcommand_from ps list" -l format -x -a 'table json' -d 'Table or JSON'
 complete -c box-runtime -n "__fish_seen_subcommand_from list" -s q -l quiet -d 'The ids alone'
+complete -c box-runtime -n "__fish_seen_subcommand_from events" -l stats -d 'One stats event'
+complete -c box-runtime -n "__fish_seen_subcommand_from events" -l interval -x -d 'Seconds between events'
