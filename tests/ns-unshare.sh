@@ -470,4 +470,48 @@ test_bad_input_is_one_line_125_and_changes_nothing() {
 	assertFalse "no pidfile dir made" "[ -e $BOX_TMP/no ]"
 }
 
+# --detach: ns-unshare exits 0 once its child is set up, the child
+# (the pidfile's PID, PID 1 of the new pid namespace) runs on alone.
+test_detach_leaves_the_child_alone() {
+	need_root || return 0
+	local pid parent
+	run ns-unshare --pid --mount --uts --domainname=boxdomain --detach \
+		--pidfile "$BOX_TMP/detach.pid" sleep 30
+	assertEquals "detach status (stderr: $err)" 0 "$rc"
+	pid=$(cat "$BOX_TMP/detach.pid")
+	assertTrue "child alive" "[ -d /proc/$pid ]"
+	assertEquals "PID 1 inside" 1 "$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status")"
+	parent=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")
+	assertNotEquals "ns-unshare is not its parent" ns-unshare "$(cat "/proc/$parent/comm")"
+	assertEquals "domain name" boxdomain "$(nsenter -t "$pid" -u domainname)"
+	kill -9 "$pid"
+}
+
+test_sysctl_is_set_in_the_new_namespaces_only() {
+	need_root || return 0
+	local host_fwd host_shm
+	host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+	host_shm=$(cat /proc/sys/kernel/shmmni)
+	run ns-unshare --net --ipc --sysctl net.ipv4.ip_forward=$((1 - host_fwd)) \
+		--sysctl kernel.shmmni=1234 \
+		sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "inside" "$(printf '%s\n1234' $((1 - host_fwd)))" "$out"
+	assertEquals "host ip_forward unchanged" "$host_fwd" "$(cat /proc/sys/net/ipv4/ip_forward)"
+	assertEquals "host shmmni unchanged" "$host_shm" "$(cat /proc/sys/kernel/shmmni)"
+}
+
+test_sysctl_bad_input() {
+	assert_bad_input ns-unshare --net --sysctl kernel.panic=1 true
+	assert_bad_input ns-unshare --sysctl net.ipv4.ip_forward=1 true
+	assert_bad_input ns-unshare --net --sysctl 'net/../x=1' true
+	assert_bad_input ns-unshare --net --sysctl net.ipv4.ip_forward true
+}
+
+test_detach_bad_input() {
+	assert_bad_input ns-unshare --pid --detach --init true
+	assert_bad_input ns-unshare --pid --detach --kill-child true
+	assert_bad_input ns-unshare --domainname= true
+}
+
 box_run_suite

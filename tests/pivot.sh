@@ -203,6 +203,51 @@ test_bind_ro_bind_tmpfs_and_ro_root() {
 	assertTrue "mount point made" "[ -d '$IMG/deep/new/ro' ] && [ -f '$IMG/etc/bound' ]"
 }
 
+test_mount_option_mounts_filesystems_and_binds_with_flags() {
+	mkdir -p "$BOX_TMP/mnt-src"
+	echo from-host >"$BOX_TMP/mnt-src/f"
+	pv 'awk "\$5 == \"/scratch\" || \$5 == \"/data\" || \$5 == \"/dev/pts\" {print \$5, \$6, \$9}" /proc/self/mountinfo
+		df -k /scratch | awk "NR == 2 {print \"size=\" \$2}"
+		cat /data/f; touch /data/g 2>/dev/null && echo data=rw || echo data=ro' \
+		--mount 'tmpfs:tmpfs:/scratch:size=1m,nosuid,mode=0700' \
+		--mount "rbind:$BOX_TMP/mnt-src:/data:ro,nosuid,nodev" \
+		--mount 'devpts:devpts:/dev/pts:newinstance,ptmxmode=0666'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertContains "tmpfs with its flags" "$out" "/scratch rw,nosuid,relatime tmpfs"
+	assertContains "size option reached tmpfs" "$out" "size=1024"
+	assertContains "bind read-only with flags" "$out" "/data ro,nosuid,nodev,relatime"
+	assertContains "bind source" "$out" "from-host"
+	assertContains "bind not writable" "$out" "data=ro"
+	assertEquals "a second devpts over pivot's" 2 \
+		"$(echo "$out" | grep -c '^/dev/pts ')"
+	assertFalse "nothing written to the host" "[ -e '$BOX_TMP/mnt-src/g' ]"
+}
+
+test_mask_and_ro_path_options() {
+	copy_image mask
+	mkdir -p "$IMG/secret" "$IMG/conf"
+	echo s >"$IMG/secret/key"
+	echo c >"$IMG/conf/c"
+	echo v >"$IMG/visible"
+	pv 'ls /secret | wc -l; cat /visible; cat /conf/c; echo x >/conf/d 2>/dev/null && echo conf=rw || echo conf=ro' \
+		--no-mask --mask /secret --mask /visible --ro-path /conf --mask /no/such
+	IMG=
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "masked dir empty, masked file empty, ro dir readable" \
+		"$(printf '0\nc\nconf=ro')" "$out"
+}
+
+test_mount_option_bad_input() {
+	bad pivot --mount 'tmpfs:tmpfs' "$ROOT" true
+	bad pivot --mount 'tmpfs:tmpfs:relative' "$ROOT" true
+	bad pivot --mount 'tmpfs:tmpfs:/x:x-fstab-only' "$ROOT" true
+	bad pivot --mount 'tmpfs:tmpfs:/x:a:b' "$ROOT" true
+	bad pivot --mount "bind:$BOX_TMP:/x:size=1m" "$ROOT" true
+	bad pivot --mount "bind:$BOX_TMP/no-such:/x" "$ROOT" true
+	bad pivot --mask relative "$ROOT" true
+	bad pivot --ro-path / "$ROOT" true
+}
+
 test_bind_spec_escapes_colons() {
 	local h=$BOX_TMP/co:lon
 	mkdir -p "$h"

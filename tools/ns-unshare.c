@@ -65,6 +65,9 @@ enum {
 	OPT_PIDFILE,
 	OPT_MONOTONIC,
 	OPT_BOOTTIME,
+	OPT_DETACH,
+	OPT_DOMAINNAME,
+	OPT_SYSCTL,
 };
 
 static const struct option longopts[] = {
@@ -78,6 +81,7 @@ static const struct option longopts[] = {
     {"time", optional_argument, NULL, 'T'},
     {"fork", no_argument, NULL, 'f'},
     {"init", no_argument, NULL, OPT_INIT},
+    {"detach", no_argument, NULL, OPT_DETACH},
     {"kill-child", optional_argument, NULL, OPT_KILLCHILD},
     {"mount-proc", optional_argument, NULL, OPT_MOUNTPROC},
     {"propagation", required_argument, NULL, OPT_PROPAGATION},
@@ -90,6 +94,8 @@ static const struct option longopts[] = {
     {"map-auto", no_argument, NULL, OPT_MAPAUTO},
     {"setgroups", required_argument, NULL, OPT_SETGROUPS},
     {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"domainname", required_argument, NULL, OPT_DOMAINNAME},
+    {"sysctl", required_argument, NULL, OPT_SYSCTL},
     {"pidfile", required_argument, NULL, OPT_PIDFILE},
     {"monotonic", required_argument, NULL, OPT_MONOTONIC},
     {"boottime", required_argument, NULL, OPT_BOOTTIME},
@@ -121,13 +127,15 @@ struct idplan {
 static struct {
 	int flags;
 	const char *persist[NS_MAX]; /* by ns_types[] index */
-	bool fork, init;
+	bool fork, init, detach;
 	int kill_sig;
 	const char *procdir;
 	unsigned long propagation;
 	struct idplan uid, gid;
 	int setgroups; /* -1 untouched, 0 deny, 1 allow */
-	const char *hostname, *pidfile, *root, *wd;
+	const char *hostname, *domainname, *pidfile, *root, *wd;
+	const char *sysctl[64]; /* KEY=VALUE, checked */
+	size_t nsysctl;
 	bool set_mono, set_boot;
 	int64_t mono, boot;
 	uid_t euid; /* ours outside, read before unshare */
@@ -177,6 +185,10 @@ static void usage(void)
 	    "      --init               a small PID 1 that reaps orphans and "
 	    "forwards\n"
 	    "                           signals (implies --fork)\n"
+	    "      --detach             exit 0 once the child is set up, "
+	    "leaving it to\n"
+	    "                           our parent's subreaper (implies "
+	    "--fork)\n"
 	    "      --kill-child[=SIG]   SIG (default KILL) to the child when "
 	    "we die\n"
 	    "                           (implies --fork)\n"
@@ -197,6 +209,10 @@ static void usage(void)
 	    "      --map-auto           --map-users=auto --map-groups=auto\n"
 	    "      --setgroups allow|deny  setgroups(2) in the user namespace\n"
 	    "      --hostname NAME      set the hostname (implies --uts)\n"
+	    "      --sysctl KEY=VALUE   set a sysctl of a new namespace "
+	    "(net.*, ipc)\n"
+	    "      --domainname NAME    set the NIS domain name (implies "
+	    "--uts)\n"
 	    "      --pidfile FILE       write the PID of the first process "
 	    "inside\n"
 	    "      --monotonic SECS     CLOCK_MONOTONIC offset (implies "
@@ -993,6 +1009,9 @@ static void parse_options(int argc, char **argv)
 		case OPT_INIT:
 			opt.init = opt.fork = true;
 			break;
+		case OPT_DETACH:
+			opt.detach = opt.fork = true;
+			break;
 		case OPT_KILLCHILD:
 			opt.fork = true;
 			opt.kill_sig = SIGKILL;
@@ -1065,6 +1084,20 @@ static void parse_options(int argc, char **argv)
 			opt.flags |= CLONE_NEWUTS;
 			opt.hostname = optarg;
 			break;
+		case OPT_SYSCTL:
+			if (opt.nsysctl == ARRAY_SIZE(opt.sysctl))
+				xusage_error("more than %zu --sysctl",
+					     ARRAY_SIZE(opt.sysctl));
+			opt.sysctl[opt.nsysctl++] = optarg;
+			break;
+		case OPT_DOMAINNAME:
+			if (!*optarg || strlen(optarg) > 64)
+				xusage_error("bad --domainname: 1 to 64 bytes, "
+					     "got %zu",
+					     strlen(optarg));
+			opt.flags |= CLONE_NEWUTS;
+			opt.domainname = optarg;
+			break;
 		case OPT_PIDFILE:
 			opt.pidfile = optarg;
 			break;
@@ -1100,8 +1133,91 @@ static void parse_options(int argc, char **argv)
 }
 
 /* Everything that can be checked before acting is checked here. */
+/*
+ * The sysctls that belong to a namespace, and so may be set for the
+ * new one only (as runc allows them): a key of any other would change
+ * the host.
+ */
+static const struct {
+	const char *prefix;
+	int flag;
+} sysctl_ns[] = {
+    {"net.", CLONE_NEWNET},
+    {"kernel.msgmax", CLONE_NEWIPC},
+    {"kernel.msgmnb", CLONE_NEWIPC},
+    {"kernel.msgmni", CLONE_NEWIPC},
+    {"kernel.sem", CLONE_NEWIPC},
+    {"kernel.shmall", CLONE_NEWIPC},
+    {"kernel.shmmax", CLONE_NEWIPC},
+    {"kernel.shmmni", CLONE_NEWIPC},
+    {"kernel.shm_rmid_forced", CLONE_NEWIPC},
+    {"fs.mqueue.", CLONE_NEWIPC},
+    {"kernel.hostname", CLONE_NEWUTS},
+    {"kernel.domainname", CLONE_NEWUTS},
+};
+
+static void check_sysctl(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t klen = eq ? (size_t)(eq - kv) : 0, i;
+
+	if (!eq || klen == 0 || klen > 200 ||
+	    strspn(kv, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != klen ||
+	    strstr(kv, "..") || kv[0] == '.' || kv[klen - 1] == '.')
+		xusage_error("bad --sysctl '%.64s': KEY=VALUE, the key in "
+			     "dots (net.ipv4.ip_forward)",
+			     kv);
+	for (i = 0; i < ARRAY_SIZE(sysctl_ns); i++) {
+		size_t n = strlen(sysctl_ns[i].prefix);
+
+		if (strncmp(kv, sysctl_ns[i].prefix, n) == 0 &&
+		    (sysctl_ns[i].prefix[n - 1] == '.' || kv[n] == '='))
+			break;
+	}
+	if (i == ARRAY_SIZE(sysctl_ns))
+		xusage_error("--sysctl %.*s: not a sysctl of a namespace "
+			     "(net.*, the ipc ones, kernel.hostname): it would "
+			     "change the host",
+			     (int)klen, kv);
+	if (!(opt.flags & sysctl_ns[i].flag))
+		xusage_error("--sysctl %.*s: needs a new %s namespace",
+			     (int)klen, kv,
+			     sysctl_ns[i].flag == CLONE_NEWNET	 ? "net"
+			     : sysctl_ns[i].flag == CLONE_NEWIPC ? "ipc"
+								 : "uts");
+}
+
+/* Written by us, already in the new namespaces: /proc/sys/net and the
+ * ipc and uts files show the namespaces of the process that opens them. */
+static void write_sysctls(void)
+{
+	for (size_t i = 0; i < opt.nsysctl; i++) {
+		const char *kv = opt.sysctl[i], *eq = strchr(kv, '=');
+		char path[256];
+		int fd, n;
+
+		n = snprintf(path, sizeof(path), "/proc/sys/%.*s",
+			     (int)(eq - kv), kv);
+		for (char *p = path + 10; p < path + n; p++)
+			if (*p == '.')
+				*p = '/';
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || write(fd, eq + 1, strlen(eq + 1)) < 0) {
+			int err = errno;
+
+			if (fd >= 0)
+				close(fd);
+			errno = err;
+			fail("set sysctl %.*s", (int)(eq - kv), kv);
+		}
+		close(fd);
+	}
+}
+
 static void validate(void)
 {
+	for (size_t i = 0; i < opt.nsysctl; i++)
+		check_sysctl(opt.sysctl[i]);
 	char namebuf[256], *buf, *name = NULL;
 	struct ids_user u;
 	struct stat st;
@@ -1149,6 +1265,9 @@ static void validate(void)
 				    "file %s",
 				    ns_types[i].option, ns_types[j].option,
 				    opt.persist[i]);
+	if (opt.detach && (opt.kill_sig || opt.init))
+		xusage_error("--detach leaves the child on its own: not with "
+			     "--kill-child or --init");
 	if (opt.persist[ns_index(CLONE_NEWPID)] && !opt.fork)
 		xusage_error("persisting a pid namespace needs --fork (it "
 			     "exists once its first process does)");
@@ -1198,6 +1317,10 @@ int main(int argc, char **argv)
 	set_propagation();
 	if (opt.hostname && sethostname(opt.hostname, strlen(opt.hostname)) < 0)
 		fail("set hostname %s", opt.hostname);
+	if (opt.domainname &&
+	    setdomainname(opt.domainname, strlen(opt.domainname)) < 0)
+		fail("set domainname %s", opt.domainname);
+	write_sysctls();
 
 	if (!opt.fork) {
 		write_pidfile(getpid());
@@ -1215,7 +1338,7 @@ int main(int argc, char **argv)
 	if (opt.kill_sig)
 		parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	/* the child says 'r' when set up, so we know when undo is over */
-	if ((run.helper > 0 || run.pidfile.created) &&
+	if ((run.helper > 0 || run.pidfile.created || opt.detach) &&
 	    pipe2(ready, O_CLOEXEC) < 0)
 		fail("create pipe");
 	if (run.helper > 0 && pipe2(go, O_CLOEXEC) < 0)
@@ -1279,5 +1402,10 @@ int main(int argc, char **argv)
 		}
 		close(ready[0]);
 	}
+	/* --detach: the child is set up and about to exec; whoever
+	 * reaps orphans here (an engine's subreaper, conmon) is its
+	 * parent from now on, and no boxutils process stays beside it */
+	if (opt.detach)
+		return 0;
 	return forward_and_wait(child, &set, false);
 }

@@ -52,13 +52,25 @@ enum op_kind {
 	OP_MASK,
 	OP_RDONLY,
 	OP_ROOT_RO,
+	OP_MOUNT,
+};
+
+/* OP_MOUNT: one --mount TYPE:SRC:DST[:OPTIONS], split while planning. */
+struct fsmount {
+	char *type;		   /* fs type; NULL for a bind */
+	char *src;		   /* the fs's source name (not for binds) */
+	bool rec;		   /* rbind */
+	unsigned long flags;	   /* MS_RDONLY, MS_NOSUID, ... */
+	unsigned long propagation; /* MS_PRIVATE ... | MS_REC, or 0 */
+	char *data;		   /* the filesystem's own options */
 };
 
 struct op {
 	enum op_kind kind;
 	char *dst; /* cleaned, absolute inside NEWROOT */
-	int srcfd; /* OP_BIND: the source, opened while planning */
+	int srcfd; /* OP_BIND, bind OP_MOUNT: the source, opened planning */
 	bool ro;   /* OP_BIND: read-only */
+	struct fsmount *fs; /* OP_MOUNT */
 };
 
 /* Docker's defaults (moby oci/defaults.go): hidden from the container. */
@@ -141,6 +153,9 @@ enum {
 	OPT_NO_MASK,
 	OPT_PROPAGATION,
 	OPT_HOST_PROG,
+	OPT_MOUNT,
+	OPT_MASK,
+	OPT_RO_PATH,
 };
 
 static const struct option longopts[] = {
@@ -154,6 +169,9 @@ static const struct option longopts[] = {
     {"no-mask", no_argument, NULL, OPT_NO_MASK},
     {"propagation", required_argument, NULL, OPT_PROPAGATION},
     {"host-prog", no_argument, NULL, OPT_HOST_PROG},
+    {"mount", required_argument, NULL, OPT_MOUNT},
+    {"mask", required_argument, NULL, OPT_MASK},
+    {"ro-path", required_argument, NULL, OPT_RO_PATH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -171,6 +189,16 @@ static _Noreturn void usage(void)
 	       "(repeatable)\n"
 	       "      --ro-bind SRC[:DST]  the same, read-only\n"
 	       "      --tmpfs DST          a fresh tmpfs on DST\n"
+	       "      --mount TYPE:SRC:DST[:OPTS]  mount a filesystem (proc, "
+	       "sysfs,\n"
+	       "                           tmpfs, devpts, mqueue, cgroup2...) "
+	       "or bind/rbind\n"
+	       "                           SRC, with mount(8) options "
+	       "(ro,nosuid,size=1m)\n"
+	       "      --mask PATH          hide PATH (a file under /dev/null, "
+	       "a directory\n"
+	       "                           under an empty tmpfs)\n"
+	       "      --ro-path PATH       make PATH read-only\n"
 	       "      --ro                 make the new root read-only\n"
 	       "      --no-proc            do not mount /proc\n"
 	       "      --no-dev             do not build /dev\n"
@@ -186,7 +214,7 @@ static _Noreturn void usage(void)
 	       "static tools)\n"
 	       "  -h, --help               show this help\n"
 	       "  -V, --version            show the version\n"
-	       "\nIn SRC:DST, write \\: for a colon and \\\\ for a "
+	       "\nIn SRC:DST and --mount, write \\: for a colon and \\\\ for a "
 	       "backslash.\n",
 	       box_prog);
 	exit(0);
@@ -302,7 +330,8 @@ static void add_op(enum op_kind kind, const char *dst, int srcfd, bool ro)
 	if (!o)
 		xdie("plan: out of memory");
 	ops = o;
-	o[nops++] = (struct op){kind, dst ? strdup(dst) : NULL, srcfd, ro};
+	o[nops++] =
+	    (struct op){kind, dst ? strdup(dst) : NULL, srcfd, ro, NULL};
 	if (dst && !o[nops - 1].dst)
 		xdie("plan: out of memory");
 }
@@ -369,6 +398,96 @@ static void bind_spec(const char *opt, const char *spec, bool ro)
 	add_op(OP_BIND, cleaned, fd, ro);
 	free(src);
 	free(dst);
+}
+
+/*
+ * spec split at each ':' not escaped by '\' into at most max fields,
+ * unescaped, into one malloc'ed buffer (f[0]).  Returns the count.
+ */
+static size_t split_fields(const char *opt, const char *spec, char **f,
+			   size_t max)
+{
+	char *w = malloc(strlen(spec) + 1);
+	size_t n = 1;
+
+	if (!w)
+		xdie("plan: out of memory");
+	f[0] = w;
+	for (const char *s = spec; *s; s++) {
+		if (*s == '\\' && (s[1] == ':' || s[1] == '\\')) {
+			*w++ = *++s;
+		} else if (*s == ':') {
+			if (n == max)
+				xusage_error("%s '%s': more than %zu fields "
+					     "(write \\: for a colon)",
+					     opt, spec, max);
+			*w++ = '\0';
+			f[n++] = w;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+	return n;
+}
+
+/*
+ * --mount TYPE:SRC:DST[:OPTIONS]: TYPE "bind" or "rbind" binds SRC (a
+ * host path, opened now), any other TYPE mounts a filesystem whose
+ * source name is SRC.  OPTIONS are mount(8)'s: the generic flags and a
+ * propagation type; the rest is the filesystem's own data, which a bind
+ * does not take.
+ */
+static void mount_spec(const char *spec)
+{
+	char *f[4], cleaned[PATH_MAX];
+	struct fsmount *fs = calloc(1, sizeof(*fs));
+	struct mount_opts mo;
+	size_t n = split_fields("--mount", spec, f, 4);
+	bool bind;
+	int fd = -1;
+
+	if (!fs)
+		xdie("plan: out of memory");
+	if (n < 3 || !*f[0] || !*f[1] || !*f[2])
+		xusage_error("--mount '%s': expected TYPE:SRC:DST[:OPTIONS]",
+			     spec);
+	bind = strcmp(f[0], "bind") == 0 || strcmp(f[0], "rbind") == 0;
+	if (mount_opts_parse(n == 4 ? f[3] : "",
+			     MOUNT_OPT_FLAGS | MOUNT_OPT_PROPAGATION,
+			     &mo) < 0) {
+		if (errno == ENOMEM)
+			xdie("plan: out of memory");
+		xusage_error("--mount '%s': option '%s': %s", spec, mo.bad,
+			     errno == EPERM	? "not a per-mount flag"
+			     : errno == ENOTSUP ? "an fstab option, not one "
+						  "the kernel takes"
+			     : errno == EEXIST	? "a second propagation type"
+						: "a quote is not closed");
+	}
+	if (bind && mo.data)
+		xusage_error("--mount '%s': option '%s' is not one a bind "
+			     "takes",
+			     spec, mo.data);
+	clean_dst("--mount", f[2], cleaned);
+	if (bind) {
+		/* opened now, as --bind does: what was checked is bound */
+		fd = open(f[1], O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			xdie_errno("--mount: open source '%s'", f[1]);
+		fs->rec = f[0][0] == 'r';
+	} else {
+		fs->type = strdup(f[0]);
+		fs->src = strdup(f[1]);
+		if (!fs->type || !fs->src)
+			xdie("plan: out of memory");
+	}
+	fs->flags = mo.flags;
+	fs->propagation = mo.propagation;
+	fs->data = mo.data;
+	add_op(OP_MOUNT, cleaned, fd, false);
+	ops[nops - 1].fs = fs;
+	free(f[0]);
 }
 
 /*
@@ -709,6 +828,45 @@ static void op_tmpfs(const struct op *o)
 	close(fd);
 }
 
+static void op_mount(const struct op *o)
+{
+	const struct fsmount *fs = o->fs;
+	struct stat st;
+	int fd;
+
+	if (!fs->type) {
+		if (fstat(o->srcfd, &st) < 0)
+			fail(errno, NULL, "stat source of %s", o->dst);
+		fd = target(o->dst,
+			    S_ISDIR(st.st_mode) ? RES_MKDIR : RES_MKFILE);
+		if (bind_on(o->srcfd, fd, fs->rec ? MS_REC : 0) < 0)
+			fail(errno, NULL, "bind onto %s", o->dst);
+		close(fd);
+		/* a bind takes its flags only in a remount of it */
+		if (fs->flags) {
+			fd = target(o->dst, RES_OPEN);
+			if (mount_on(NULL, fd, NULL,
+				     MS_REMOUNT | MS_BIND | fs->flags,
+				     NULL) < 0)
+				fail(errno, NULL, "remount %s with its flags",
+				     o->dst);
+			close(fd);
+		}
+	} else {
+		fd = target(o->dst, RES_MKDIR);
+		if (mount_on(fs->src, fd, fs->type, fs->flags, fs->data) < 0)
+			fail(errno, NULL, "mount %s on %s", fs->type, o->dst);
+		close(fd);
+	}
+	if (fs->propagation) {
+		fd = target(o->dst, RES_OPEN);
+		if (mount_on(NULL, fd, NULL, fs->propagation, NULL) < 0)
+			fail(errno, NULL, "make %s %s", o->dst,
+			     mount_propagation_name(fs->propagation));
+		close(fd);
+	}
+}
+
 /* A path the kernel does not have (no ACPI, no sound) is skipped. */
 static int target_if_there(const char *dst)
 {
@@ -790,6 +948,9 @@ static void act(const struct op *o)
 	case OP_ROOT_RO:
 		op_root_ro();
 		break;
+	case OP_MOUNT:
+		op_mount(o);
+		break;
 	}
 }
 
@@ -801,6 +962,9 @@ int main(int argc, char **argv)
 	char cleaned[PATH_MAX];
 	struct op *user = NULL;
 	size_t nuser;
+	const char **extra = NULL; /* --mask and --ro-path, in order */
+	bool *extra_ro = NULL;
+	size_t nextra = 0;
 	struct stat st, st2;
 	const char *newroot, *nq;
 	int c, root0;
@@ -817,6 +981,31 @@ int main(int argc, char **argv)
 		case OPT_TMPFS:
 			add_op(OP_TMPFS, clean_dst("--tmpfs", optarg, cleaned),
 			       -1, false);
+			break;
+		case OPT_MOUNT:
+			mount_spec(optarg);
+			break;
+		case OPT_MASK:
+		case OPT_RO_PATH: {
+			const char **ne =
+			    realloc(extra, (nextra + 1) * sizeof(*extra));
+			bool *nr;
+
+			if (!ne)
+				xdie("plan: out of memory");
+			extra = ne;
+			nr =
+			    realloc(extra_ro, (nextra + 1) * sizeof(*extra_ro));
+			if (!nr)
+				xdie("plan: out of memory");
+			extra_ro = nr;
+		}
+			extra[nextra] = strdup(
+			    clean_dst(c == OPT_MASK ? "--mask" : "--ro-path",
+				      optarg, cleaned));
+			if (!extra[nextra])
+				xdie("plan: out of memory");
+			extra_ro[nextra++] = c == OPT_RO_PATH;
 			break;
 		case OPT_RO:
 			ro = true;
@@ -892,12 +1081,20 @@ int main(int argc, char **argv)
 	plan_system(proc, dev, sys);
 	for (size_t i = 0; i < nuser; i++) {
 		add_op(user[i].kind, user[i].dst, user[i].srcfd, user[i].ro);
+		ops[nops - 1].fs = user[i].fs;
 		free(user[i].dst);
 	}
 	free(user);
 	/* the masks last, so no bind of the user's can undo them */
 	if (mask)
 		plan_masks();
+	for (size_t i = 0; i < nextra; i++)
+		add_op(extra_ro[i] ? OP_RDONLY : OP_MASK, extra[i], -1, false);
+	if (nextra && run.nullfd < 0) {
+		run.nullfd = open("/dev/null", O_PATH | O_CLOEXEC);
+		if (run.nullfd < 0)
+			xdie_errno("open /dev/null");
+	}
 	if (ro)
 		add_op(OP_ROOT_RO, NULL, -1, false);
 

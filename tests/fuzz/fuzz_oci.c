@@ -1,0 +1,112 @@
+/*
+ * fuzz_oci - libFuzzer harness for the config.json reader and translator
+ * in common/oci.c, the part of box-runtime that reads a bundle's
+ * (possibly hostile) config.
+ *
+ * Properties, each an abort() when broken:
+ *   - any bytes are read without touching memory outside them (ASan);
+ *   - a refusal is one line starting "config.json: ", within the buffer;
+ *   - an accepted config gives a chain that starts with cg-exec, holds
+ *     pivot and ends in "box-runtime init ... -- ARGS", every word a
+ *     NUL-terminated string, the vector NULL-terminated; the same input
+ *     translated twice gives the same chain;
+ *   - the same bytes read as exec's process.json and as update's
+ *     resources fail with one line or give NULL-terminated vectors.
+ */
+#include "oci.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct oci_ctx ctx = {
+    .bindir = "/usr/bin",
+    .bundle = "/bundle",
+    .id = "fuzz",
+    .pidfile = "/run/box-runtime/fuzz/pid",
+    .selfexe = "/usr/bin/box-runtime",
+    .fifo_fd = 3,
+    .sync_fd = 4,
+    .seccomp_fd = 5,
+    .console_fd = -1,
+    .cgroup2 = true,
+    .have_sys_filter = true,
+};
+
+static void check_chain(const struct oci_chain *c)
+{
+	bool init = false, pivot = false, dashdash = false;
+
+	if (!c->chain.v || c->chain.v[c->chain.n] != NULL || c->chain.n < 4)
+		abort();
+	if (strcmp(c->chain.v[0], "/usr/bin/cg-exec") != 0)
+		abort();
+	for (size_t i = 0; i < c->chain.n; i++) {
+		const char *w = c->chain.v[i];
+
+		if (!w)
+			abort();
+		if (strcmp(w, "/usr/bin/pivot") == 0)
+			pivot = true;
+		if (strcmp(w, "/usr/bin/box-runtime") == 0 && pivot)
+			init = true;
+		if (init && strcmp(w, "--") == 0)
+			dashdash = true;
+	}
+	if (!pivot || !init || !dashdash)
+		abort();
+	if (!c->cg_create.v || c->cg_create.v[c->cg_create.n] != NULL ||
+	    !c->rootfs || !c->cgroup_path)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct oci_chain a, b;
+	char err[512], err2[512];
+	int ra, rb;
+
+	ra =
+	    oci_translate((const char *)data, size, &ctx, &a, err, sizeof(err));
+	rb = oci_translate((const char *)data, size, &ctx, &b, err2,
+			   sizeof(err2));
+	if (ra != rb)
+		abort();
+	if (ra < 0) {
+		if (!memchr(err, '\0', sizeof(err)) || strchr(err, '\n') ||
+		    strncmp(err, "config.json: ", 13) != 0 || strcmp(err, err2))
+			abort();
+	} else {
+		check_chain(&a);
+		if (a.chain.n != b.chain.n)
+			abort();
+		for (size_t i = 0; i < a.chain.n; i++)
+			if (strcmp(a.chain.v[i], b.chain.v[i]))
+				abort();
+	}
+	oci_chain_free(&a);
+	oci_chain_free(&b);
+
+	if (oci_translate_exec((const char *)data, size, &ctx, 42, true, &a,
+			       err, sizeof(err)) < 0) {
+		if (!memchr(err, '\0', sizeof(err)) || strchr(err, '\n'))
+			abort();
+	} else if (!a.chain.v || a.chain.v[a.chain.n] != NULL) {
+		abort();
+	}
+	oci_chain_free(&a);
+	{
+		struct argvec u = {0};
+
+		if (oci_translate_update((const char *)data, size, &ctx, &u,
+					 err, sizeof(err)) < 0) {
+			if (!memchr(err, '\0', sizeof(err)) ||
+			    strchr(err, '\n'))
+				abort();
+		} else if (u.n && u.v[u.n] != NULL) {
+			abort();
+		}
+		argv_free(&u);
+	}
+	return 0;
+}
