@@ -443,6 +443,10 @@ test_podman_runs_stops_and_removes_containers() {
 	cgroup_manager = "cgroupfs"
 	events_logger = "file"
 	EOF
+	# podman's network lock and configurations (netavark's, when it is
+	# installed) go below the test's directory, not the host's
+	mkdir -p "$d/networks"
+	printf '[network]\nnetwork_config_dir = "%s"\n' "$d/networks" >>"$d/containers.conf"
 	cat >"$d/run.sh" <<-'EOF'
 	d=$1
 	mount -t tmpfs tmpfs /run || exit 1
