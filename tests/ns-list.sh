@@ -13,6 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/lib-cgroup.sh
 . "$(dirname "$0")/lib-cgroup.sh"
+# shellcheck source=tests/lib-podman.sh
+. "$(dirname "$0")/lib-podman.sh"
 
 NSL=$BOX_BIN/ns-list
 NSE=$BOX_BIN/ns-enter
@@ -237,40 +239,10 @@ test_podman_container_named_by_conmon() {
 	mkdir -p "$d"
 	make_busybox_rootfs "$d/rootfs" || { skip_test "no busybox"; return 0; }
 	tar -C "$d/rootfs" -cf "$d/busybox.tar" .
-	cat >"$d/containers.conf" <<-'EOF'
-	[containers]
-	default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-	[engine]
-	cgroup_manager = "cgroupfs"
-	events_logger = "file"
-	runtime = "runc"
-	EOF
-	# podman's network lock and configurations (netavark's, when it is
-	# installed) go below the test's directory, not the host's
-	# /etc/containers/networks
-	mkdir -p "$d/networks"
-	printf '[network]\nnetwork_config_dir = "%s"\n' "$d/networks" >>"$d/containers.conf"
+	podman_conf "$d" runc || { fail "podman_conf"; return; }
 	cat >"$d/run.sh" <<-'EOF'
 	d=$1 name=$2
-	mount -t tmpfs tmpfs /run || exit 1
-	for m in /var/lib/cni /var/lib/containers; do
-		mkdir -p "$m" && mount -t tmpfs tmpfs "$m" || exit 1
-	done
-	# the hierarchies again, seen from inside the cgroup namespace: a
-	# fresh tmpfs under them, as mount(8) will not mount one twice
-	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
-	       if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2")
-		       print $(i + 1), $5, $(i + 3) }' /proc/self/mountinfo >"$d/cgmounts"
-	mount -t tmpfs -o mode=755 tmpfs /sys/fs/cgroup || exit 1
-	while read -r t m o; do
-		mkdir -p "$m" || exit 1
-		if [ "$t" = cgroup2 ]; then
-			mount -t cgroup2 cgroup2 "$m" || exit 1
-		else
-			mount -t cgroup -o "$(echo "$o" | sed 's/^r[wo],//')" cgroup "$m" || exit 1
-		fi
-	done <"$d/cgmounts"
-	export CONTAINERS_CONF=$d/containers.conf
+	. "$d/prelude.sh"
 	P="podman --root $d/root --runroot $d/runroot --storage-driver vfs
 	   --cgroup-manager cgroupfs --events-backend file"
 	$P import "$d/busybox.tar" boxtest/busybox >/dev/null || exit 1

@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# tests/lib-podman.sh - Podman for the suites that run it (ns-list.sh,
+# box-runtime.sh): a containers.conf of the test's own and a prelude
+# that the test's runner script sources inside the mount, network and
+# cgroup namespace the test made.  Source it after lib.sh.
+#
+# containers.conf: this machine withholds CAP_SYS_RESOURCE, so the
+# default ulimits must stay within the hard limits, or setting them
+# fails; no systemd, so cgroupfs and a file for events; podman's network
+# configurations and lock (netavark's, when it is installed) go below
+# the test's directory, not the host's /etc/containers/networks.
+
+# podman_conf DIR [RUNTIME]: DIR/containers.conf and DIR/prelude.sh
+podman_conf() {
+	local d=$1 runtime=${2:-}
+	mkdir -p "$d/networks" || return 1
+	{
+		printf '[containers]\n'
+		printf 'default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n'
+		printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n'
+		[ -n "$runtime" ] && printf 'runtime = "%s"\n' "$runtime"
+		printf '[network]\nnetwork_config_dir = "%s"\n' "$d/networks"
+	} >"$d/containers.conf" || return 1
+	# Sourced by the runner inside the test's namespaces: tmpfs over
+	# /run, /var/lib/cni and /var/lib/containers, and the cgroup
+	# hierarchies again, seen from inside the cgroup namespace (a fresh
+	# tmpfs under them, as mount(8) will not mount one twice).
+	cat >"$d/prelude.sh" <<-'PRELUDE'
+	mount -t tmpfs tmpfs /run || exit 1
+	for m in /var/lib/cni /var/lib/containers; do
+		mkdir -p "$m" && mount -t tmpfs tmpfs "$m" || exit 1
+	done
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+	       if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2")
+		       print $(i + 1), $5, $(i + 3) }' /proc/self/mountinfo >"$d/cgmounts"
+	mount -t tmpfs -o mode=755 tmpfs /sys/fs/cgroup || exit 1
+	while read -r t m o; do
+		mkdir -p "$m" || exit 1
+		if [ "$t" = cgroup2 ]; then
+			mount -t cgroup2 cgroup2 "$m" || exit 1
+		else
+			mount -t cgroup -o "$(echo "$o" | sed 's/^r[wo],//')" cgroup "$m" || exit 1
+		fi
+	done <"$d/cgmounts"
+	export CONTAINERS_CONF=$d/containers.conf
+	PRELUDE
+}
