@@ -81,6 +81,19 @@ need_tool() {
 	done
 }
 
+# need_static TOOL...: each built and linked static, as tools that run
+# after pivot --host-prog must be (the glibc and sanitizer builds link
+# libraries dynamically)
+need_static() {
+	local t
+	need_tool "$@" || return 1
+	for t; do
+		file -L "$BOX_BIN/$t" 2>/dev/null | grep -q 'dynamically linked' || continue
+		skip_test "$t is dynamically linked in this build"
+		return 1
+	done
+}
+
 need_cmd() {
 	local c
 	for c; do

@@ -530,18 +530,6 @@ test_host_prog_binary_cannot_be_written_through_proc_exe() {
 	assertTrue "the host's binary is untouched" "cmp -s '$victim' '$BOX_TMP/victim.orig'"
 }
 
-# need_static TOOL...: each is a static binary in $BOX_BIN (as
-# --host-prog needs), or the test skips
-need_static() {
-	local t
-	need_tool "$@" || return 1
-	for t; do
-		file -L "$BOX_BIN/$t" 2>/dev/null | grep -q 'dynamically linked' || continue
-		skip_test "$t is dynamically linked in this build"
-		return 1
-	done
-}
-
 # The chain after pivot is all host tools (ns-unshare, cap-drop twice,
 # one of them named by its path), and the image has none: pivot carries
 # every word naming a tool in its own directory, each tool passes them

@@ -24,6 +24,7 @@
  */
 /* boxutils-pkgs: jansson mount */
 #include "box.h"
+#include "cgroup.h"
 #include "exec.h"
 #include "kernel.h"
 #include "oci.h"
@@ -415,19 +416,48 @@ static void find_self(void)
 	*strrchr(bindir, '/') = '\0';
 }
 
+/*
+ * The cgroup is in some hierarchy.  A create killed before its chain
+ * reached cg-create leaves a state naming a cgroup that was never made,
+ * which delete --force must take as removed, not as an error.
+ */
+static bool cgroup_exists(const char *cg, bool relative)
+{
+	static struct cg_sys sys;
+	char rel[CG_PATH_MAX];
+	struct cg_err e;
+	int fd;
+
+	if (cg_discover(&sys, &e) < 0 ||
+	    (relative && cg_load_self(&sys, &e) < 0))
+		return true; /* cannot tell: let cg-delete say */
+	for (int i = 0; i < sys.n; i++) {
+		if (cg_rel(&sys.h[i], relative, cg, rel, sizeof(rel), &e) < 0)
+			continue;
+		fd = cg_open_dir(&sys.h[i], rel);
+		if (fd >= 0 || errno != ENOENT) {
+			if (fd >= 0)
+				close(fd);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Remove the cgroup a state names (cg-delete kills what is inside). */
 static void remove_cgroup(const struct state *st)
 {
 	char tool[PATH_MAX + 16];
 	const char *cg = sget(st, "cgroupPath");
+	bool relative = json_is_true(json_object_get(st->js, "cgroupRelative"));
 	char *argv[6];
 	int i = 0;
 
-	if (!*cg)
+	if (!*cg || !cgroup_exists(cg, relative))
 		return;
 	snprintf(tool, sizeof(tool), "%s/cg-delete", bindir);
 	argv[i++] = tool;
-	if (json_is_true(json_object_get(st->js, "cgroupRelative")))
+	if (relative)
 		argv[i++] = "--relative";
 	argv[i++] = "--recursive";
 	argv[i++] = "--";
