@@ -425,7 +425,7 @@ static bool cgroup_exists(const char *cg, bool relative)
 {
 	static struct cg_sys sys;
 	char rel[CG_PATH_MAX];
-	struct cg_err e;
+	struct cg_err e = {0};
 	int fd;
 
 	if (cg_discover(&sys, &e) < 0 ||
