@@ -69,6 +69,10 @@ _Noreturn void xbad_option(int c, char *const argv[]);
 #define xversion() xversion_libs(BOX_LIBS)
 _Noreturn void xversion_libs(const char *libs);
 
+/* Write all of buf, again after a short write or EINTR; 0, or -1 with
+ * errno. */
+int box_write_all(int fd, const void *buf, size_t len);
+
 /* A hint for errno values whose cause is commonly a missing privilege. */
 const char *box_priv_hint(int err);
 

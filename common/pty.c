@@ -1,3 +1,4 @@
+#include "box.h"
 #include "pty.h"
 
 #include <errno.h>
@@ -78,21 +79,6 @@ int pty_attach(int slave)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= w;
-	}
-	return 0;
-}
-
 static void copy_winsize(int master)
 {
 	struct winsize ws;
@@ -109,7 +95,7 @@ static void drain(int master)
 	ssize_t n;
 
 	while ((n = read(master, buf, sizeof(buf))) > 0)
-		if (write_all(STDOUT_FILENO, buf, n) < 0)
+		if (box_write_all(STDOUT_FILENO, buf, n) < 0)
 			break;
 }
 
@@ -169,7 +155,7 @@ int pty_relay(int master, pid_t child, const sigset_t *forward)
 			ssize_t n = read(master, out, sizeof(out));
 
 			if (n > 0)
-				write_all(STDOUT_FILENO, out, n);
+				box_write_all(STDOUT_FILENO, out, n);
 			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
 				out_open = false; /* EIO: no slave left open */
 		}

@@ -1,3 +1,4 @@
+#include "box.h"
 #include "seccomp_cache.h"
 #include "seccomp_profile.h"
 
@@ -320,23 +321,6 @@ fail:
 	return -1;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int sf_cache_store(int dirfd, const struct sf_key *k, const char *name,
 		   const struct sock_filter *insns, size_t n, uint32_t flags)
 {
@@ -374,7 +358,7 @@ int sf_cache_store(int dirfd, const struct sf_key *k, const char *name,
 		return -1;
 	}
 	/* 0600 whatever the umask: the reader takes nothing else */
-	if (fchmod(fd, 0600) < 0 || write_all(fd, buf, len) < 0) {
+	if (fchmod(fd, 0600) < 0 || box_write_all(fd, buf, len) < 0) {
 		e = errno;
 		close(fd);
 		goto fail;

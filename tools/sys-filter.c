@@ -385,23 +385,6 @@ static uint64_t kernel_version(void)
 	return v;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Open --dump's file; *made tells whether this run created it. */
 static int open_dump(const char *path, bool *made)
 {
@@ -633,7 +616,7 @@ int main(int argc, char **argv)
 loaded:
 	if (req.dump) {
 		fd = open_dump(req.dump, &made);
-		if (write_all(fd, prog.insns, prog.len * sizeof(*prog.insns)) <
+		if (box_write_all(fd, prog.insns, prog.len * sizeof(*prog.insns)) <
 			0 ||
 		    close(fd) < 0) {
 			if (made)
