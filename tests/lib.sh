@@ -172,6 +172,50 @@ wait_for() {
 	done
 }
 
+# --- processes a test starts ----------------------------------------------
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+	local s
+	s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
+	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
+}
+
+# start CMD...: run CMD in the background; $tpid is its PID, remembered
+# for kill_started.
+start() {
+	"$@" </dev/null >/dev/null 2>&1 &
+	tpid=$!
+	_pids="${_pids:-} $tpid"
+}
+
+# descendants PID: every process below PID, children first.
+descendants() {
+	local c
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# kill_started: every process a test started (start, or added to
+# $_pids), and what each forked (the init of an unshare --fork, a
+# sandbox's payload), killed by its PID and waited for.  A suite's
+# tearDown calls it.
+kill_started() {
+	local p all=
+	for p in ${_pids:-}; do
+		all="$all $p $(descendants "$p")"
+	done
+	for p in $all; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	for p in ${_pids:-}; do
+		wait "$p" 2>/dev/null
+	done
+	_pids=
+}
+
 # ns_ino PID NS: the inode of /proc/PID/ns/NS
 ns_ino() {
 	stat -L -c %i "/proc/$1/ns/$2"

@@ -19,30 +19,10 @@ suite_setup() {
 	return 0
 }
 
-# Every process a test starts is killed by its PID when the test ends.
+# Every process a test started, and what it forked, is killed by its
+# PID when the test ends.
 tearDown() {
-	local p
-	for p in $_pids; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	for p in $_pids; do
-		wait "$p" 2>/dev/null
-	done
-	_pids=
-}
-
-# A process that exists and is not a zombie.
-alive() {
-	local s
-	s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
-	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
-}
-
-# start CMD...: run CMD in the background; $tpid is its PID.
-start() {
-	"$@" </dev/null >/dev/null 2>&1 &
-	tpid=$!
-	_pids="$_pids $tpid"
+	kill_started
 }
 
 # start_forked CMD...: CMD is `unshare ... --fork prog`; $tpid becomes the

@@ -37,41 +37,10 @@ suite_teardown() {
 	return 0
 }
 
-# descendants PID: every process below PID, deepest last.
-descendants() {
-	local c
-	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-		echo "$c"
-		descendants "$c"
-	done
-}
-
-# Every process a test started is killed by its PID, and what it forked
-# (the init an unshare --fork made) with it.
+# Every process a test started, and what it forked (the init an unshare
+# --fork made), killed by its PID.
 tearDown() {
-	local p all=
-	for p in $_pids; do
-		all="$all $p $(descendants "$p")"
-	done
-	for p in $all; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	for p in $_pids; do
-		wait "$p" 2>/dev/null
-	done
-	_pids=
-}
-
-alive() {
-	local s
-	s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
-	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
-}
-
-start() {
-	"$@" </dev/null >/dev/null 2>&1 &
-	tpid=$!
-	_pids="$_pids $tpid"
+	kill_started
 }
 
 # first_child PID: its first child, waited for.

@@ -44,13 +44,6 @@ in_private_ns() {
 		'"$1"
 }
 
-# A process that exists and is not a zombie.
-alive() {
-	local st
-	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
-
 # --- namespaces are new ---------------------------------------------------
 
 test_every_namespace_gets_a_new_inode() {
