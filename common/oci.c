@@ -280,8 +280,10 @@ static const char *const linux_keys[] = {
 };
 static const char *const ns_keys[] = {"type", "path", NULL};
 static const char *const idmap_keys[] = {"containerID", "hostID", "size", NULL};
-static const char *const resources_keys[] = {"memory", "cpu", "pids", "devices",
-					     NULL};
+static const char *const resources_keys[] = {
+    "memory",	      "cpu",	 "pids",    "devices", "blockIO", "rdma",
+    "hugepageLimits", "network", "unified", NULL,
+};
 static const char *const device_keys[] = {"allow", "type",   "major",
 					  "minor", "access", NULL};
 
@@ -292,9 +294,29 @@ static const char *const default_devices[] = {
     "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
     "c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm",
 };
-static const char *const memory_keys[] = {"limit", "swap", NULL};
-static const char *const cpu_keys[] = {"shares", "quota", "period", "cpus",
-				       NULL};
+static const char *const memory_keys[] = {
+    "limit",	    "swap", "reservation", "swappiness", "disableOOMKiller",
+    "useHierarchy", NULL,
+};
+static const char *const cpu_keys[] = {
+    "shares", "quota",		 "period",	   "cpus",  "mems",
+    "idle",   "realtimeRuntime", "realtimePeriod", "burst", NULL,
+};
+static const char *const blkio_keys[] = {
+    "weight",
+    "weightDevice",
+    "throttleReadBpsDevice",
+    "throttleWriteBpsDevice",
+    "throttleReadIOPSDevice",
+    "throttleWriteIOPSDevice",
+    NULL,
+};
+static const char *const weight_dev_keys[] = {"major", "minor", "weight", NULL};
+static const char *const throttle_keys[] = {"major", "minor", "rate", NULL};
+static const char *const hugepage_keys[] = {"pageSize", "limit", NULL};
+static const char *const network_keys[] = {"classID", "priorities", NULL};
+static const char *const prio_keys[] = {"name", "priority", NULL};
+static const char *const rdma_keys[] = {"hcaHandles", "hcaObjects", NULL};
 static const char *const pids_keys[] = {"limit", NULL};
 
 /* linux.namespaces[].type: the option of ns-unshare (to make one) and
@@ -392,6 +414,357 @@ static int do_devices(struct tr *t, const json_t *devs)
 }
 
 /* linux.resources: the limit options of cg-create (and cg-set) */
+/* Is controller c served by a cgroup v1 hierarchy here? */
+static bool on_v1(const struct tr *t, const char *c)
+{
+	const char *l = t->ctx->v1_ctrls;
+	size_t n = strlen(c);
+
+	for (const char *p = l ? strstr(l, c) : NULL; p; p = strstr(p + 1, c))
+		if (p > l && p[-1] == ',' && p[n] == ',')
+			return true;
+	return false;
+}
+
+/* A field that only one cgroup version has, met on the other. */
+static int wrong_version(struct tr *t, const char *path, const char *ctrl,
+			 bool v1, const char *why)
+{
+	return fail(t, "%s: the %s controller is on cgroup %s here, %s", path,
+		    ctrl, v1 ? "v1" : "v2", why);
+}
+
+/* linux.resources.memory beyond limit and swap */
+static int push_memory_more(struct tr *t, const json_t *o, struct argvec *a)
+{
+	const char *P = "linux.resources.memory";
+	bool v1 = on_v1(t, "memory"), set;
+	json_t *b;
+	int64_t v;
+
+	if (num(t, o, "reservation", P, -1, INT64_MAX, &v, &set) < 0)
+		return -1;
+	/* v2 has no soft limit; memory.low is what runc and crun map it
+	 * to: protection below which the cgroup is not reclaimed */
+	if (set && v > 0)
+		PUSHF(a, "--set=%s=%lld",
+		      v1 ? "memory.soft_limit_in_bytes" : "memory.low",
+		      (long long)v);
+	if (num(t, o, "swappiness", P, -1, 100, &v, &set) < 0)
+		return -1;
+	if (set && v >= 0) {
+		if (!v1)
+			return wrong_version(
+			    t, "linux.resources.memory.swappiness", "memory",
+			    false, "which has no per-cgroup swappiness");
+		PUSHF(a, "--set=memory.swappiness=%lld", (long long)v);
+	}
+	if (json_is_true(json_object_get(o, "disableOOMKiller"))) {
+		if (!v1)
+			return wrong_version(
+			    t, "linux.resources.memory.disableOOMKiller",
+			    "memory", false,
+			    "which cannot turn the OOM killer off");
+		PUSH(a, "--set=memory.oom_control=1");
+	}
+	/* the kernel has been hierarchical only since 6.0 (v1's
+	 * use_hierarchy reads 1 and refuses 0), v2 always */
+	b = json_object_get(o, "useHierarchy");
+	if (b && !json_is_null(b) && !json_is_true(b))
+		return fail(t,
+			    "%s.useHierarchy: false: not supported (memory "
+			    "accounting is always hierarchical)",
+			    P);
+	return 0;
+}
+
+/* linux.resources.cpu beyond shares, quota, period and cpus */
+static int push_cpu_more(struct tr *t, const json_t *o, struct argvec *a)
+{
+	const char *P = "linux.resources.cpu", *mems;
+	bool v1 = on_v1(t, "cpu"), set;
+	int64_t v;
+
+	if ((mems = str(t, o, "mems", P)) && *mems) {
+		if (strspn(mems, "0123456789,-") != strlen(mems))
+			return fail(t, "%s.mems: '%.32s': not a list of nodes",
+				    P, mems);
+		PUSHF(a, "--set=cpuset.mems=%s", mems);
+	}
+	if (num(t, o, "idle", P, 0, 1, &v, &set) < 0)
+		return -1;
+	if (set && v) {
+		if (v1)
+			return wrong_version(t, "linux.resources.cpu.idle",
+					     "cpu", true,
+					     "which has no cpu.idle");
+		PUSH(a, "--set=cpu.idle=1");
+	}
+	if (num(t, o, "burst", P, 0, INT64_MAX, &v, &set) < 0)
+		return -1;
+	if (set && v > 0)
+		PUSHF(a, "--set=%s=%lld",
+		      v1 ? "cpu.cfs_burst_us" : "cpu.max.burst", (long long)v);
+	if (num(t, o, "realtimeRuntime", P, -1, INT64_MAX, &v, &set) < 0)
+		return -1;
+	if (set && v > 0) {
+		if (!v1)
+			return wrong_version(
+			    t, "linux.resources.cpu.realtimeRuntime", "cpu",
+			    false, "which has no real-time group scheduling");
+		PUSHF(a, "--set=cpu.rt_runtime_us=%lld", (long long)v);
+	}
+	if (num(t, o, "realtimePeriod", P, 0, INT64_MAX, &v, &set) < 0)
+		return -1;
+	if (set && v > 0) {
+		if (!v1)
+			return wrong_version(
+			    t, "linux.resources.cpu.realtimePeriod", "cpu",
+			    false, "which has no real-time group scheduling");
+		PUSHF(a, "--set=cpu.rt_period_us=%lld", (long long)v);
+	}
+	return 0;
+}
+
+/* one of blockIO's per-device arrays: MAJ:MIN and a number each */
+static int push_blkio_devs(struct tr *t, const json_t *bio, const char *key,
+			   const char *value_key, const char *const *known,
+			   const char *fmt_v1, const char *fmt_v2, bool v1,
+			   struct argvec *a)
+{
+	json_t *arr = json_object_get(bio, key), *d;
+	char path[96];
+	size_t i;
+
+	if (empty(arr))
+		return 0;
+	if (!json_is_array(arr))
+		return fail(t, "linux.resources.blockIO.%s: not an array", key);
+	json_array_foreach(arr, i, d)
+	{
+		int64_t maj, min, v;
+		bool s1, s2, s3;
+
+		snprintf(path, sizeof(path), "linux.resources.blockIO.%s[%zu]",
+			 key, i);
+		if (keys(t, d, path, known) < 0 ||
+		    num(t, d, "major", path, 0, UINT32_MAX, &maj, &s1) < 0 ||
+		    num(t, d, "minor", path, 0, UINT32_MAX, &min, &s2) < 0 ||
+		    num(t, d, value_key, path, 0, INT64_MAX, &v, &s3) < 0)
+			return -1;
+		if (!s1 || !s2 || !s3)
+			return fail(t, "%s: needs major, minor and %s", path,
+				    value_key);
+		PUSHF(a, v1 ? fmt_v1 : fmt_v2, (long long)maj, (long long)min,
+		      (long long)v);
+	}
+	return 0;
+}
+
+static int push_blkio(struct tr *t, const json_t *o, struct argvec *a)
+{
+	const char *P = "linux.resources.blockIO";
+	bool v1 = on_v1(t, "blkio"), set;
+	int64_t v;
+
+	if (keys(t, o, P, blkio_keys) < 0)
+		return -1;
+	if (num(t, o, "weight", P, 0, 10000, &v, &set) < 0)
+		return -1;
+	/* v1's blkio.weight is 10..1000, v2's io.weight 1..10000: the
+	 * kernel's own range checks say which is out of bounds */
+	if (set && v > 0)
+		PUSHF(a, "--set=%s=%lld", v1 ? "blkio.weight" : "io.weight",
+		      (long long)v);
+	if (push_blkio_devs(t, o, "weightDevice", "weight", weight_dev_keys,
+			    "--set=blkio.weight_device=%lld:%lld %lld",
+			    "--set=io.weight=%lld:%lld %lld", v1, a) < 0)
+		return -1;
+	/* --io-max writes blkio.throttle.* on v1 and io.max on v2 */
+	if (push_blkio_devs(t, o, "throttleReadBpsDevice", "rate",
+			    throttle_keys, "--io-max=%lld:%lld:rbps=%lld",
+			    "--io-max=%lld:%lld:rbps=%lld", v1, a) < 0 ||
+	    push_blkio_devs(t, o, "throttleWriteBpsDevice", "rate",
+			    throttle_keys, "--io-max=%lld:%lld:wbps=%lld",
+			    "--io-max=%lld:%lld:wbps=%lld", v1, a) < 0 ||
+	    push_blkio_devs(t, o, "throttleReadIOPSDevice", "rate",
+			    throttle_keys, "--io-max=%lld:%lld:riops=%lld",
+			    "--io-max=%lld:%lld:riops=%lld", v1, a) < 0 ||
+	    push_blkio_devs(t, o, "throttleWriteIOPSDevice", "rate",
+			    throttle_keys, "--io-max=%lld:%lld:wiops=%lld",
+			    "--io-max=%lld:%lld:wiops=%lld", v1, a) < 0)
+		return -1;
+	return 0;
+}
+
+static int push_hugepages(struct tr *t, const json_t *arr, struct argvec *a)
+{
+	bool v1 = on_v1(t, "hugetlb"), set;
+	char path[64];
+	json_t *h;
+	size_t i;
+
+	if (!json_is_array(arr))
+		return fail(t, "linux.resources.hugepageLimits: not an array");
+	json_array_foreach(arr, i, h)
+	{
+		const char *ps;
+		size_t n;
+		int64_t v;
+
+		snprintf(path, sizeof(path),
+			 "linux.resources.hugepageLimits[%zu]", i);
+		if (keys(t, h, path, hugepage_keys) < 0 ||
+		    !(ps = str(t, h, "pageSize", path)) ||
+		    num(t, h, "limit", path, 0, INT64_MAX, &v, &set) < 0)
+			return t->failed
+				   ? -1
+				   : fail(t, "%s.pageSize: missing", path);
+		/* the kernel's names: 2MB, 1GB, 64KB */
+		n = strspn(ps, "0123456789");
+		if (n == 0 || n > 6 || !strchr("KMG", ps[n]) || !ps[n] ||
+		    strcmp(ps + n + 1, "B") != 0)
+			return fail(t,
+				    "%s.pageSize: '%.16s': not a size such "
+				    "as 2MB",
+				    path, ps);
+		if (!set)
+			return fail(t, "%s.limit: missing", path);
+		PUSHF(a, "--set=hugetlb.%s.%s=%lld", ps,
+		      v1 ? "limit_in_bytes" : "max", (long long)v);
+	}
+	return 0;
+}
+
+static int push_network(struct tr *t, const json_t *o, struct argvec *a)
+{
+	const char *P = "linux.resources.network";
+	json_t *prios, *e;
+	char path[64];
+	int64_t v;
+	bool set;
+	size_t i;
+
+	if (keys(t, o, P, network_keys) < 0 ||
+	    num(t, o, "classID", P, 0, UINT32_MAX, &v, &set) < 0)
+		return -1;
+	if (set) {
+		if (!on_v1(t, "net_cls"))
+			return fail(t,
+				    "%s.classID: no net_cls hierarchy "
+				    "(cgroup v1 only)",
+				    P);
+		PUSHF(a, "--set=net_cls.classid=%lld", (long long)v);
+	}
+	prios = json_object_get(o, "priorities");
+	if (empty(prios))
+		return 0;
+	if (!json_is_array(prios))
+		return fail(t, "%s.priorities: not an array", P);
+	if (!on_v1(t, "net_prio"))
+		return fail(t,
+			    "%s.priorities: no net_prio hierarchy (cgroup v1 "
+			    "only)",
+			    P);
+	json_array_foreach(prios, i, e)
+	{
+		const char *name;
+
+		snprintf(path, sizeof(path), "%s.priorities[%zu]", P, i);
+		if (keys(t, e, path, prio_keys) < 0 ||
+		    !(name = str(t, e, "name", path)) ||
+		    num(t, e, "priority", path, 0, UINT32_MAX, &v, &set) < 0 ||
+		    !set)
+			return t->failed
+				   ? -1
+				   : fail(t, "%s: needs name and priority",
+					  path);
+		if (!*name || strlen(name) > 15 || strpbrk(name, " \t\n/:"))
+			return fail(t,
+				    "%s.name: '%.32s': not an interface "
+				    "name",
+				    path, name);
+		PUSHF(a, "--set=net_prio.ifpriomap=%s %lld", name,
+		      (long long)v);
+	}
+	return 0;
+}
+
+static int push_rdma(struct tr *t, const json_t *o, struct argvec *a)
+{
+	const char *dev;
+	json_t *lim;
+	char path[96];
+
+	if (!json_is_object(o))
+		return fail(t, "linux.resources.rdma: not an object");
+	json_object_foreach((json_t *)o, dev, lim)
+	{
+		int64_t h, ob;
+		bool hs, os;
+
+		snprintf(path, sizeof(path), "linux.resources.rdma.%.40s", dev);
+		if (!*dev || strlen(dev) > 63 || strpbrk(dev, " \t\n="))
+			return fail(t, "%s: not a device name", path);
+		if (keys(t, lim, path, rdma_keys) < 0 ||
+		    num(t, lim, "hcaHandles", path, 0, INT32_MAX, &h, &hs) <
+			0 ||
+		    num(t, lim, "hcaObjects", path, 0, INT32_MAX, &ob, &os) < 0)
+			return -1;
+		if (hs && os)
+			PUSHF(a,
+			      "--set=rdma.max=%s hca_handle=%lld "
+			      "hca_object=%lld",
+			      dev, (long long)h, (long long)ob);
+		else if (hs || os)
+			PUSHF(a, "--set=rdma.max=%s %s=%lld", dev,
+			      hs ? "hca_handle" : "hca_object",
+			      (long long)(hs ? h : ob));
+	}
+	return 0;
+}
+
+/* linux.resources.unified: cgroup v2 files as they are */
+static int push_unified(struct tr *t, const json_t *o, struct argvec *a)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(o))
+		return fail(t, "linux.resources.unified: not an object");
+	if (!t->ctx->cgroup2)
+		return fail(t, "linux.resources.unified: no cgroup2 hierarchy "
+			       "here");
+	json_object_foreach((json_t *)o, k, v)
+	{
+		size_t n = strcspn(k, ".");
+		char ctrl[32];
+
+		if (!json_is_string(v) ||
+		    strlen(json_string_value(v)) != json_string_length(v))
+			return fail(t,
+				    "linux.resources.unified.%.64s: not a "
+				    "string",
+				    k);
+		if (!k[n] || n >= sizeof(ctrl) || strstr(k, "..") ||
+		    strchr(k, '/') || strchr(k, '='))
+			return fail(t,
+				    "linux.resources.unified: '%.64s': "
+				    "not a file name such as memory.high",
+				    k);
+		snprintf(ctrl, sizeof(ctrl), "%.*s", (int)n, k);
+		/* the file must be written on cgroup2, not in the v1
+		 * hierarchy that has its controller on a hybrid host */
+		if (on_v1(t, ctrl))
+			return fail(t,
+				    "linux.resources.unified.%.64s: the %s "
+				    "controller is on cgroup v1 here",
+				    k, ctrl);
+		PUSHF(a, "--set=%s=%s", k, json_string_value(v));
+	}
+	return 0;
+}
+
 static int push_limits(struct tr *t, const json_t *res, struct argvec *a)
 {
 	const json_t *o;
@@ -415,6 +788,8 @@ static int push_limits(struct tr *t, const json_t *res, struct argvec *a)
 				return -1;
 			if (set && v > 0)
 				PUSHF(a, "--memory-swap=%lld", (long long)v);
+			if (push_memory_more(t, o, a) < 0)
+				return -1;
 		}
 		if ((o = json_object_get(res, "cpu")) && !json_is_null(o)) {
 			const char *cpus;
@@ -445,6 +820,8 @@ static int push_limits(struct tr *t, const json_t *res, struct argvec *a)
 			if ((cpus = str(t, o, "cpus", "linux.resources.cpu")) &&
 			    *cpus)
 				PUSHF(a, "--cpuset=%s", cpus);
+			if (push_cpu_more(t, o, a) < 0)
+				return -1;
 		}
 		if ((o = json_object_get(res, "devices")) && !empty(o) &&
 		    do_devices(t, o) < 0)
@@ -458,6 +835,21 @@ static int push_limits(struct tr *t, const json_t *res, struct argvec *a)
 			if (set && v > 0)
 				PUSHF(a, "--pids=%lld", (long long)v);
 		}
+		if ((o = json_object_get(res, "blockIO")) && !empty(o) &&
+		    push_blkio(t, o, a) < 0)
+			return -1;
+		if ((o = json_object_get(res, "hugepageLimits")) && !empty(o) &&
+		    push_hugepages(t, o, a) < 0)
+			return -1;
+		if ((o = json_object_get(res, "network")) && !empty(o) &&
+		    push_network(t, o, a) < 0)
+			return -1;
+		if ((o = json_object_get(res, "rdma")) && !empty(o) &&
+		    push_rdma(t, o, a) < 0)
+			return -1;
+		if ((o = json_object_get(res, "unified")) && !empty(o) &&
+		    push_unified(t, o, a) < 0)
+			return -1;
 	}
 	return t->failed ? -1 : 0;
 }

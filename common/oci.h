@@ -36,6 +36,8 @@ struct oci_ctx {
 	int sync_fd;	      /* the pipe create reads "ready" from */
 	int seccomp_fd;	      /* the seccomp profile, open in the chain */
 	bool cgroup2;	      /* a cgroup2 hierarchy is mounted */
+	const char *v1_ctrls; /* ",cpu,memory,...,": the controllers on
+				 cgroup v1 here (NULL: none, pure v2) */
 	bool devices_v1;      /* a v1 hierarchy has the devices controller */
 	bool have_sys_filter; /* sys-filter is installed beside us */
 	int console_fd;	      /* --console-socket, connected; or -1 */
@@ -78,8 +80,8 @@ int oci_translate_exec(const char *text, size_t len, const struct oci_ctx *ctx,
  * options, appended to out.  Returns 0, or -1 with err.
  */
 int oci_translate_update(const char *text, size_t len,
-			 const struct oci_ctx *ctx, struct argvec *out, char *err,
-			 size_t errsz);
+			 const struct oci_ctx *ctx, struct argvec *out,
+			 char *err, size_t errsz);
 
 /* A default config.json, like `runc spec` (malloc'ed text). */
 char *oci_default_spec(void);

@@ -316,7 +316,7 @@ test_update_changes_the_limits() {
 	run sh -c "echo '{\"pids\": {\"limit\": 55}}' | box-runtime --root '$STATE' update --resources - up"
 	assertEquals "update from stdin: $err" 0 "$rc"
 	assertEquals "pids limit from stdin" 55 "$(cg_read pids up pids.max pids.max)"
-	echo '{"blockIO": {"weight": 10}}' >"$BOX_TMP/res.json"
+	echo '{"memory": {"kernel": 1048576}}' >"$BOX_TMP/res.json"
 	assert_bad_input box-runtime --root "$STATE" update --resources "$BOX_TMP/res.json" up
 	assertEquals "unchanged after a refused update" 55 "$(cg_read pids up pids.max pids.max)"
 	br delete --force up
@@ -531,7 +531,7 @@ test_unsupported_fields_are_refused_by_name() {
 	bad_config tty '.process.terminal = true' "process.terminal"
 	bad_config dev '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]' \
 		"linux.devices: not supported"
-	bad_config blk '.linux.resources.blockIO = {"weight": 10}' "linux.resources.blockIO: not supported"
+	bad_config kmem '.linux.resources.memory = {"kernelTCP": 1048576}' "linux.resources.memory.kernelTCP: not supported"
 	bad_config sel '.process.selinuxLabel = "x"' "process.selinuxLabel: not supported"
 	bad_config mopt '.mounts += [{"destination": "/m", "type": "tmpfs", "source": "t", "options": ["x-foo"]}]' \
 		"x-foo"

@@ -13,9 +13,12 @@ tools() {
 	done
 }
 
-# The long options of a tool, read from its struct option table.
+# The long options of a tool, read from its struct option table (and
+# from X-macro lists of options, X("name", ...) rows, as box-runtime's
+# update flags are kept).
 long_options() {
-	sed -n 's/^[[:space:]]*{[[:space:]]*"\([a-z0-9-]*\)",[[:space:]]*\(no\|required\|optional\)_argument.*/\1/p' \
+	sed -n -e 's/^[[:space:]]*{[[:space:]]*"\([a-z0-9-]*\)",[[:space:]]*\(no\|required\|optional\)_argument.*/\1/p' \
+		-e 's/^[[:space:]]*X("\([a-z0-9-]*\)",.*/\1/p' \
 		"$BOX_ROOT/tools/$1.c" | sort -u
 }
 

@@ -385,17 +385,60 @@ static const char *status(const struct state *st)
 
 /* --- running the tools -------------------------------------------------- */
 
-static int run_argv(char **argv)
+/*
+ * Run a tool and wait for it.  Its stderr is caught into msg (the first
+ * line, without the tool's "name: " prefix): the caller folds it into
+ * its own one-line error, which --log (conmon's reader) gets too.
+ */
+static int run_argv(char **argv, char *msg, size_t n)
 {
-	pid_t pid = fork();
-	int status;
+	char buf[1024];
+	size_t len = 0;
+	ssize_t r;
+	int status, p[2];
+	pid_t pid;
 
-	if (pid < 0)
+	snprintf(msg, n, "%s failed", strrchr(argv[0], '/') + 1);
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	if (pid == 0) {
+		if (dup2(p[1], 2) < 0)
+			_exit(EXIT_TOOL);
 		execv(argv[0], argv);
 		box_err("exec %s", argv[0]);
 		_exit(EXIT_NOTFOUND);
+	}
+	close(p[1]);
+	while ((r = read(p[0], buf + len, sizeof(buf) - 1 - len)) != 0) {
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0 && (len += (size_t)r) == sizeof(buf) - 1) {
+			char sink[512]; /* the rest is not ours to keep */
+
+			while (read(p[0], sink, sizeof(sink)) > 0)
+				;
+			break;
+		}
+	}
+	close(p[0]);
+	buf[len] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (*buf) {
+		const char *m = strstr(buf, ": ");
+		const char *tool = strrchr(argv[0], '/') + 1;
+
+		/* "cg-create: write ..." -> "write ..." */
+		snprintf(msg, n, "%s",
+			 m && (size_t)(m - buf) == strlen(tool) &&
+				 !strncmp(buf, tool, strlen(tool))
+			     ? m + 2
+			     : buf);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -447,7 +490,7 @@ static bool cgroup_exists(const char *cg, bool relative)
 /* Remove the cgroup a state names (cg-delete kills what is inside). */
 static void remove_cgroup(const struct state *st)
 {
-	char tool[PATH_MAX + 16];
+	char tool[PATH_MAX + 16], msg[512];
 	const char *cg = sget(st, "cgroupPath");
 	bool relative = json_is_true(json_object_get(st->js, "cgroupRelative"));
 	char *argv[6];
@@ -463,9 +506,8 @@ static void remove_cgroup(const struct state *st)
 	argv[i++] = "--";
 	argv[i++] = (char *)cg;
 	argv[i] = NULL;
-	if (run_argv(argv) != 0)
-		die("delete %s: remove cgroup %s (cg-delete said why)", st->id,
-		    cg);
+	if (run_argv(argv, msg, sizeof(msg)) != 0)
+		die("delete %s: remove cgroup %s: %s", st->id, cg, msg);
 }
 
 static void remove_state(struct state *st)
@@ -556,6 +598,36 @@ static bool ctrl_v1(const char *name)
 	}
 	fclose(f);
 	return yes;
+}
+
+/* ",cpu,memory,...,": every controller a v1 hierarchy serves, from
+ * /proc/self/cgroup (its v2 line has none); NULL when there is none */
+static const char *v1_ctrls(void)
+{
+	static char list[512];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[512];
+	size_t n = 1;
+
+	if (!f)
+		return NULL;
+	list[0] = ',';
+	while (fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':'), *e = c ? strchr(c + 1, ':') : NULL;
+		size_t l;
+
+		if (!e || e == c + 1 || strncmp(c + 1, "name=", 5) == 0)
+			continue;
+		l = (size_t)(e - c);
+		if (n + l + 1 >= sizeof(list))
+			break;
+		memcpy(list + n, c + 1, l - 1);
+		n += l - 1;
+		list[n++] = ',';
+	}
+	fclose(f);
+	list[n] = '\0';
+	return n > 1 ? list : NULL;
 }
 
 /* Connect to the engine's console socket (conmon's), before the chain:
@@ -652,6 +724,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
 	};
 	ctx.devices_v1 = ctrl_v1("devices");
+	ctx.v1_ctrls = v1_ctrls();
 	snprintf(err, sizeof(err), "%s/sys-filter", bindir);
 	ctx.have_sys_filter = access(err, X_OK) == 0;
 	if (oci_translate(text, len, &ctx, &ch, err, sizeof(err)) < 0)
@@ -715,9 +788,9 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		    o->console, s);
 	}
 
-	if ((rc = run_argv(ch.cg_create.v)) != 0) {
+	if ((rc = run_argv(ch.cg_create.v, err, sizeof(err))) != 0) {
 		remove_state(&st);
-		die("create %s: cg-create failed (it said why)", id);
+		die("create %s: %s", id, err);
 	}
 
 	child = fork();
@@ -864,7 +937,7 @@ static void do_state(const char *id)
 static void do_freeze(const char *id, bool freeze)
 {
 	struct state st = {0};
-	char tool[PATH_MAX + 16], set[64];
+	char tool[PATH_MAX + 16], set[64], msg[512];
 	const char *cg;
 	char *argv[7];
 	int i = 0;
@@ -888,16 +961,83 @@ static void do_freeze(const char *id, bool freeze)
 	argv[i++] = "--";
 	argv[i++] = (char *)cg;
 	argv[i] = NULL;
-	if (run_argv(argv) != 0)
-		die("%s %s: cg-set failed (it said why)",
-		    freeze ? "pause" : "resume", id);
+	if (run_argv(argv, msg, sizeof(msg)) != 0)
+		die("%s %s: %s", freeze ? "pause" : "resume", id, msg);
 	json_object_set_new(st.js, "status",
 			    json_string(freeze ? "paused" : "running"));
 	state_save(&st);
 	state_close(&st);
 }
 
-/* update --resources FILE ("-": stdin): cg-set with the limits */
+/* runc update's flags: each one field of linux.resources */
+enum upd_kind { UPD_SIZE, UPD_INT, UPD_STR };
+/* X(flag, object of linux.resources, its key, kind); no object: refused */
+#define UPDATE_FLAGS(X)                                                        \
+	X("memory", "memory", "limit", UPD_SIZE)                               \
+	X("memory-swap", "memory", "swap", UPD_SIZE)                           \
+	X("memory-reservation", "memory", "reservation", UPD_SIZE)             \
+	X("kernel-memory", "memory", "kernel", UPD_SIZE)                       \
+	X("kernel-memory-tcp", "memory", "kernelTCP", UPD_SIZE)                \
+	X("cpu-shares", "cpu", "shares", UPD_INT)                              \
+	X("cpu-quota", "cpu", "quota", UPD_INT)                                \
+	X("cpu-period", "cpu", "period", UPD_INT)                              \
+	X("cpu-rt-period", "cpu", "realtimePeriod", UPD_INT)                   \
+	X("cpu-rt-runtime", "cpu", "realtimeRuntime", UPD_INT)                 \
+	X("cpuset-cpus", "cpu", "cpus", UPD_STR)                               \
+	X("cpuset-mems", "cpu", "mems", UPD_STR)                               \
+	X("pids-limit", "pids", "limit", UPD_INT)                              \
+	X("blkio-weight", "blockIO", "weight", UPD_INT)                        \
+	X("l3-cache-schema", NULL, "l3CacheSchema", UPD_STR)                   \
+	X("mem-bw-schema", NULL, "memBwSchema", UPD_STR)
+#define UPD_ROW(f, o, k, kind) {f, o, k, kind},
+static const struct {
+	const char *flag, *obj, *key;
+	enum upd_kind kind;
+} upd_flags[] = {UPDATE_FLAGS(UPD_ROW)};
+static json_t *upd_set; /* the flags given, as a linux.resources object */
+
+static void upd_flag(const char *flag, const char *arg)
+{
+	json_t *v, *o;
+	uint64_t u;
+	int64_t n;
+	size_t i;
+
+	for (i = 0; strcmp(upd_flags[i].flag, flag); i++)
+		;
+	if (!upd_flags[i].obj)
+		xusage_error("update --%s: not supported (Intel RDT)",
+			     upd_flags[i].flag);
+	switch (upd_flags[i].kind) {
+	case UPD_SIZE:
+		if (strcmp(arg, "-1") == 0)
+			v = json_integer(-1);
+		else if (parse_bytes(arg, &u) < 0 || u > INT64_MAX)
+			xusage_error("bad --%s '%s': a size (64m, 1g) or -1",
+				     upd_flags[i].flag, arg);
+		else
+			v = json_integer((json_int_t)u);
+		break;
+	case UPD_INT:
+		if (parse_s64(arg, &n) < 0)
+			xusage_error("bad --%s '%s': a whole number",
+				     upd_flags[i].flag, arg);
+		v = json_integer((json_int_t)n);
+		break;
+	default:
+		v = json_string(arg);
+	}
+	if (!upd_set)
+		upd_set = json_object();
+	o = json_object_get(upd_set, upd_flags[i].obj);
+	if (!o)
+		json_object_set_new(upd_set, upd_flags[i].obj,
+				    o = json_object());
+	json_object_set_new(o, upd_flags[i].key, v);
+}
+
+/* update --resources FILE ("-": stdin) and/or runc's flags, the flags
+ * over the file: cg-set with the limits */
 static void do_update(const char *id, const char *file)
 {
 	struct state st = {0};
@@ -907,18 +1047,40 @@ static void do_update(const char *id, const char *file)
 	char *text;
 	size_t len;
 
-	if (!file)
-		die("update %s: needs --resources FILE (the flags of runc "
-		    "update are not supported)",
-		    id);
+	if (!file && !upd_set)
+		xusage_error("update %s: needs --resources FILE or a limit "
+			     "flag (--memory, --pids-limit, ...)",
+			     id);
 	state_open(id, &st, true);
 	if (!strcmp(status(&st), "stopped"))
 		die("update %s: the container is stopped", id);
-	text = read_file(strcmp(file, "-") ? AT_FDCWD : 0,
-			 strcmp(file, "-") ? file : NULL, CONFIG_MAX, &len);
+	text = !file ? strdup("{}")
+		     : read_file(strcmp(file, "-") ? AT_FDCWD : 0,
+				 strcmp(file, "-") ? file : NULL, CONFIG_MAX,
+				 &len);
 	if (!text)
 		die("update %s: read %s: %s", id, file, strerror(errno));
+	if (upd_set) {
+		json_error_t je;
+		json_t *res = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+
+		if (!json_is_object(res))
+			die("update %s: %s: line %d: %s", id, file, je.line,
+			    res ? "not an object" : je.text);
+		if (json_object_update_recursive(res, upd_set) < 0)
+			die("update %s: out of memory", id);
+		free(text);
+		text = json_dumps(res, JSON_COMPACT);
+		json_decref(res);
+		if (!text)
+			die("update %s: out of memory", id);
+	}
+	len = strlen(text);
 	ctx.devices_v1 = ctrl_v1("devices");
+	ctx.v1_ctrls = v1_ctrls();
+	ctx.cgroup2 =
+	    access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ||
+	    access("/sys/fs/cgroup/unified/cgroup.controllers", F_OK) == 0;
 	snprintf(tool, sizeof(tool), "%s/cg-set", bindir);
 	if (argv_push(&a, tool) < 0 ||
 	    (json_is_true(json_object_get(st.js, "cgroupRelative")) &&
@@ -933,8 +1095,8 @@ static void do_update(const char *id, const char *file)
 	if (argv_push(&a, "--") < 0 ||
 	    argv_push(&a, sget(&st, "cgroupPath")) < 0)
 		die("update %s: out of memory", id);
-	if (run_argv(a.v) != 0)
-		die("update %s: cg-set failed (it said why)", id);
+	if (run_argv(a.v, err, sizeof(err)) != 0)
+		die("update %s: %s", id, err);
 	argv_free(&a);
 	state_close(&st);
 }
@@ -1601,6 +1763,7 @@ enum {
 	O_FORMAT,
 	O_STATS,
 	O_INTERVAL,
+	O_UPDATE, /* update's flags (upd_flags) */
 };
 static const char *resources;
 static bool fmt_json, quiet, stats;
@@ -1628,6 +1791,10 @@ static const struct option cmd_opts[] = {
     {"stats", no_argument, NULL, O_STATS},
     {"interval", required_argument, NULL, O_INTERVAL},
     {"help", no_argument, NULL, 'h'},
+#define UPD_OPT(f, o, k, kind) {f, required_argument, NULL, O_UPDATE},
+    /* clang-format off */
+    UPDATE_FLAGS(UPD_OPT)
+    /* clang-format on */
     {NULL, 0, NULL, 0},
 };
 
@@ -1647,7 +1814,7 @@ int main(int argc, char **argv)
 	struct exec_opts eo = {.env = json_array()};
 	bool force = false, all = false, detach = false;
 	const char *cmd;
-	int c;
+	int c, li = 0;
 
 	box_init(argc, argv);
 	/* the chain's last step: not a runc command, and no global
@@ -1700,7 +1867,7 @@ int main(int argc, char **argv)
 	argv += optind;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:b:fadhp:te:u:r:q", cmd_opts,
-				NULL)) != -1) {
+				&li)) != -1) {
 		switch (c) {
 		case 'b':
 			co.bundle = optarg;
@@ -1773,6 +1940,10 @@ int main(int argc, char **argv)
 		case 'h':
 			usage();
 		default:
+			if (c == O_UPDATE && optarg) {
+				upd_flag(cmd_opts[li].name, optarg);
+				break;
+			}
 			xbad_option(c, argv);
 		}
 	}

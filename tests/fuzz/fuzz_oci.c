@@ -33,6 +33,24 @@ static const struct oci_ctx ctx = {
     .have_sys_filter = true,
 };
 
+/* a hybrid host: the same input through the v1 names of each field */
+static const struct oci_ctx hybrid = {
+    .bindir = "/usr/bin",
+    .bundle = "/bundle",
+    .id = "fuzz",
+    .pidfile = "/run/box-runtime/fuzz/pid",
+    .selfexe = "/usr/bin/box-runtime",
+    .fifo_fd = 3,
+    .sync_fd = 4,
+    .seccomp_fd = 5,
+    .console_fd = -1,
+    .cgroup2 = true,
+    .v1_ctrls = ",cpu,cpuacct,cpuset,memory,devices,blkio,net_cls,net_prio,"
+		"pids,",
+    .devices_v1 = true,
+    .have_sys_filter = true,
+};
+
 static void check_chain(const struct oci_chain *c)
 {
 	bool init = false, pivot = false, dashdash = false;
@@ -86,6 +104,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	oci_chain_free(&a);
 	oci_chain_free(&b);
+
+	if (oci_translate((const char *)data, size, &hybrid, &a, err,
+			  sizeof(err)) < 0) {
+		if (!memchr(err, '\0', sizeof(err)) || strchr(err, '\n') ||
+		    strncmp(err, "config.json: ", 13) != 0)
+			abort();
+	} else {
+		check_chain(&a);
+	}
+	oci_chain_free(&a);
 
 	if (oci_translate_exec((const char *)data, size, &ctx, 42, true, &a,
 			       err, sizeof(err)) < 0) {
