@@ -9,14 +9,17 @@
  *   linux.cgroupsPath, linux.resources     cg-create, cg-exec
  *   linux.namespaces (path)                 ns-enter --TYPE=PATH
  *   linux.namespaces, uid/gidMappings,
- *   hostname, domainname                    ns-unshare --fork --detach
+ *   hostname, domainname, sysctl,
+ *   timeOffsets                             ns-unshare --fork --detach
  *   root, mounts, maskedPaths,
  *   readonlyPaths, rootfsPropagation        pivot --host-prog
  *   process.user, capabilities,
- *   noNewPrivileges                         cap-drop
+ *   noNewPrivileges, apparmorProfile,
+ *   selinuxLabel                            cap-drop
  *   linux.seccomp                           sys-filter --profile
  *   process.args/env/cwd/rlimits/umask/
- *   oomScoreAdj, the wait for start         box-runtime init
+ *   oomScoreAdj/ioPriority/scheduler,
+ *   linux.personality, the wait for start   box-runtime init
  */
 /* boxutils-pkgs: jansson mount */
 #include "oci.h"
@@ -95,6 +98,7 @@ struct tr {
 	char *err;
 	size_t errsz;
 	bool failed;
+	const json_t *lx; /* config.json's linux (create only) */
 };
 
 /* one line, whatever the config held */
@@ -262,9 +266,39 @@ static const char *const root_keys[] = {"path", "readonly", NULL};
 static const char *const mount_keys[] = {"destination", "type", "source",
 					 "options", NULL};
 static const char *const process_keys[] = {
-    "terminal",	   "user",	   "args",    "env",
-    "cwd",	   "capabilities", "rlimits", "noNewPrivileges",
-    "oomScoreAdj", "consoleSize",  NULL,
+    "terminal",
+    "user",
+    "args",
+    "env",
+    "cwd",
+    "capabilities",
+    "rlimits",
+    "noNewPrivileges",
+    "oomScoreAdj",
+    "consoleSize",
+    "apparmorProfile",
+    "selinuxLabel",
+    "ioPriority",
+    "scheduler",
+    NULL,
+};
+static const char *const ioprio_keys[] = {"class", "priority", NULL};
+static const char *const sched_keys[] = {
+    "policy",  "nice",	   "priority", "flags",
+    "runtime", "deadline", "period",   NULL,
+};
+static const char *const personality_keys[] = {"domain", "flags", NULL};
+static const char *const timeoff_keys[] = {"secs", "nanosecs", NULL};
+/* process.scheduler: names to the kernel's numbers (sched_setattr) */
+static const char *const sched_policies[] = {
+    "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",	   "SCHED_BATCH",
+    "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE", NULL,
+};
+static const char *const sched_flags[] = {
+    "SCHED_FLAG_RESET_ON_FORK",	 "SCHED_FLAG_RECLAIM",
+    "SCHED_FLAG_DL_OVERRUN",	 "SCHED_FLAG_KEEP_POLICY",
+    "SCHED_FLAG_KEEP_PARAMS",	 "SCHED_FLAG_UTIL_CLAMP_MIN",
+    "SCHED_FLAG_UTIL_CLAMP_MAX", NULL,
 };
 static const char *const console_keys[] = {"height", "width", NULL};
 static const char *const user_keys[] = {"uid", "gid", "umask", "additionalGids",
@@ -274,9 +308,11 @@ static const char *const caps_keys[] = {
 };
 static const char *const rlimit_keys[] = {"type", "soft", "hard", NULL};
 static const char *const linux_keys[] = {
-    "namespaces",	 "uidMappings", "gidMappings", "resources",
-    "cgroupsPath",	 "seccomp",	"maskedPaths", "readonlyPaths",
-    "rootfsPropagation", "sysctl",	NULL,
+    "namespaces",  "uidMappings",   "gidMappings",
+    "resources",   "cgroupsPath",   "seccomp",
+    "maskedPaths", "readonlyPaths", "rootfsPropagation",
+    "sysctl",	   "timeOffsets",   "personality",
+    NULL,
 };
 static const char *const ns_keys[] = {"type", "path", NULL};
 static const char *const idmap_keys[] = {"containerID", "hostID", "size", NULL};
@@ -933,6 +969,48 @@ static int do_idmaps(struct tr *t, const json_t *lx, const char *key,
 	return 0;
 }
 
+/* linux.timeOffsets: ns-unshare's --monotonic and --boottime, written
+ * before the first process enters the new time namespace */
+static int do_time_offsets(struct tr *t, const json_t *to, bool made)
+{
+	struct argvec *a = &t->out->chain;
+	const char *clock;
+	json_t *o;
+
+	if (empty(to))
+		return 0;
+	if (!json_is_object(to))
+		return fail(t, "linux.timeOffsets: not an object");
+	if (!made)
+		return fail(t, "linux.timeOffsets: needs a time namespace of "
+			       "its own");
+	json_object_foreach((json_t *)to, clock, o)
+	{
+		char path[64];
+		int64_t secs = 0, ns = 0;
+		bool set;
+
+		snprintf(path, sizeof(path), "linux.timeOffsets.%.16s", clock);
+		if (strcmp(clock, "monotonic") && strcmp(clock, "boottime"))
+			return fail(t,
+				    "%s: not a clock of a time namespace "
+				    "(monotonic, boottime)",
+				    path);
+		if (keys(t, o, path, timeoff_keys) < 0 ||
+		    num(t, o, "secs", path, INT64_MIN / 2, INT64_MAX / 2, &secs,
+			&set) < 0 ||
+		    num(t, o, "nanosecs", path, 0, 999999999, &ns, &set) < 0)
+			return -1;
+		if (ns)
+			return fail(t,
+				    "%s.nanosecs: not supported (whole "
+				    "seconds)",
+				    path);
+		PUSHF(a, "--%s=%lld", clock, (long long)secs);
+	}
+	return 0;
+}
+
 static int do_namespaces(struct tr *t, const json_t *root, const json_t *lx)
 {
 	json_t *nss = json_object_get(lx, "namespaces"), *n;
@@ -1064,6 +1142,8 @@ static int do_namespaces(struct tr *t, const json_t *root, const json_t *lx)
 				      json_string_value(v));
 			}
 	}
+	if (do_time_offsets(t, json_object_get(lx, "timeOffsets"), made[7]) < 0)
+		return -1;
 	return 0;
 bad:
 	argv_free(&enter);
@@ -1346,6 +1426,114 @@ static int push_filter(struct tr *t)
 	return 0;
 }
 
+/* the index of name in a NULL-terminated table, or -1 */
+static int name_index(const char *const *table, const char *name)
+{
+	for (int i = 0; name && table[i]; i++)
+		if (strcmp(table[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* process.ioPriority, process.scheduler and linux.personality: options
+ * of box-runtime init, which sets them on itself before the exec */
+static int do_sched(struct tr *t, const json_t *proc, struct argvec *a)
+{
+	const json_t *o = json_object_get(proc, "ioPriority");
+	const char *P;
+	int64_t v;
+	bool set;
+
+	if (!empty(o)) {
+		static const char *const classes[] = {
+		    "IOPRIO_CLASS_NONE", "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+		    "IOPRIO_CLASS_IDLE", NULL};
+		const char *cl;
+		int c;
+
+		P = "process.ioPriority";
+		if (keys(t, o, P, ioprio_keys) < 0 ||
+		    num(t, o, "priority", P, 0, 7, &v, &set) < 0)
+			return -1;
+		cl = str(t, o, "class", P);
+		if ((c = name_index(classes, cl)) <= 0)
+			return t->failed ? -1
+					 : fail(t,
+						"%s.class: '%.32s': not "
+						"IOPRIO_CLASS_RT, _BE or "
+						"_IDLE",
+						P, cl ? cl : "");
+		PUSHF(a, "--ioprio=%d:%lld", c, set ? (long long)v : 0LL);
+	}
+	o = json_object_get(proc, "scheduler");
+	if (!empty(o)) {
+		int64_t nice = 0, prio = 0, rt = 0, dl = 0, per = 0;
+		unsigned long long flags = 0;
+		const char *pol;
+		json_t *fl, *f;
+		size_t i;
+		int p;
+
+		P = "process.scheduler";
+		if (keys(t, o, P, sched_keys) < 0 ||
+		    num(t, o, "nice", P, -20, 19, &nice, &set) < 0 ||
+		    num(t, o, "priority", P, 0, 99, &prio, &set) < 0 ||
+		    num(t, o, "runtime", P, 0, INT64_MAX, &rt, &set) < 0 ||
+		    num(t, o, "deadline", P, 0, INT64_MAX, &dl, &set) < 0 ||
+		    num(t, o, "period", P, 0, INT64_MAX, &per, &set) < 0 ||
+		    !(fl = strings(t, o, "flags", P)))
+			return -1;
+		pol = str(t, o, "policy", P);
+		if ((p = name_index(sched_policies, pol)) < 0)
+			return t->failed ? -1
+					 : fail(t,
+						"%s.policy: '%.32s': not a "
+						"scheduling policy",
+						P, pol ? pol : "");
+		if (p == 4)
+			return fail(t,
+				    "%s.policy: SCHED_ISO: not in the "
+				    "Linux kernel",
+				    P);
+		json_array_foreach(fl, i, f)
+		{
+			int k = name_index(sched_flags, json_string_value(f));
+
+			if (k < 0)
+				return fail(t,
+					    "%s.flags[%zu]: '%.32s': not a "
+					    "scheduling flag",
+					    P, i, json_string_value(f));
+			/* SCHED_FLAG_UTIL_CLAMP_MIN and _MAX are bits 5
+			 * and 6, like the rest in table order */
+			flags |= 1ULL << k;
+		}
+		PUSHF(a, "--sched=%d:%lld:%lld:%llu:%lld:%lld:%lld", p,
+		      (long long)nice, (long long)prio, flags, (long long)rt,
+		      (long long)dl, (long long)per);
+	}
+	o = t->lx ? json_object_get(t->lx, "personality") : NULL;
+	if (!empty(o)) {
+		const char *dom;
+
+		P = "linux.personality";
+		if (keys(t, o, P, personality_keys) < 0)
+			return -1;
+		dom = str(t, o, "domain", P);
+		if (t->failed)
+			return -1;
+		if (!dom || (strcmp(dom, "LINUX") && strcmp(dom, "LINUX32")))
+			return fail(t,
+				    "%s.domain: '%.32s': not LINUX or "
+				    "LINUX32",
+				    P, dom ? dom : "");
+		if (!empty(json_object_get(o, "flags")))
+			return fail(t, "%s.flags: not supported", P);
+		PUSHF(a, "--personality=%s", dom);
+	}
+	return 0;
+}
+
 static int do_process(struct tr *t, const json_t *proc)
 {
 	struct argvec *a = &t->out->chain;
@@ -1458,6 +1646,17 @@ static int do_process(struct tr *t, const json_t *proc)
 	}
 	if (nnp)
 		PUSH(a, "--no-new-privs");
+	{
+		const char *aa = str(t, proc, "apparmorProfile", "process"),
+			   *se = str(t, proc, "selinuxLabel", "process");
+
+		if (t->failed)
+			return -1;
+		if (aa && *aa)
+			PUSHF(a, "--apparmor-profile=%s", aa);
+		if (se && *se)
+			PUSHF(a, "--selinux-label=%s", se);
+	}
 	if (t->out->seccomp && nnp && push_filter(t) < 0)
 		return -1;
 
@@ -1493,6 +1692,8 @@ static int do_process(struct tr *t, const json_t *proc)
 		return -1;
 	if (set)
 		PUSHF(a, "--oom-score-adj=%lld", (long long)oom);
+	if (do_sched(t, proc, a) < 0)
+		return -1;
 	rl = json_object_get(proc, "rlimits");
 	if (rl && !json_is_null(rl) && !json_is_array(rl))
 		return fail(t, "process.rlimits: not an array");
@@ -1548,7 +1749,7 @@ static int do_process(struct tr *t, const json_t *proc)
 int oci_translate(const char *text, size_t len, const struct oci_ctx *ctx,
 		  struct oci_chain *out, char *err, size_t errsz)
 {
-	struct tr t = {ctx, out, err, errsz, false};
+	struct tr t = {ctx, out, err, errsz, false, NULL};
 	const json_t *lx, *sc, *an;
 	json_error_t je;
 	json_t *root;
@@ -1607,6 +1808,7 @@ int oci_translate(const char *text, size_t len, const struct oci_ctx *ctx,
 			goto out;
 		}
 	}
+	t.lx = lx;
 	if (do_resources(&t, lx) < 0 || do_namespaces(&t, root, lx) < 0 ||
 	    do_root(&t, root, lx) < 0 ||
 	    do_process(&t, json_object_get(root, "process")) < 0)
@@ -1622,7 +1824,7 @@ int oci_translate_update(const char *text, size_t len,
 			 char *err, size_t errsz)
 {
 	struct oci_chain dummy = {0};
-	struct tr t = {ctx, &dummy, err, errsz, false};
+	struct tr t = {ctx, &dummy, err, errsz, false, NULL};
 	json_error_t je;
 	json_t *res;
 	int r;
@@ -1645,7 +1847,7 @@ int oci_translate_exec(const char *text, size_t len, const struct oci_ctx *ctx,
 		       int pid, bool seccomp, struct oci_chain *out, char *err,
 		       size_t errsz)
 {
-	struct tr t = {ctx, out, err, errsz, false};
+	struct tr t = {ctx, out, err, errsz, false, NULL};
 	char buf[PATH_MAX];
 	json_error_t je;
 	json_t *proc;

@@ -532,7 +532,7 @@ test_unsupported_fields_are_refused_by_name() {
 	bad_config dev '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]' \
 		"linux.devices: not supported"
 	bad_config kmem '.linux.resources.memory = {"kernelTCP": 1048576}' "linux.resources.memory.kernelTCP: not supported"
-	bad_config sel '.process.selinuxLabel = "x"' "process.selinuxLabel: not supported"
+	bad_config mlabel '.linux.mountLabel = "system_u:object_r:container_file_t:s0"' "linux.mountLabel: not supported"
 	bad_config mopt '.mounts += [{"destination": "/m", "type": "tmpfs", "source": "t", "options": ["x-foo"]}]' \
 		"x-foo"
 }

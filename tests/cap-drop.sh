@@ -161,6 +161,31 @@ test_no_new_privs_is_set() {
 	assert_sets "$d" "$d" "$d" $ZERO $ZERO 1
 }
 
+# AppArmor and SELinux exec labels: where the LSM is enabled, prog runs
+# in the label (AppArmor's "unconfined" is always loaded); where it is
+# not, one line that says so, and prog never runs.
+test_lsm_labels_reach_prog_or_are_refused() {
+	need_root || return 0
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+		run cap-drop --caps all --apparmor-profile unconfined -- cat /proc/self/attr/current
+		assertEquals "unconfined: $err" 0 "$rc"
+		assertContains "$out" "unconfined"
+		assert_bad_input cap-drop --apparmor-profile boxtest-no-such-profile -- touch "$BOX_TMP/ran"
+		assertContains "$err" "'boxtest-no-such-profile'"
+	else
+		assert_bad_input cap-drop --apparmor-profile docker-default -- touch "$BOX_TMP/ran"
+		assertContains "$err" "AppArmor is not enabled here"
+	fi
+	assertFalse "prog ran" "[ -e '$BOX_TMP/ran' ]"
+	if [ ! -e /sys/fs/selinux/enforce ]; then
+		assert_bad_input cap-drop --selinux-label system_u:system_r:container_t:s0 -- touch "$BOX_TMP/ran"
+		assertContains "$err" "SELinux is not enabled here"
+		assertFalse "prog ran" "[ -e '$BOX_TMP/ran' ]"
+	fi
+	assert_bad_input cap-drop --apparmor-profile '' true
+	assert_bad_input cap-drop --selinux-label "$(printf 'a\nb')" true
+}
+
 test_unknown_capability_is_refused() {
 	local o
 	for o in --caps --drop --ambient; do

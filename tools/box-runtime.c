@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
@@ -50,6 +51,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1578,6 +1580,48 @@ static void set_rlimit(const char *spec)
 		xdie_errno("set rlimit %s", spec);
 }
 
+/* --ioprio CLASS:LEVEL (linux.ioPriority, classes as the kernel's) */
+static void set_ioprio(const char *spec)
+{
+	unsigned int cl, lv;
+	char end;
+
+	if (sscanf(spec, "%u:%u%c", &cl, &lv, &end) != 2 || cl < 1 || cl > 3 ||
+	    lv > 7)
+		xusage_error("bad --ioprio '%s': CLASS:LEVEL", spec);
+	/* IOPRIO_PRIO_VALUE: the class above 13 bits of data */
+	if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0,
+		    (int)(cl << 13 | lv)) < 0)
+		xdie_errno("set I/O priority %s", spec);
+}
+
+/* --sched POLICY:NICE:PRIORITY:FLAGS:RUNTIME:DEADLINE:PERIOD, numbers as
+ * sched_setattr(2) takes them (process.scheduler) */
+static void set_sched(const char *spec)
+{
+	struct {
+		uint32_t size, policy;
+		uint64_t flags;
+		int32_t nice;
+		uint32_t priority;
+		uint64_t runtime, deadline, period;
+	} at = {.size = 48};
+	long long nice;
+	char end;
+
+	if (sscanf(spec,
+		   "%u:%lld:%u:%" SCNu64 ":%" SCNu64 ":%" SCNu64 ":%" SCNu64
+		   "%c",
+		   &at.policy, &nice, &at.priority, &at.flags, &at.runtime,
+		   &at.deadline, &at.period, &end) != 7 ||
+	    nice < -20 || nice > 19)
+		xusage_error("bad --sched '%s'", spec);
+	at.nice = (int32_t)nice;
+	if (syscall(SYS_sched_setattr, 0, &at, 0) < 0)
+		xdie_errno("set the scheduler (%s)",
+			   errno == EPERM ? "needs CAP_SYS_NICE" : spec);
+}
+
 static _Noreturn void do_init(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -1590,6 +1634,9 @@ static _Noreturn void do_init(int argc, char **argv)
 	    {"env", required_argument, NULL, 'e'},
 	    {"console-fd", required_argument, NULL, 't'},
 	    {"console-size", required_argument, NULL, 'z'},
+	    {"ioprio", required_argument, NULL, 'i'},
+	    {"sched", required_argument, NULL, 'S'},
+	    {"personality", required_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0},
 	};
 	unsigned int fifo = 0, sync = 0, um = 0;
@@ -1648,6 +1695,20 @@ static _Noreturn void do_init(int argc, char **argv)
 			if (sscanf(arg, "%hu:%hu", &ws.ws_row, &ws.ws_col) != 2)
 				xusage_error("bad --console-size %s: ROWS:COLS",
 					     arg);
+			break;
+		case 'i':
+			set_ioprio(arg);
+			break;
+		case 'S':
+			set_sched(arg);
+			break;
+		case 'P':
+			if (strcmp(arg, "LINUX") && strcmp(arg, "LINUX32"))
+				xusage_error("bad --personality %s: LINUX or "
+					     "LINUX32",
+					     arg);
+			if (personality(arg[5] ? PER_LINUX32 : PER_LINUX) < 0)
+				xdie_errno("set personality %s", arg);
 			break;
 		default:
 			xbad_option(c, argv);

@@ -17,6 +17,7 @@
 #include "ids.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <stdbool.h>
@@ -37,6 +38,8 @@ static const struct option long_options[] = {
     {"groups", required_argument, NULL, 'g'},
     {"clear-groups", no_argument, NULL, 'G'},
     {"no-new-privs", no_argument, NULL, 'n'},
+    {"apparmor-profile", required_argument, NULL, 'A'},
+    {"selinux-label", required_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -65,6 +68,11 @@ static _Noreturn void usage(void)
 	    "     --clear-groups   no supplementary groups\n"
 	    " -n, --no-new-privs   setuid files and file capabilities\n"
 	    "                      grant nothing from here on\n"
+	    "     --apparmor-profile NAME\n"
+	    "                      prog runs confined by this AppArmor\n"
+	    "                      profile (loaded already)\n"
+	    "     --selinux-label LABEL\n"
+	    "                      prog runs in this SELinux context\n"
 	    " -h, --help           show this help\n"
 	    " -V, --version        show the version\n"
 	    "\n"
@@ -84,6 +92,8 @@ struct request {
 	const char *groups; /* LIST, or NULL */
 	bool clear_groups;
 	bool no_new_privs;
+	const char *apparmor; /* profile for prog, or NULL */
+	const char *selinux;  /* context for prog, or NULL */
 };
 
 /* The resolved plan: every id and mask, checked, ready to apply. */
@@ -145,6 +155,16 @@ static struct request parse_args(int argc, char **argv)
 			break;
 		case 'n':
 			r.no_new_privs = true;
+			break;
+		case 'A':
+		case 'S':
+			/* one line to the kernel: the label ends there */
+			if (!*optarg || strlen(optarg) > 4000 ||
+			    strpbrk(optarg, "\n"))
+				xusage_error("bad --%s: one line, not empty",
+					     c == 'A' ? "apparmor-profile"
+						      : "selinux-label");
+			*(c == 'A' ? &r.apparmor : &r.selinux) = optarg;
 			break;
 		case 'h':
 			usage();
@@ -437,6 +457,46 @@ static _Noreturn void die_id(int err, const char *what, uint32_t id,
 	exit(EXIT_TOOL);
 }
 
+/*
+ * The LSM label prog gets at its exec: AppArmor takes "exec PROFILE" in
+ * its own attr directory (attr/exec when it is the only LSM of an older
+ * kernel), SELinux the bare context in attr/exec.  Written for the
+ * thread, which is the process: we run no others.
+ */
+static void set_exec_label(const char *lsm, const char *label)
+{
+	bool aa = strcmp(lsm, "AppArmor") == 0;
+	char text[4096 + 8];
+	int fd = -1, err;
+	ssize_t n;
+
+	snprintf(text, sizeof(text), "%s%s", aa ? "exec " : "", label);
+	if (aa)
+		fd = open("/proc/thread-self/attr/apparmor/exec",
+			  O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		xdie_errno("set the %s label: open /proc/thread-self/attr/exec"
+			   " (is /proc mounted?)",
+			   lsm);
+	n = write(fd, text, strlen(text));
+	err = errno;
+	close(fd);
+	if (n == (ssize_t)strlen(text))
+		return;
+	box_errh(err,
+		 err == EINVAL	 ? aa ? "AppArmor is not enabled here"
+				      : "SELinux is not enabled here, or the "
+					"context is not valid"
+		 : err == ENOENT ? "no such profile is loaded"
+		 : err == EACCES || err == EPERM
+		     ? "the current profile may not change to it"
+		     : NULL,
+		 "set the %s label '%s' for prog", lsm, label);
+	exit(EXIT_TOOL);
+}
+
 static void drop_bounding(uint64_t keep)
 {
 	char name[32];
@@ -516,6 +576,14 @@ int main(int argc, char **argv)
 	 * is inheritable | bounding), so it is the set that really limits.
 	 */
 	drop_bounding(plan.bounding);
+
+	/* The exec labels before the uid switch: that leaves the process
+	 * undumpable, and its /proc/self files root's.  Taking effect only
+	 * at execve, they outlive the switch. */
+	if (req.apparmor)
+		set_exec_label("AppArmor", req.apparmor);
+	if (req.selinux)
+		set_exec_label("SELinux", req.selinux);
 
 	/*
 	 * Groups, then gid, then uid: changing the uid last, because

@@ -9,6 +9,8 @@ complete -c cap-drop -s u -l user -x -a '(__fish_complete_users)' -d 'Switch to 
 complete -c cap-drop -s g -l groups -x -a '(__fish_complete_groups)' -d 'Supplementary groups'
 complete -c cap-drop -l clear-groups -d 'No supplementary groups'
 complete -c cap-drop -s n -l no-new-privs -d 'Set no_new_privs before exec'
+complete -c cap-drop -l apparmor-profile -x -d 'AppArmor profile for prog'
+complete -c cap-drop -l selinux-label -x -d 'SELinux context for prog'
 complete -c cap-drop -s h -l help -d 'Show help'
 complete -c cap-drop -s V -l version -d 'Show version'
 # after the options, prog and its arguments

@@ -1,11 +1,13 @@
 #!/bin/bash
-# tests/box-runtime-resources.sh - linux.resources beyond memory.limit,
-# cpu and pids: each field read back from the container's cgroup in the
-# hierarchy that serves its controller (v1 or v2, whichever this host
-# has), or refused by name where that version has no such file; and
-# runc's `update` flags.  Containers are made with `create` only (no
-# process needs to run to read its cgroup back), below the suite's test
-# cgroup.
+# tests/box-runtime-fields.sh - the config.json fields beyond the
+# basics.  linux.resources beyond memory.limit, cpu and pids: each field
+# read back from the container's cgroup in the hierarchy that serves its
+# controller (v1 or v2, whichever this host has), or refused by name
+# where that version has no such file; runc's `update` flags (containers
+# made with `create` only: no process needs to run to read its cgroup
+# back).  process.ioPriority, scheduler, apparmorProfile, selinuxLabel,
+# linux.personality and timeOffsets, seen from inside the container.
+# Cgroups below the suite's test cgroup.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -211,6 +213,73 @@ test_update_takes_runc_flags() {
 	assert_bad_input box-runtime --root "$STATE" update upf
 	assertEquals "unchanged after refusals" 44 "$(cg_read pids upf pids.max pids.max)"
 	br delete --force upf
+}
+
+# bundle_args NAME JQ-FILTER: as bundle, no resources, the filter applied
+bundle_args() {
+	bundle "$1" '{}' || return 1
+	jq "$2" "$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+}
+
+test_process_scheduling_personality_and_clocks() {
+	need_chain || return 0
+	need_ns time || return 0
+	bundle_args sched '.process.args = ["sh", "-c", "
+		set -- $(cat /proc/self/stat | sed \"s/.*) //\")
+		echo nice=${17} policy=${39}
+		ionice -p $$
+		echo arch=$(uname -m)
+		cat /proc/self/timens_offsets"]
+		| .process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 3}
+		| .process.scheduler = {"policy": "SCHED_BATCH", "nice": 5}
+		| .linux.personality = {"domain": "LINUX32"}
+		| .linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"monotonic": {"secs": 86400}, "boottime": {"secs": 3600, "nanosecs": 0}}'
+	run br run --bundle "$B" sched
+	assertEquals "run: $err" 0 "$rc"
+	# SCHED_BATCH is policy 3 in /proc/PID/stat
+	assertContains "$out" "nice=5 policy=3"
+	assertContains "$out" "best-effort: prio 3"
+	assertContains "$out" "arch=i686"
+	out=$(echo "$out" | tr -s ' ')
+	assertContains "$out" "monotonic 86400 0"
+	assertContains "$out" "boottime 3600 0"
+}
+
+test_process_fields_are_checked() {
+	need_chain || return 0
+	local d
+	for d in \
+		'.process.ioPriority = {"class": "IOPRIO_CLASS_XX"}@@process.ioPriority.class' \
+		'.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 8}@@process.ioPriority.priority' \
+		'.process.scheduler = {"policy": "SCHED_ISO"}@@SCHED_ISO: not in the Linux kernel' \
+		'.process.scheduler = {"policy": "SCHED_OTHER", "flags": ["SCHED_FLAG_X"]}@@process.scheduler.flags[0]' \
+		'.linux.personality = {"domain": "LINUX64"}@@linux.personality.domain' \
+		'.linux.timeOffsets = {"monotonic": {"secs": 1}}@@linux.timeOffsets: needs a time namespace' \
+		'.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"realtime": {"secs": 1}}@@not a clock' \
+		'.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"boottime": {"secs": 1, "nanosecs": 5}}@@nanosecs: not supported'; do
+		bundle_args badproc "${d%%@@*}"
+		assert_bad_input box-runtime --root "$STATE" create --bundle "$B" badproc
+		assertContains "$err" "${d#*@@}"
+		assertFalse "no state" "[ -e '$STATE/badproc' ]"
+	done
+}
+
+# The LSM labels reach cap-drop; on a host without the LSM, create
+# fails with cap-drop's one line in it and leaves nothing.
+test_lsm_labels_go_to_cap_drop() {
+	need_chain || return 0
+	bundle_args aa '.process.apparmorProfile = "containers-default-0.50.0" | .process.selinuxLabel = "system_u:system_r:container_t:s0"'
+	run br create --bundle "$B" --print-chain aa
+	assertContains "$out" "--apparmor-profile=containers-default-0.50.0 --selinux-label=system_u:system_r:container_t:s0"
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+		bundle_args aa '.process.apparmorProfile = "containers-default-0.50.0"'
+		run br create --bundle "$B" aa
+		assertEquals "create without AppArmor" 125 "$rc"
+		assertContains "$err" "AppArmor is not enabled here"
+		assertFalse "no state" "[ -e '$STATE/aa' ]"
+		assertEquals "no cgroup left" "" "$(for d in $(cg_all_dirs aa); do [ -d "$d" ] && echo "$d"; done)"
+	fi
 }
 
 box_run_suite
