@@ -1950,6 +1950,53 @@ char *oci_default_spec(void)
 	return strdup(default_spec);
 }
 
+/* The capabilities by number, as features lists them (the kernel's
+ * names; cap-drop takes the same through libcap). */
+static const char *const cap_names[] = {
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+    NULL,
+};
+
 char *oci_features(void)
 {
 	json_t *f = json_object(), *a;
@@ -1979,12 +2026,33 @@ char *oci_features(void)
 			json_array_append_new(ns,
 					      json_string(ns_table[i].type));
 		json_object_set_new(l, "namespaces", ns);
-		json_object_set_new(l, "capabilities", json_array());
+		json_object_set_new(l, "capabilities", a = json_array());
+		for (size_t i = 0; cap_names[i]; i++)
+			json_array_append_new(a, json_string(cap_names[i]));
 		json_object_set_new(l, "cgroup",
 				    json_pack("{s:b,s:b,s:b,s:b}", "v1", 1,
 					      "v2", 1, "systemd", 0,
 					      "systemdUser", 0));
-		json_object_set_new(l, "seccomp",
+		json_object_set_new(
+		    l, "seccomp",
+		    json_pack("{s:b,s:[ssssssss],s:[sssssss],s:[sssssssss]}",
+			      "enabled", 1, "actions", "SCMP_ACT_ALLOW",
+			      "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
+			      "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+			      "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
+			      "operators", "SCMP_CMP_EQ", "SCMP_CMP_GE",
+			      "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
+			      "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", "archs",
+			      "SCMP_ARCH_X86_64", "SCMP_ARCH_X86",
+			      "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64",
+			      "SCMP_ARCH_ARM", "SCMP_ARCH_PPC64LE",
+			      "SCMP_ARCH_S390X", "SCMP_ARCH_RISCV64",
+			      "SCMP_ARCH_MIPS64"));
+		/* cap-drop writes the labels; the kernel says at create
+		 * whether that LSM is there */
+		json_object_set_new(l, "apparmor",
+				    json_pack("{s:b}", "enabled", 1));
+		json_object_set_new(l, "selinux",
 				    json_pack("{s:b}", "enabled", 1));
 		json_object_set_new(f, "linux", l);
 	}
