@@ -34,22 +34,7 @@ static const struct oci_ctx ctx = {
 };
 
 /* a hybrid host: the same input through the v1 names of each field */
-static const struct oci_ctx hybrid = {
-    .bindir = "/usr/bin",
-    .bundle = "/bundle",
-    .id = "fuzz",
-    .pidfile = "/run/box-runtime/fuzz/pid",
-    .selfexe = "/usr/bin/box-runtime",
-    .fifo_fd = 3,
-    .sync_fd = 4,
-    .seccomp_fd = 5,
-    .console_fd = -1,
-    .cgroup2 = true,
-    .v1_ctrls = ",cpu,cpuacct,cpuset,memory,devices,blkio,net_cls,net_prio,"
-		"pids,",
-    .devices_v1 = true,
-    .have_sys_filter = true,
-};
+static struct oci_ctx hybrid;
 
 static void check_chain(const struct oci_chain *c)
 {
@@ -83,6 +68,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct oci_chain a, b;
 	char err[512], err2[512];
 	int ra, rb;
+
+	if (!hybrid.bindir) {
+		hybrid = ctx;
+		hybrid.v1_ctrls = ",cpu,cpuacct,cpuset,memory,devices,blkio,"
+				  "net_cls,net_prio,pids,";
+		hybrid.devices_v1 = true;
+	}
 
 	ra =
 	    oci_translate((const char *)data, size, &ctx, &a, err, sizeof(err));
