@@ -1,0 +1,141 @@
+#!/bin/bash
+# tests/box-runtime-podman.sh - Podman (Debian's 4.3) with box-runtime as
+# its OCI runtime, each test in a mount, network and cgroup namespace of
+# its own (tests/lib-podman.sh: tmpfs over /run, /var/lib/cni and
+# /var/lib/containers, private --root/--runroot, vfs storage, the
+# cgroup hierarchies mounted again inside the cgroup namespace).  Beside
+# tests/box-runtime.sh's lifecycle test: run -it and exec -it through a
+# real pty, limits enforced (memory, cpus, pids), --read-only and
+# --tmpfs (tmpcopyup), bind volumes, capabilities, users and groups,
+# and the default netavark network with a published port.
+#
+# containers.conf (lib-podman.sh): this machine withholds
+# CAP_SYS_RESOURCE, so the default ulimits must stay within the hard
+# limits, or setting them fails.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib-cgroup.sh
+. "$(dirname "$0")/lib-cgroup.sh"
+# shellcheck source=tests/lib-podman.sh
+. "$(dirname "$0")/lib-podman.sh"
+
+ROOTFS=$BOX_TMP/rootfs
+
+suite_setup() {
+	cg_suite_setup || return 1
+	need_cmd busybox || return 0
+	make_busybox_rootfs "$ROOTFS" || return 1
+	# what tmpcopyup must carry into --read-only's tmpfs, and a page
+	# for httpd
+	echo image-var-tmp >"$ROOTFS/var/tmp/from-image"
+	mkdir -p "$ROOTFS/www"
+	echo served-by-box-runtime >"$ROOTFS/www/index.html"
+	tar -C "$ROOTFS" -cf "$BOX_TMP/busybox.tar" .
+}
+
+suite_teardown() {
+	cg_suite_teardown
+}
+
+setUp() {
+	host_before=$(mount_snapshot)
+}
+
+tearDown() {
+	assertEquals "host mount table changed" "$host_before" "$(mount_snapshot)"
+}
+
+need_podman() {
+	need_root || return 1
+	need_tool box-runtime cg-create cg-exec ns-unshare ns-enter pivot \
+		cap-drop sys-filter || return 1
+	need_static cap-drop box-runtime sys-filter || return 1
+	need_cmd podman conmon unshare busybox || return 1
+}
+
+# podman_test NAME < BODY: BODY (a shell script using $P, $d) run in a
+# cgroup $CG_T/NAME and new mount, network and cgroup namespaces; sets
+# $rc $out $err.  Returns 1, with the test skipped, when Podman itself
+# cannot start here.
+podman_test() {
+	d=$BOX_TMP/$1
+	mkdir -p "$d"
+	cp "$BOX_TMP/busybox.tar" "$d/"
+	podman_conf "$d" || { fail "podman_conf"; return 1; }
+	podman_script "$d"
+	cg-create $CG_R "$CG_T/$1" || { fail "cg-create"; return 1; }
+	run cg-exec $CG_R "$CG_T/$1" unshare -m -n -C --propagation private \
+		sh "$d/run.sh" "$d"
+	case $out in
+	*"== start"*) return 0 ;;
+	esac
+	skip_test "podman cannot run here: $(echo "$err" | tail -1)"
+	return 1
+}
+
+# The lines of $out after the line "== $1", up to the next "== ".
+section() {
+	echo "$out" | awk -v h="== $1" '$0 == h { on = 1; next }
+		/^== / { on = 0 } on'
+}
+
+# run -it and exec -it: script(1) gives podman a terminal; what is typed
+# into it (through a FIFO, once the container says READY) must reach
+# the container's shell, whose $((6*7)) comes back as 42 (an echo of
+# the typed line would not compute it).  exec -it is conmon's path:
+# box-runtime exec --tty --console-socket.
+test_podman_run_it_and_exec_it_through_a_pty() {
+	need_podman || return 0
+	need_cmd script || return 0
+	podman_test tty <<-'EOF' || return 0
+	# interact CMD: run CMD under script(1), type "hello" once READY
+	interact() {
+		rm -f "$d/in" "$d/tty.out"
+		mkfifo "$d/in"
+		script -qec "$1" /dev/null <"$d/in" >"$d/tty.out" 2>&1 &
+		sp=$!
+		exec 3>"$d/in"
+		i=0
+		until grep -q READY "$d/tty.out" || [ $i -ge 300 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+		echo hello >&3
+		wait $sp
+		echo "status=$?"
+		exec 3>&-
+		tr -d '\r' <"$d/tty.out"
+	}
+	C='tty; [ -t 0 ] && echo stdin-is-a-tty; echo READY; read x; echo "got-$x-$((6*7))"'
+	echo "== run -it"
+	interact "$P run -it --rm --network none boxtest/busybox sh -c '$C'"
+	$P run -d --name web --network none boxtest/busybox sleep 100 >/dev/null
+	echo "== exec -it"
+	interact "$P exec -it web sh -c '$C; ps -o pid,tty,comm | grep ps\$'"
+	echo "== bad"
+	id=$($P inspect -f '{{.Id}}' web)
+	box-runtime exec --tty "$id" true; echo "no-socket=$?"
+	box-runtime exec --tty --console-socket "$d/no-such" "$id" true; echo "bad-socket=$?"
+	$P top web pid comm | tail -n +2 | tr -s ' '
+	EOF
+	local s
+	s=$(section "run -it")
+	assertContains "run -it: a pty of the container (stderr: $err)" "$s" "/dev/pts/0"
+	assertContains "run -it: stdin a terminal" "$s" "stdin-is-a-tty"
+	assertContains "run -it: typed input reached the shell, output came back" "$s" "got-hello-42"
+	assertContains "run -it: status" "$s" "status=0"
+	s=$(section "exec -it")
+	assertContains "exec -it: a pty of the container's devpts" "$s" "/dev/pts/"
+	assertContains "exec -it: stdin a terminal" "$s" "stdin-is-a-tty"
+	assertContains "exec -it: typed input reached the shell, output came back" "$s" "got-hello-42"
+	assertContains "exec -it: the pty is the controlling terminal" "$s" "$(printf '136,')"
+	assertContains "exec -it: status" "$s" "status=0"
+	s=$(section "bad")
+	assertContains "exec --tty without a console socket: 125" "$s" "no-socket=125"
+	assertContains "exec --tty, a socket that is not there: 125" "$s" "bad-socket=125"
+	assertContains "said why" "$err" "process.terminal: needs --console-socket"
+	assertContains "said why" "$err" "connect to --console-socket $BOX_TMP/tty/no-such"
+	assertEquals "the failed execs left no process" "1 sleep" "$(echo "$s" | grep -v =)"
+}
+
+box_run_suite
