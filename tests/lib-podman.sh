@@ -57,13 +57,15 @@ podman_script() {
 		cat <<-'HEAD'
 		d=$1
 		. "$d/prelude.sh"
-		# one line: script -c takes it as a command string too
-		P="podman --root $d/root --runroot $d/runroot --storage-driver vfs"
+		# one line: script -c takes it as a command string too; the
+		# runroot on the namespace's own /run (podman takes at most
+		# 50 characters there)
+		P="podman --root $d/root --runroot /run/podman --storage-driver vfs"
 		P="$P --cgroup-manager cgroupfs --events-backend file"
 		P="$P --runtime $BOX_BIN/box-runtime"
 		# a write to a process that died is an error, not our end
 		trap '' PIPE
-		$P import "$d/busybox.tar" boxtest/busybox >/dev/null 2>&1 || exit 1
+		$P import "$d/busybox.tar" boxtest/busybox >/dev/null || exit 1
 		echo "== start"
 		HEAD
 		cat
