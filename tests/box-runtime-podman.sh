@@ -223,4 +223,135 @@ test_podman_memory_cpus_pids_limits_are_enforced() {
 		"Resource temporarily unavailable"
 }
 
+# --read-only: the root read-only, /run, /tmp and /var/tmp tmpfs that
+# start with the image's files (podman's "tmpcopyup", done by pivot);
+# --read-only-tmpfs=false: no tmpfs at all; --tmpfs with size and mode.
+test_podman_read_only_root_and_tmpfs_mounts() {
+	need_podman || return 0
+	podman_test rofs <<-'EOF' || return 0
+	# mnt DIR: "DIR TYPE" if DIR is a mount point, else "DIR none"
+	S='mnt() { awk -v d="$1" "\$5 == d { t = \$(NF - 2); for (i = 7; i <= NF; i++) if (\$i == \"-\") t = \$(i + 1) } END { print d, (t ? t : \"none\") }" /proc/self/mountinfo; }'
+	echo "== read-only"
+	$P run --rm --read-only --network none boxtest/busybox sh -c "$S"'
+		touch /x 2>&1; mnt /run; mnt /tmp; mnt /var/tmp
+		cat /var/tmp/from-image; echo w >/tmp/w && echo tmp-writable
+		stat -c "%a" /tmp'
+	echo "== no-tmpfs"
+	$P run --rm --read-only --read-only-tmpfs=false --network none boxtest/busybox sh -c "$S"'
+		mnt /tmp; mnt /var/tmp; { echo w >/tmp/w; } 2>&1'
+	echo "== tmpfs"
+	$P run --rm --tmpfs /scratch:size=1m,mode=1777 --network none boxtest/busybox sh -c "$S"'
+		mnt /scratch; stat -c "%a" /scratch; df -k /scratch | awk "NR == 2 { print \"size=\" \$2 }"
+		head -c 2097152 /dev/zero >/scratch/big 2>/dev/null; echo "big=$(wc -c </scratch/big)"; touch /y && echo root-writable'
+	EOF
+	local s b
+	s=$(section read-only)
+	assertContains "root read-only (stderr: $err)" "$s" "touch: /x: Read-only file system"
+	assertContains "/run a tmpfs" "$s" "/run tmpfs"
+	assertContains "/tmp a tmpfs" "$s" "/tmp tmpfs"
+	assertContains "/var/tmp a tmpfs" "$s" "/var/tmp tmpfs"
+	assertContains "tmpcopyup: the image's /var/tmp in its tmpfs" "$s" "image-var-tmp"
+	assertContains "/tmp writable" "$s" "tmp-writable"
+	assertContains "tmpcopyup: /tmp keeps the image's mode" "$s" "1777"
+	s=$(section no-tmpfs)
+	assertContains "--read-only-tmpfs=false: no tmpfs on /tmp" "$s" "/tmp none"
+	assertContains "--read-only-tmpfs=false: no tmpfs on /var/tmp" "$s" "/var/tmp none"
+	assertContains "--read-only-tmpfs=false: /tmp read-only" "$s" "Read-only file system"
+	s=$(section tmpfs)
+	assertContains "--tmpfs mounted" "$s" "/scratch tmpfs"
+	assertContains "--tmpfs mode" "$s" "$(printf '/scratch tmpfs\n1777')"
+	assertContains "--tmpfs size" "$s" "size=1024"
+	b=$(echo "$s" | sed -n 's/^big=//p')
+	if [ -z "$b" ] || [ "$b" -gt 1048576 ]; then
+		fail "2 MiB written to a 1m --tmpfs kept $b bytes"
+	fi
+	assertContains "root writable without --read-only" "$s" "root-writable"
+}
+
+# -v HOSTDIR:/data and :ro, --cap-add, --user with --group-add,
+# --hostname, -e, -w: each seen from inside the container.
+test_podman_volumes_capabilities_user_and_environment() {
+	need_podman || return 0
+	mkdir -p "$BOX_TMP/vol" "$BOX_TMP/rovol"
+	echo from-host >"$BOX_TMP/rovol/f"
+	VOL=$BOX_TMP/vol ROVOL=$BOX_TMP/rovol podman_test ident <<-'EOF' || return 0
+	echo "== volumes"
+	$P run --rm -v "$VOL:/data" -v "$ROVOL:/ro:ro" --network none boxtest/busybox sh -c '
+		echo written-inside >/data/new; cat /ro/f; { echo x >/ro/g; } 2>&1'
+	echo "== caps"
+	$P run --rm --cap-add NET_ADMIN --network none boxtest/busybox sh -c '
+		echo "eff=$(awk "/^CapEff:/ { print \$2 }" /proc/self/status)"
+		ip addr add 10.9.9.9/32 dev lo 2>&1 && echo net-admin-works'
+	$P run --rm --network none boxtest/busybox sh -c '
+		ip addr add 10.9.9.9/32 dev lo 2>&1 || echo without-net-admin-refused'
+	echo "== user"
+	$P run --rm --user 1000:1000 --group-add 5 --group-add 7 --network none \
+		boxtest/busybox sh -c 'id -u; id -g; id -G; grep -E "^Cap(Eff|Bnd):" /proc/self/status'
+	echo "== env"
+	$P run --rm --hostname boxhost -e FOO=bar -w /tmp --network none \
+		boxtest/busybox sh -c 'hostname; echo "FOO=$FOO"; pwd'
+	EOF
+	local s
+	s=$(section volumes)
+	assertEquals "-v: a file written inside is on the host (stderr: $err)" \
+		written-inside "$(cat "$BOX_TMP/vol/new" 2>/dev/null)"
+	assertContains "-v :ro: the host's file" "$s" "from-host"
+	assertContains "-v :ro refuses writes" "$s" "Read-only file system"
+	assertFalse "nothing written through :ro" "[ -e '$BOX_TMP/rovol/g' ]"
+	s=$(section caps)
+	# CAP_NET_ADMIN is bit 12
+	case $s in
+	*"eff="*) [ $((0x$(echo "$s" | sed -n 's/^eff=//p') >> 12 & 1)) = 1 ] ||
+		fail "CAP_NET_ADMIN not in CapEff: $s" ;;
+	*) fail "no CapEff: $s" ;;
+	esac
+	assertContains "--cap-add NET_ADMIN: an address can be added" "$s" "net-admin-works"
+	assertContains "without it: refused" "$s" "without-net-admin-refused"
+	s=$(section user)
+	assertContains "--user, --group-add" "$s" "$(printf '1000\n1000\n')"
+	echo " $(echo "$s" | sed -n 3p) " | grep -q ' 5 ' &&
+		echo " $(echo "$s" | sed -n 3p) " | grep -q ' 7 ' ||
+		fail "--group-add 5 7 not in the groups: $s"
+	assertContains "a non-root user has no effective capabilities" "$s" \
+		"$(printf 'CapEff:\t0000000000000000')"
+	assertNotContains "... but the bounding set stays" "$s" \
+		"$(printf 'CapBnd:\t0000000000000000')"
+	assertEquals "--hostname, -e, -w" "$(printf 'boxhost\nFOO=bar\n/tmp')" "$(section env)"
+}
+
+# The default network: netavark (with aardvark-dns) inside this test's
+# network namespace, a bridge, a veth into the container, and -p
+# 8080:80 published; wget from the test's namespace reaches the
+# container's httpd through 127.0.0.1:8080.
+test_podman_default_network_publishes_a_port() {
+	need_podman || return 0
+	need_cmd ip wget || return 0
+	if [ ! -x /usr/lib/podman/netavark ] && ! command -v netavark >/dev/null; then
+		skip_test "needs netavark, which is not installed"
+		return 0
+	fi
+	podman_test net <<-'EOF' || return 0
+	ip link set lo up
+	echo "== net"
+	$P info --format 'backend={{.Host.NetworkBackend}}'
+	$P run -d --name web -p 8080:80 boxtest/busybox httpd -f -p 80 -h /www >/dev/null
+	echo "run=$?"
+	i=0
+	until wget -qO- -T 2 http://127.0.0.1:8080/ 2>/dev/null || [ $i -ge 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	$P exec web ip -o -4 addr show eth0 | awk '{ print "addr=" $4 }'
+	$P rm -f -t 0 web >/dev/null && echo removed
+	echo "links=$(ip -o link show | grep -c veth)"
+	EOF
+	local s
+	s=$(section net)
+	assertContains "netavark (stderr: $err)" "$s" "backend=netavark"
+	assertContains "podman run -d -p" "$s" "run=0"
+	assertContains "the published port reaches httpd in the container" "$s" "served-by-box-runtime"
+	assertContains "the container has an address on podman's network" "$s" "addr=10.88."
+	assertContains "removed" "$s" "removed"
+	assertContains "no veth left" "$s" "links=0"
+}
+
 box_run_suite
