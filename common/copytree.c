@@ -35,8 +35,7 @@ static int copy_meta(int to, const char *name, const struct stat *st)
 {
 	struct timespec ts[2] = {st->st_atim, st->st_mtim};
 
-	if (fchownat(to, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) <
-	    0)
+	if (fchownat(to, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
 	if (!S_ISLNK(st->st_mode) &&
 	    fchmodat(to, name, st->st_mode & 07777, 0) < 0)

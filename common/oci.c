@@ -716,9 +716,9 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 		if (strcmp(s, "tmpcopyup") == 0)
 			copyup = true;
 		/* crun's and Podman's extensions, not mount options */
-		else if (strcmp(s, "copy") == 0 ||
-		    strcmp(s, "idmap") == 0 || !strcmp(s, "z") ||
-		    !strcmp(s, "Z") || strcmp(s, "U") == 0)
+		else if (strcmp(s, "copy") == 0 || strcmp(s, "idmap") == 0 ||
+			 !strcmp(s, "z") || !strcmp(s, "Z") ||
+			 strcmp(s, "U") == 0)
 			return fail(t, "%s.options: '%.16s': not supported",
 				    path, s);
 		if (strchr(s, ','))
@@ -732,8 +732,9 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 	if (type && strcmp(type, "bind") == 0)
 		bind = true;
 	if (copyup && (bind || !type || strcmp(type, "tmpfs") != 0))
-		return fail(t, "%s.options: 'tmpcopyup' on a mount that is no "
-			       "tmpfs: not supported",
+		return fail(t,
+			    "%s.options: 'tmpcopyup' on a mount that is no "
+			    "tmpfs: not supported",
 			    path);
 	/* checked here as pivot will, so a bad option is refused before
 	 * anything is made */

@@ -1609,7 +1609,9 @@ static _Noreturn void usage(void)
 	       "  run --bundle DIR [--pid-file FILE] ID\n"
 	       "  exec [--process FILE] [--detach] [--pid-file FILE] "
 	       "[--cwd DIR]\n"
-	       "       [--env VAR=VAL] [--user UID[:GID]] ID [ARGS...]\n"
+	       "       [--env VAR=VAL] [--user UID[:GID]] "
+	       "[--tty --console-socket SOCK]\n"
+	       "       ID [ARGS...]\n"
 	       "  spec [--bundle DIR]\n"
 	       "  features\n",
 	       box_prog);

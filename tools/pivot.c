@@ -896,15 +896,16 @@ static void op_mount(const struct op *o)
 		/* tmpcopyup: the directory opened before the tmpfs covers
 		 * it stays readable through this fd, to copy from */
 		if (fs->copyup &&
-		    (under = openat(fd, ".", O_RDONLY | O_DIRECTORY |
-						 O_CLOEXEC)) < 0)
+		    (under = openat(fd, ".",
+				    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 			fail(errno, NULL, "open %s to copy up", o->dst);
 		if (mount_on(fs->src, fd, fs->type, fs->flags, fs->data) < 0)
 			fail(errno, NULL, "mount %s on %s", fs->type, o->dst);
 		close(fd);
 		if (under >= 0) {
 			fd = target(o->dst, RES_OPEN);
-			top = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			top =
+			    openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (top < 0 || copy_tree(under, top) < 0)
 				fail(errno, NULL,
 				     "copy the image's %s into its tmpfs "
