@@ -354,4 +354,44 @@ test_podman_default_network_publishes_a_port() {
 	assertContains "no veth left" "$s" "links=0"
 }
 
+# What Podman sends that box-runtime translates, checked without Podman
+# (create --print-chain): a tmpfs with tmpcopyup becomes pivot's
+# --mount with it, on a bind it is refused by name; a non-root user may
+# have narrower effective and permitted sets, root may not.
+test_print_chain_tmpcopyup_and_non_root_capabilities() {
+	need_root || return 0
+	need_tool box-runtime || return 0
+	need_cmd jq || return 0
+	local b=$BOX_TMP/pc
+	mkdir -p "$b/rootfs"
+	box-runtime spec --bundle "$b"
+	edit() {
+		jq "$1" "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+	}
+	edit '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+		"options": ["rw", "nosuid", "nodev", "tmpcopyup"]}]
+	      | .process.user = {"uid": 1000, "gid": 1000}
+	      | .process.capabilities.effective = []
+	      | .process.capabilities.permitted = ["CAP_KILL"]'
+	run box-runtime --root "$BOX_TMP/st" create --bundle "$b" --print-chain pc
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertContains "tmpcopyup to pivot" "$out" " --mount=tmpfs:tmpfs:/tmp:rw,nosuid,nodev,tmpcopyup "
+	assertContains "bounding set kept for the non-root user" "$out" \
+		" --user=1000:1000 --clear-groups --caps=CAP_AUDIT_WRITE,CAP_KILL,CAP_NET_BIND_SERVICE "
+	edit '.process.capabilities.permitted = ["CAP_SYS_ADMIN"]'
+	assert_bad_input box-runtime --root "$BOX_TMP/st" create --bundle "$b" --print-chain pc
+	assertContains "permitted beyond bounding" "$err" "effective and permitted differ from bounding"
+	edit '.process.capabilities.permitted = [] | .process.user.uid = 0'
+	assert_bad_input box-runtime --root "$BOX_TMP/st" create --bundle "$b" --print-chain pc
+	assertContains "root: the sets must be equal" "$err" "effective and permitted differ from bounding"
+	edit '.process.capabilities.permitted = .process.capabilities.bounding
+	      | .process.capabilities.effective = .process.capabilities.bounding
+	      | .mounts += [{"destination": "/data", "type": "bind", "source": "/srv",
+		"options": ["rbind", "tmpcopyup"]}]'
+	assert_bad_input box-runtime --root "$BOX_TMP/st" create --bundle "$b" --print-chain pc
+	assertContains "tmpcopyup on a bind refused by name" "$err" \
+		"options: 'tmpcopyup' on a mount that is no tmpfs: not supported"
+	assertFalse "no state made" "[ -e '$BOX_TMP/st/pc' ]"
+}
+
 box_run_suite
