@@ -1157,7 +1157,7 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 	struct argvec *a = &t->out->chain;
 	char path[64], opts[1024] = "", *ed = NULL, *es = NULL;
 	const char *ptype;
-	bool bind = false, rec = false;
+	bool bind = false, rec = false, copyup = false;
 	json_t *ov, *o;
 	size_t j;
 	int r;
@@ -1183,10 +1183,14 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 			rec = rec || s[0] == 'r';
 			continue;
 		}
+		/* tmpcopyup (runc's and crun's): pivot copies the image's
+		 * directory into the tmpfs; checked to be one below */
+		if (strcmp(s, "tmpcopyup") == 0)
+			copyup = true;
 		/* crun's and Podman's extensions, not mount options */
-		if (strcmp(s, "tmpcopyup") == 0 || strcmp(s, "copy") == 0 ||
-		    strcmp(s, "idmap") == 0 || !strcmp(s, "z") ||
-		    !strcmp(s, "Z") || strcmp(s, "U") == 0)
+		else if (strcmp(s, "copy") == 0 || strcmp(s, "idmap") == 0 ||
+			 !strcmp(s, "z") || !strcmp(s, "Z") ||
+			 strcmp(s, "U") == 0)
 			return fail(t, "%s.options: '%.16s': not supported",
 				    path, s);
 		if (strchr(s, ','))
@@ -1199,6 +1203,11 @@ static int do_mount(struct tr *t, const json_t *m, size_t i, bool *dev)
 	}
 	if (type && strcmp(type, "bind") == 0)
 		bind = true;
+	if (copyup && (bind || !type || strcmp(type, "tmpfs") != 0))
+		return fail(t,
+			    "%s.options: 'tmpcopyup' on a mount that is no "
+			    "tmpfs: not supported",
+			    path);
 	/* checked here as pivot will, so a bad option is refused before
 	 * anything is made */
 	{
@@ -1371,13 +1380,12 @@ out:
 }
 
 /* Equal as sets of names (case and the CAP_ prefix aside). */
-static bool same_caps(const json_t *x, const json_t *y)
+/* every capability of x is in y */
+static bool sub_caps(const json_t *x, const json_t *y)
 {
 	size_t i, j;
 	json_t *e, *f;
 
-	if (json_array_size(x) != json_array_size(y))
-		return false;
 	json_array_foreach(x, i, e)
 	{
 		const char *s = json_string_value(e);
@@ -1390,6 +1398,11 @@ static bool same_caps(const json_t *x, const json_t *y)
 			return false;
 	}
 	return true;
+}
+
+static bool same_caps(const json_t *x, const json_t *y)
+{
+	return json_array_size(x) == json_array_size(y) && sub_caps(x, y);
 }
 
 static int join_caps(struct tr *t, const json_t *l, char *out, size_t n)
@@ -1542,7 +1555,7 @@ static int do_process(struct tr *t, const json_t *proc)
 	char buf[PATH_MAX], list[2048];
 	const char *cwd;
 	int64_t uid = 0, gid = 0, um, oom;
-	bool set, uset, nnp;
+	bool set, uset = false, nnp, nonroot;
 	size_t i;
 
 	if (!proc || keys(t, proc, "process", process_keys) < 0)
@@ -1626,7 +1639,15 @@ static int do_process(struct tr *t, const json_t *proc)
 		/* cap-drop keeps one set as bounding, permitted and
 		 * effective, and raises the ambient ones (inheritable =
 		 * ambient) */
-		if (!same_caps(l[0], l[1]) || !same_caps(l[0], l[3]))
+		/* A program of a uid other than 0 loses its permitted and
+		 * effective sets at execve but for the ambient ones (and
+		 * may regain up to the bounding set from setuid or file
+		 * capabilities): narrower effective and permitted sets,
+		 * as Podman sends for --user, end up the same there. */
+		nonroot = uset && uid != 0;
+		if (nonroot ? !sub_caps(l[1], l[0]) || !sub_caps(l[3], l[0]) ||
+				  !sub_caps(l[4], l[3])
+			    : !same_caps(l[0], l[1]) || !same_caps(l[0], l[3]))
 			return fail(t, "process.capabilities: effective and "
 				       "permitted differ from bounding: not "
 				       "supported");

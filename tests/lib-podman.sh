@@ -45,3 +45,31 @@ podman_conf() {
 	export CONTAINERS_CONF=$d/containers.conf
 	PRELUDE
 }
+
+# podman_script DIR: DIR/run.sh, which a test runs inside its namespaces
+# as `sh DIR/run.sh DIR`: the prelude, $P (podman with box-runtime, vfs
+# storage, private --root/--runroot, cgroupfs, events in a file), the
+# image DIR/busybox.tar imported as boxtest/busybox, then the body read
+# from stdin.  "== start" on stdout tells that Podman came up.
+podman_script() {
+	local d=$1
+	{
+		cat <<-'HEAD'
+		d=$1
+		. "$d/prelude.sh"
+		# one line: script -c takes it as a command string too; the
+		# runroot on the namespace's own /run (podman takes at most
+		# 50 characters there)
+		P="podman --root $d/root --runroot /run/podman --storage-driver vfs"
+		P="$P --cgroup-manager cgroupfs --events-backend file"
+		P="$P --runtime $BOX_BIN/box-runtime"
+		# a write to a process that died is an error, not our end
+		trap '' PIPE
+		$P import "$d/busybox.tar" boxtest/busybox >/dev/null || exit 1
+		echo "== start"
+		HEAD
+		cat
+		printf '%s\n' '$P rm -af -t 0 >/dev/null 2>&1' \
+			'$P rmi -f boxtest/busybox >/dev/null 2>&1'
+	} >"$d/run.sh"
+}

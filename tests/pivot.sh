@@ -223,6 +223,36 @@ test_mount_option_mounts_filesystems_and_binds_with_flags() {
 	assertFalse "nothing written to the host" "[ -e '$BOX_TMP/mnt-src/g' ]"
 }
 
+# tmpcopyup (runc's): the tmpfs starts with what the image held there,
+# files, directories, symlinks and fifos with their modes and owners,
+# while the image itself is not written; a symlink in the image stays a
+# symlink and is not followed out of it.
+test_mount_tmpcopyup_copies_the_image_directory_into_the_tmpfs() {
+	copy_image copyup
+	mkdir -p "$IMG/seed/sub/deep"
+	echo top >"$IMG/seed/f"
+	echo deep >"$IMG/seed/sub/deep/g"
+	chmod 0640 "$IMG/seed/f"
+	chown 1234:4321 "$IMG/seed/sub"
+	chmod 2751 "$IMG/seed/sub"
+	ln -s /etc/passwd "$IMG/seed/link"
+	mkfifo "$IMG/seed/fifo"
+	pv 'awk "\$5 == \"/seed\" {print \$5, \$9}" /proc/self/mountinfo
+		cat /seed/f /seed/sub/deep/g
+		stat -c "%n %a %u:%g %F" /seed/f /seed/sub /seed/fifo
+		readlink /seed/link
+		echo new >/seed/new && echo written' \
+		--mount 'tmpfs:tmpfs:/seed:size=1m,tmpcopyup'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "a tmpfs holding the image's files" \
+		"$(printf '/seed tmpfs\ntop\ndeep\n/seed/f 640 0:0 regular file\n/seed/sub 2751 1234:4321 directory\n/seed/fifo 644 0:0 fifo\n/etc/passwd\nwritten')" \
+		"$out"
+	assertFalse "the image is not written" "[ -e '$IMG/seed/new' ]"
+	pv 'ls -A /empty | wc -l' --mount 'tmpfs:tmpfs:/empty:tmpcopyup'
+	IMG=
+	assertEquals "a directory the image lacks: an empty tmpfs (stderr: $err)" 0 "$out"
+}
+
 test_mask_and_ro_path_options() {
 	copy_image mask
 	mkdir -p "$IMG/secret" "$IMG/conf"
@@ -244,6 +274,8 @@ test_mount_option_bad_input() {
 	bad pivot --mount 'tmpfs:tmpfs:/x:a:b' "$ROOT" true
 	bad pivot --mount "bind:$BOX_TMP:/x:size=1m" "$ROOT" true
 	bad pivot --mount "bind:$BOX_TMP/no-such:/x" "$ROOT" true
+	bad pivot --mount "bind:$BOX_TMP:/x:tmpcopyup" "$ROOT" true
+	bad pivot --mount 'proc:proc:/x:tmpcopyup' "$ROOT" true
 	bad pivot --mask relative "$ROOT" true
 	bad pivot --ro-path / "$ROOT" true
 }

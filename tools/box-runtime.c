@@ -1385,9 +1385,9 @@ static void do_delete(const char *id, bool force)
 }
 
 struct exec_opts {
-	const char *process, *pidfile, *cwd, *user;
+	const char *process, *pidfile, *cwd, *user, *console;
 	json_t *env;
-	bool detach;
+	bool detach, tty;
 };
 
 /* exec without --process: the container's own process, with the
@@ -1405,7 +1405,20 @@ static char *exec_process(const struct state *st, const struct exec_opts *o,
 		if (!text)
 			die("exec %s: read --process %s: %s", st->id,
 			    o->process, strerror(errno));
-		return text;
+		if (!o->tty)
+			return text;
+		/* --tty over the file's "terminal", as runc takes it */
+		proc = json_loadb(text, len, 0, NULL);
+		free(text);
+		if (!json_is_object(proc))
+			die("exec %s: --process %s: not a JSON object", st->id,
+			    o->process);
+		json_object_set_new(proc, "terminal", json_true());
+		out = json_dumps(proc, JSON_COMPACT);
+		json_decref(proc);
+		if (!out)
+			die("exec %s: out of memory", st->id);
+		return out;
 	}
 	if (argc < 1)
 		die("exec %s: no --process and no command", st->id);
@@ -1443,7 +1456,10 @@ static char *exec_process(const struct state *st, const struct exec_opts *o,
 					      (json_int_t)uid, "gid",
 					      (json_int_t)gid));
 	}
-	json_object_del(proc, "terminal");
+	if (o->tty)
+		json_object_set_new(proc, "terminal", json_true());
+	else
+		json_object_del(proc, "terminal");
 	out = json_dumps(proc, JSON_COMPACT);
 	json_decref(cfg);
 	if (!out)
@@ -1458,8 +1474,8 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	struct oci_ctx ctx = {0};
 	struct oci_chain ch = {0};
 	char err[PATH_MAX + 64], buf[32], path[PATH_MAX];
-	int sc, wstatus;
-	char *text;
+	int sc, wstatus, cons = -1;
+	char *text, *s;
 	pid_t child;
 
 	state_open(id, &st, true);
@@ -1474,7 +1490,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 			       .fifo_fd = -1,
 			       .sync_fd = -1,
 			       .seccomp_fd = FD_SECCOMP,
-			       .console_fd = -1,
+			       .console_fd = o->console ? FD_CONSOLE : -1,
 			       .have_sys_filter = true};
 	sc = openat(st.dirfd, "seccomp.json", O_RDONLY | O_CLOEXEC);
 	if (oci_translate_exec(text, strlen(text), &ctx, (int)state_pid(&st),
@@ -1482,16 +1498,29 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		die("exec %s: %s", id, err);
 	free(text);
 	state_close(&st);
+	/* the engine's console socket, connected while its path is still
+	 * in reach: init sends it the master of a pty it opens inside */
+	if (o->console && (cons = console_connect(o->console)) < 0) {
+		s = strerror(errno);
+		die("exec %s: connect to --console-socket %s: %s", id,
+		    o->console, s);
+	}
 
 	child = fork();
 	if (child < 0)
 		die("exec %s: fork: %s", id, strerror(errno));
 	if (child == 0) {
-		/* the profile at the fd sys-filter is told, before the
-		 * tools below take the low fds */
-		if (sc >= 0 && (dup2(sc, FD_SECCOMP) < 0 ||
-				fcntl(FD_SECCOMP, F_SETFD, 0) < 0))
+		/* the profile and the console socket at the fds the chain
+		 * is told, before the tools below take the low fds (moved
+		 * up first: either may sit at the other's number) */
+		if (sc >= 0 && (sc = fcntl(sc, F_DUPFD_CLOEXEC, 10)) < 0)
 			xdie_errno("exec: pass the seccomp profile");
+		if (cons >= 0 && (cons = fcntl(cons, F_DUPFD_CLOEXEC, 10)) < 0)
+			xdie_errno("exec: pass the console socket");
+		if (sc >= 0 && dup2(sc, FD_SECCOMP) < 0)
+			xdie_errno("exec: pass the seccomp profile");
+		if (cons >= 0 && dup2(cons, FD_CONSOLE) < 0)
+			xdie_errno("exec: pass the console socket");
 		/* ns-enter lands in the container's mount namespace, where
 		 * no host path is reachable: the tools of the chain travel
 		 * as sealed fds (the BOX_HOST_TOOLS convention) */
@@ -1517,6 +1546,8 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	}
 	if (sc >= 0)
 		close(sc);
+	if (cons >= 0)
+		close(cons);
 	oci_chain_free(&ch);
 	snprintf(buf, sizeof(buf), "%d", (int)child);
 	if (o->pidfile && write_path_atomic(o->pidfile, buf) < 0)
@@ -1801,7 +1832,9 @@ static _Noreturn void usage(void)
 	       "  run --bundle DIR [--pid-file FILE] ID\n"
 	       "  exec [--process FILE] [--detach] [--pid-file FILE] "
 	       "[--cwd DIR]\n"
-	       "       [--env VAR=VAL] [--user UID[:GID]] ID [ARGS...]\n"
+	       "       [--env VAR=VAL] [--user UID[:GID]] "
+	       "[--tty --console-socket SOCK]\n"
+	       "       ID [ARGS...]\n"
 	       "  spec [--bundle DIR]\n"
 	       "  features\n",
 	       box_prog);
@@ -1961,7 +1994,8 @@ int main(int argc, char **argv)
 			eo.process = optarg;
 			break;
 		case 't':
-			die("exec --tty: not supported yet (--console-socket)");
+			eo.tty = true;
+			break;
 		case O_CWD:
 			eo.cwd = optarg;
 			break;
@@ -2055,8 +2089,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "exec") == 0) {
 		eo.pidfile = co.pidfile;
-		if (co.console)
-			die("exec --console-socket: not supported yet");
+		eo.console = co.console;
 		return do_exec(argv[0], &eo, argc - 1, argv + 1);
 	}
 	if (argc > 1)

@@ -13,6 +13,7 @@
  */
 /* boxutils-pkgs: mount */
 #include "box.h"
+#include "copytree.h"
 #include "exec.h"
 #include "kernel.h"
 #include "mount.h"
@@ -63,6 +64,7 @@ struct fsmount {
 	unsigned long flags;	   /* MS_RDONLY, MS_NOSUID, ... */
 	unsigned long propagation; /* MS_PRIVATE ... | MS_REC, or 0 */
 	char *data;		   /* the filesystem's own options */
+	bool copyup;		   /* tmpcopyup: the image's files into it */
 };
 
 struct op {
@@ -431,6 +433,37 @@ static size_t split_fields(const char *opt, const char *spec, char **f,
 	return n;
 }
 
+/* "tmpcopyup" (runc's, crun's) is ours, not the kernel's: taken out of
+ * the filesystem's options. */
+static bool take_copyup(struct mount_opts *mo)
+{
+	char *s = mo->data, *key, *val, *w = mo->data;
+	size_t klen, vlen;
+	bool found = false;
+
+	while (s && mount_opts_next(&s, &key, &klen, &val, &vlen) == 0) {
+		size_t len = (size_t)(s - key);
+
+		if (!val && klen == 9 && strncmp(key, "tmpcopyup", 9) == 0) {
+			found = true;
+			continue;
+		}
+		while (len && key[len - 1] == ',')
+			len--;
+		if (w != mo->data)
+			*w++ = ',';
+		memmove(w, key, len);
+		w += len;
+	}
+	if (w == mo->data) {
+		free(mo->data);
+		mo->data = NULL;
+	} else if (w) {
+		*w = '\0';
+	}
+	return found;
+}
+
 /*
  * --mount TYPE:SRC:DST[:OPTIONS]: TYPE "bind" or "rbind" binds SRC (a
  * host path, opened now), any other TYPE mounts a filesystem whose
@@ -465,6 +498,10 @@ static void mount_spec(const char *spec)
 			     : errno == EEXIST	? "a second propagation type"
 						: "a quote is not closed");
 	}
+	fs->copyup = take_copyup(&mo);
+	if (fs->copyup && strcmp(f[0], "tmpfs") != 0)
+		xusage_error("--mount '%s': option 'tmpcopyup' is for a tmpfs",
+			     spec);
 	if (bind && mo.data)
 		xusage_error("--mount '%s': option '%s' is not one a bind "
 			     "takes",
@@ -853,10 +890,31 @@ static void op_mount(const struct op *o)
 			close(fd);
 		}
 	} else {
+		int under = -1, top;
+
 		fd = target(o->dst, RES_MKDIR);
+		/* tmpcopyup: the directory opened before the tmpfs covers
+		 * it stays readable through this fd, to copy from */
+		if (fs->copyup &&
+		    (under = openat(fd, ".",
+				    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			fail(errno, NULL, "open %s to copy up", o->dst);
 		if (mount_on(fs->src, fd, fs->type, fs->flags, fs->data) < 0)
 			fail(errno, NULL, "mount %s on %s", fs->type, o->dst);
 		close(fd);
+		if (under >= 0) {
+			fd = target(o->dst, RES_OPEN);
+			top =
+			    openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (top < 0 || copy_tree(under, top) < 0)
+				fail(errno, NULL,
+				     "copy the image's %s into its tmpfs "
+				     "(tmpcopyup)",
+				     o->dst);
+			close(top);
+			close(under);
+			close(fd);
+		}
 	}
 	if (fs->propagation) {
 		fd = target(o->dst, RES_OPEN);
