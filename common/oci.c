@@ -327,14 +327,18 @@ static const char *const rlimit_names[] = {
  * chain gets a `box-runtime hooks` step there; the next two make start
  * wait for init's report */
 static const char *const hook_keys[] = {
-    "prestart",	      "createRuntime", "createContainer",
-    "startContainer", "poststart",     "poststop",
+    "prestart",
+    "createRuntime",
+    "createContainer",
+    "startContainer",
+    "poststart",
+    "poststop",
     NULL,
 };
 #define HOOKS_BEFORE_PIVOT 3
 #define HOOKS_AT_START	   5
-static const char *const hook_entry_keys[] = {"path", "args", "env",
-					      "timeout", NULL};
+static const char *const hook_entry_keys[] = {"path", "args", "env", "timeout",
+					      NULL};
 
 /* --- translating, one part at a time ----------------------------------- */
 
@@ -371,7 +375,8 @@ static int do_hooks(struct tr *t, const json_t *root)
 			if (t->failed)
 				return -1;
 			if (!p || p[0] != '/')
-				return fail(t, "%s.path: '%.64s' is not absolute",
+				return fail(t,
+					    "%s.path: '%.64s' is not absolute",
 					    path, p ? p : "");
 			if (!strings(t, e, "args", path) ||
 			    !(env = strings(t, e, "env", path)))
@@ -1339,8 +1344,7 @@ int oci_translate(const char *text, size_t len, const struct oci_ctx *ctx,
 		}
 	}
 	if (do_hooks(&t, root) < 0 || do_resources(&t, lx) < 0 ||
-	    do_namespaces(&t, root, lx) < 0 ||
-	    do_root(&t, root, lx) < 0 ||
+	    do_namespaces(&t, root, lx) < 0 || do_root(&t, root, lx) < 0 ||
 	    do_process(&t, json_object_get(root, "process")) < 0)
 		goto out;
 	r = 0;

@@ -474,8 +474,8 @@ static void remove_cgroup(const struct state *st)
 static void remove_state(struct state *st)
 {
 	static const char *const files[] = {
-	    "state.json",      "exec.fifo",	  "pid",
-	    "seccomp.json",    ".state.json.tmp", "started.fifo",
+	    "state.json",   "exec.fifo",       "pid",
+	    "seccomp.json", ".state.json.tmp", "started.fifo",
 	};
 	int rfd;
 
@@ -710,10 +710,10 @@ static int run_hooks(const json_t *hooks, const char *kind, const char *state,
 /* The state a hook gets on stdin, as `state` prints it, with status. */
 static char *hook_state(const struct state *st, const char *status)
 {
-	json_t *o = json_pack(
-	    "{s:s,s:s,s:s,s:I,s:s}", "ociVersion", sget(st, "ociVersion"),
-	    "id", st->id, "status", status, "pid", (json_int_t)state_pid(st),
-	    "bundle", sget(st, "bundle"));
+	json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:s}", "ociVersion",
+			      sget(st, "ociVersion"), "id", st->id, "status",
+			      status, "pid", (json_int_t)state_pid(st),
+			      "bundle", sget(st, "bundle"));
 	char *s;
 
 	if (!o)
@@ -743,8 +743,8 @@ static void poststop(const struct state *st)
 	if (!s)
 		warn("poststop hooks of %s: out of memory", st->id);
 	else
-		run_hooks(json_object_get(st->js, "hooks"), "poststop", s,
-			  true, NULL, 0);
+		run_hooks(json_object_get(st->js, "hooks"), "poststop", s, true,
+			  NULL, 0);
 	free(s);
 }
 
@@ -965,7 +965,7 @@ static pid_t read_pid(const struct state *st)
  */
 static void create_hooks(struct state *st, pid_t child, int go)
 {
-	char err[512], *s;
+	char err[512] = "", *s;
 	const json_t *hooks = json_object_get(st->js, "hooks");
 	pid_t pid;
 	int rc;
@@ -979,22 +979,28 @@ static void create_hooks(struct state *st, pid_t child, int go)
 			    json_integer((json_int_t)proc_start(pid, &c)));
 	state_save(st);
 	s = pid > 0 ? hook_state(st, "creating") : NULL;
-	if (!s || run_hooks(hooks, "prestart", s, false, err, sizeof(err)) < 0 ||
+	/* a step gone meanwhile is EPIPE, not death by SIGPIPE */
+	if (!s ||
+	    run_hooks(hooks, "prestart", s, false, err, sizeof(err)) < 0 ||
 	    run_hooks(hooks, "createRuntime", s, false, err, sizeof(err)) < 0 ||
+	    signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
 	    box_write_all(go, s, strlen(s)) < 0) {
 		if (!s)
 			snprintf(err, sizeof(err), "%s",
-				 pid > 0 ? "out of memory" : "no first process");
+				 pid > 0 ? "out of memory"
+					 : "no first process");
 		else if (!err[0])
 			snprintf(err, sizeof(err), "send the state: %s",
 				 strerror(errno));
 		free(s);
 		close(go);
+		signal(SIGPIPE, SIG_DFL);
 		teardown(st);
 		die("create %s: %s", st->id, err);
 	}
 	free(s);
 	close(go);
+	signal(SIGPIPE, SIG_DFL);
 }
 
 struct create_opts {
@@ -1116,10 +1122,9 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	 * start is another process) */
 	if (ch.hook_step && pipe2(go, O_CLOEXEC) < 0)
 		goto fail_errno;
-	if (ch.start_wait &&
-	    (mkfifoat(st.dirfd, "started.fifo", 0600) < 0 ||
-	     (started = openat(st.dirfd, "started.fifo",
-			       O_RDWR | O_CLOEXEC)) < 0))
+	if (ch.start_wait && (mkfifoat(st.dirfd, "started.fifo", 0600) < 0 ||
+			      (started = openat(st.dirfd, "started.fifo",
+						O_RDWR | O_CLOEXEC)) < 0))
 		goto fail_errno;
 	if (o->console && (cons = console_connect(o->console)) < 0) {
 		s = strerror(errno);
@@ -1141,8 +1146,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		    y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
 		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
 		    g2 = go[0] >= 0 ? fcntl(go[0], F_DUPFD_CLOEXEC, 10) : -1,
-		    r2 = started >= 0 ? fcntl(started, F_DUPFD_CLOEXEC, 10)
-				      : -1;
+		    r2 =
+			started >= 0 ? fcntl(started, F_DUPFD_CLOEXEC, 10) : -1;
 		static char *env[] = {
 		    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		    "/sbin:/bin",
@@ -1295,9 +1300,12 @@ static void do_start(const char *id)
 			die("start %s: out of memory", id);
 		free(s);
 	}
+	/* init gone meanwhile: EPIPE, not death by SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	if (fcntl(fd, F_SETFL, 0) < 0 ||
 	    box_write_all(fd, msg ? msg : "s", msg ? strlen(msg) : 1) < 0)
 		die("start %s: write exec.fifo: %s", id, strerror(errno));
+	signal(SIGPIPE, SIG_DFL);
 	free(msg);
 	close(fd);
 	unlinkat(st.dirfd, "exec.fifo", 0);
@@ -1308,8 +1316,7 @@ static void do_start(const char *id)
 		unlinkat(st.dirfd, "started.fifo", 0);
 		if (why) {
 			kill_wait(&st);
-			die("start %s: %s (the container is stopped)", id,
-			    why);
+			die("start %s: %s (the container is stopped)", id, why);
 		}
 	}
 	json_object_set_new(st.js, "status", json_string("running"));
@@ -1914,27 +1921,26 @@ static void set_rlimit(const char *spec)
 static char *start_state(int fifo)
 {
 	size_t n = 0, cap = 1024;
-	char *buf = malloc(cap);
+	char *buf = malloc(cap), *nb;
 	ssize_t r;
 
-	while (buf && (n == 0 || buf[n - 1] != '\n')) {
+	if (!buf)
+		xdie("read the state from start: out of memory");
+	while (n == 0 || buf[n - 1] != '\n') {
 		if (n == cap) {
-			char *nb = cap < (1 << 20) ? realloc(buf, cap *= 2)
-						   : NULL;
-
-			if (!nb)
-				break;
+			if (cap >= (1 << 20) || !(nb = realloc(buf, cap * 2)))
+				xdie("read the state from start: too long");
 			buf = nb;
+			cap *= 2;
 		}
 		r = read(fifo, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			break;
+			xdie("read the state from start: %s",
+			     r ? strerror(errno) : "end of file");
 		n += (size_t)r;
 	}
-	if (!buf || n == 0 || buf[n - 1] != '\n')
-		xdie("read the state from start");
 	buf[n - 1] = '\0';
 	return buf;
 }
