@@ -253,6 +253,31 @@ test_hanging_hook_is_killed_at_its_timeout() {
 	br delete --force hang2
 }
 
+# kill -9 of create while a createRuntime hook runs: the hook dies with
+# it, the chain's hook step sees the go-ahead pipe close and ends the
+# container, and delete --force removes what is left.
+test_create_killed_during_a_hook_leaves_nothing_after_delete_force() {
+	need_chain || return 0
+	local cpid hp pid
+	bundle k9 '.process.args = ["sleep", "60"]
+		| .hooks = {prestart: [hook("prestart")],
+		            createRuntime: [{path: "/bin/sh", args: ["sh", "-c", "echo $$ >\($r)/hookpid; exec sleep 60"]}]}'
+	box-runtime --root "$STATE" create --bundle "$B" k9 >/dev/null 2>&1 &
+	cpid=$!
+	wait_for "[ -s '$R/hookpid' ]"
+	hp=$(cat "$R/hookpid")
+	pid=$(state prestart .pid)
+	assertTrue "the hook runs" "alive $hp"
+	kill -9 "$cpid"
+	wait "$cpid" 2>/dev/null
+	wait_for "! alive $hp && ! alive $pid" 40
+	assertFalse "the hook is gone with create" "alive $hp"
+	assertFalse "the container's first process is gone" "alive $pid"
+	run br delete --force k9
+	assertEquals "delete --force: $err" 0 "$rc"
+	nothing_left k9
+}
+
 test_failing_poststart_and_poststop_are_warnings() {
 	need_chain || return 0
 	bundle warn '.process.args = ["sleep", "60"]

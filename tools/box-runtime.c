@@ -563,7 +563,7 @@ static int run_hook(const struct hook *h, const char *state, char *err,
 	static char *noenv[] = {NULL};
 	char *argv0[] = {(char *)h->path, NULL};
 	int mfd, pfd = -1, status, r = 1, e[2] = {-1, -1}, xerr = 0;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	/* e: the errno of a failed execve, back to us (close-on-exec: EOF
 	 * when it succeeds) */
@@ -579,6 +579,10 @@ static int run_hook(const struct hook *h, const char *state, char *err,
 	if (pid == 0) {
 		int w = fcntl(e[1], F_DUPFD_CLOEXEC, 3);
 
+		/* a hook lives no longer than the runtime that waits for it
+		 * (a create killed by -9 leaves no hook behind) */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != self)
+			_exit(EXIT_TOOL);
 		setpgid(0, 0);
 		if (w < 0 || dup2(mfd, 0) < 0 ||
 		    (w != 3 && dup3(w, 3, O_CLOEXEC) < 0))
