@@ -195,6 +195,32 @@ test_every_hook_runs_in_order_where_the_spec_says() {
 	assertEquals "poststop runs once" 6 "$(wc -l <"$R/order")"
 }
 
+# What createRuntime is for: a hook in the runtime's namespaces wires
+# the container's network namespace (the PID from its state) with
+# veth-link, as box-runtime(1)'s example does.  The runtime runs in a
+# network namespace of this test's own, where the host end lands.
+test_create_runtime_hook_wires_the_network() {
+	need_chain || return 0
+	need_tool veth-link || return 0
+	need_cmd unshare || return 0
+	cat >"$BOX_TMP/net-up" <<'EOF'
+#!/bin/sh
+pid=$(sed 's/.*"pid":\([0-9]*\).*/\1/')
+exec veth-link --netns "$pid" --addr 10.200.1.1/24 --peer-name eth0 \
+	--peer-addr 10.200.1.2/24 "veth$pid"
+EOF
+	chmod 755 "$BOX_TMP/net-up"
+	bundle net '.process.args = ["sh", "-c", "ip -4 -o addr show eth0 | cut -d\" \" -f7; ping -c 1 -W 2 10.200.1.1 | grep -o \"1 packets received\""]
+		| .process.capabilities |= map_values(. + ["CAP_NET_RAW"])
+		| .hooks.createRuntime = [{path: "'"$BOX_TMP"'/net-up", timeout: 5,
+			env: ["PATH='"$BOX_BIN"':/usr/bin:/bin"]}]'
+	run unshare --net box-runtime --root "$STATE" run --bundle "$B" net
+	assertEquals "run: $err" 0 "$rc"
+	assertEquals "eth0 inside, reached from the runtime's end" \
+		"$(printf '10.200.1.2/24\n1 packets received')" "$out"
+	nothing_left net
+}
+
 # A failing createRuntime hook: create fails, naming it, and undoes the
 # container (process, cgroup, state, mounts: tearDown), then poststop.
 test_failing_create_hook_leaves_nothing() {
