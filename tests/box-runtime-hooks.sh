@@ -346,6 +346,28 @@ test_failing_start_container_hook_stops_the_container() {
 	done
 }
 
+# The hooks' pipe and FIFO (the go-ahead to the hook step, init's
+# report to start) reach no further than init: the payload has the
+# descriptors it has without hooks.
+test_the_payload_gets_no_descriptor_of_the_hooks() {
+	need_chain || return 0
+	local plain
+	bundle fdn '.process.args = ["sh", "-c", "ls /proc/self/fd | tr \"\\n\" \" \""]'
+	run br run --bundle "$B" fdn
+	assertEquals "run without hooks: $err" 0 "$rc"
+	plain=$out
+	assertEquals "without hooks: stdio and ls's own" "0 1 2 3 " "$plain"
+	bundle fdh '.process.args = ["sh", "-c", "ls /proc/self/fd | tr \"\\n\" \" \""]
+		| .hooks = {createContainer: [hook("createContainer")],
+		            startContainer: [hook("startContainer") | .path = "/rec.sh" | .args[2] = "/rec"],
+		            poststart: [hook("poststart")]}'
+	run br run --bundle "$B" fdh
+	assertEquals "run with hooks: $err" 0 "$rc"
+	assertEquals "the same descriptors" "$plain" "$out"
+	assertEquals "the hooks ran" "$(printf 'createContainer\nstartContainer\npoststart')" \
+		"$(cat "$R/order")"
+}
+
 test_bad_hooks_are_refused_at_create_by_name() {
 	need_chain || return 0
 	local f
