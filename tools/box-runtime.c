@@ -13,6 +13,8 @@
  *           pipe, then blocks reading the start FIFO of the state dir.
  *   start   writes to that FIFO: init execs process.args.
  *   state, kill, delete, run, spec, features.
+ * With hooks, a `box-runtime hooks` step before pivot stops the chain
+ * for prestart, createRuntime and createContainer (see "hooks" below).
  * The state lives in --root/ID/state.json, written atomically (a temp
  * file renamed over it); every command on an ID holds flock() on its
  * directory, so concurrent commands on one container are serialised.
