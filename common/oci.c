@@ -20,6 +20,10 @@
  *   process.args/env/cwd/rlimits/umask/
  *   oomScoreAdj/ioPriority/scheduler,
  *   linux.personality, the wait for start   box-runtime init
+ *   hooks.prestart, createRuntime           create, at box-runtime hooks
+ *   hooks.createContainer                   box-runtime hooks (before pivot)
+ *   hooks.startContainer                    box-runtime init --hook
+ *   hooks.poststart, poststop               start, delete
  */
 /* boxutils-pkgs: jansson mount */
 #include "oci.h"
@@ -87,6 +91,7 @@ void oci_chain_free(struct oci_chain *c)
 	free(c->oci_version);
 	free(c->annotations);
 	free(c->rootfs);
+	free(c->hooks);
 	*c = (struct oci_chain){0};
 }
 
@@ -98,7 +103,8 @@ struct tr {
 	char *err;
 	size_t errsz;
 	bool failed;
-	const json_t *lx; /* config.json's linux (create only) */
+	const json_t *lx;    /* config.json's linux (create only) */
+	const json_t *hooks; /* the config's, once checked; or NULL */
 };
 
 /* one line, whatever the config held */
@@ -260,7 +266,7 @@ static char *esc(const char *s)
 
 static const char *const top_keys[] = {
     "ociVersion", "root",	 "mounts", "process", "hostname",
-    "domainname", "annotations", "linux",  NULL,
+    "domainname", "annotations", "linux",  "hooks",   NULL,
 };
 static const char *const root_keys[] = {"path", "readonly", NULL};
 static const char *const mount_keys[] = {"destination", "type", "source",
@@ -374,7 +380,106 @@ static const char *const rlimit_names[] = {
     "RLIMIT_RTPRIO", "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK",
 };
 
+/* hooks.*, in the order the lifecycle runs them (runtime-spec config.md
+ * "POSIX-platform Hooks"): the first three run before pivot_root, so the
+ * chain gets a `box-runtime hooks` step there; the next two make start
+ * wait for init's report */
+static const char *const hook_keys[] = {
+    "prestart",
+    "createRuntime",
+    "createContainer",
+    "startContainer",
+    "poststart",
+    "poststop",
+    NULL,
+};
+#define HOOKS_BEFORE_PIVOT 3
+#define HOOKS_AT_START	   5
+static const char *const hook_entry_keys[] = {"path", "args", "env", "timeout",
+					      NULL};
+
 /* --- translating, one part at a time ----------------------------------- */
+
+/* hooks: checked here, run by box-runtime (a missing path is create's to
+ * find: the translation looks at no file) */
+static int do_hooks(struct tr *t, const json_t *root)
+{
+	const json_t *h = json_object_get(root, "hooks"), *l, *e, *x;
+	char path[64];
+	size_t k, i, j;
+
+	if (empty(h))
+		return 0;
+	if (keys(t, h, "hooks", hook_keys) < 0)
+		return -1;
+	for (k = 0; hook_keys[k]; k++) {
+		l = json_object_get(h, hook_keys[k]);
+		if (!l || json_is_null(l))
+			continue;
+		if (!json_is_array(l))
+			return fail(t, "hooks.%s: not an array", hook_keys[k]);
+		json_array_foreach(l, i, e)
+		{
+			const char *p;
+			json_t *env;
+			int64_t to;
+			bool set;
+
+			snprintf(path, sizeof(path), "hooks.%s[%zu]",
+				 hook_keys[k], i);
+			if (keys(t, e, path, hook_entry_keys) < 0)
+				return -1;
+			p = str(t, e, "path", path);
+			if (t->failed)
+				return -1;
+			if (!p || p[0] != '/')
+				return fail(t,
+					    "%s.path: '%.64s' is not absolute",
+					    path, p ? p : "");
+			if (!strings(t, e, "args", path) ||
+			    !(env = strings(t, e, "env", path)))
+				return -1;
+			json_array_foreach(env, j, x)
+			{
+				if (!strchr(json_string_value(x), '='))
+					return fail(t, "%s.env[%zu]: no '='",
+						    path, j);
+			}
+			if (num(t, e, "timeout", path, 1, INT32_MAX, &to,
+				&set) < 0)
+				return -1;
+			if (k < HOOKS_BEFORE_PIVOT)
+				t->out->hook_step = true;
+			else if (k < HOOKS_AT_START)
+				t->out->start_wait = true;
+		}
+	}
+	t->hooks = h;
+	t->out->hooks = json_dumps(h, JSON_COMPACT);
+	return t->out->hooks ? 0 : nomem(t);
+}
+
+/* The hooks of one kind as options of a step of ours: --hook=PATH starts
+ * one, the --hook-arg, --hook-env and --hook-timeout after it are its. */
+static int push_hooks(struct tr *t, struct argvec *a, const char *kind)
+{
+	const json_t *l = json_object_get(t->hooks, kind), *e, *x;
+	size_t i, j;
+
+	json_array_foreach(l, i, e)
+	{
+		PUSHF(a, "--hook=%s",
+		      json_string_value(json_object_get(e, "path")));
+		json_array_foreach(json_object_get(e, "args"), j, x)
+		    PUSHF(a, "--hook-arg=%s", json_string_value(x));
+		json_array_foreach(json_object_get(e, "env"), j, x)
+		    PUSHF(a, "--hook-env=%s", json_string_value(x));
+		if (json_is_integer(x = json_object_get(e, "timeout")))
+			PUSHF(a, "--hook-timeout=%lld",
+			      (long long)json_integer_value(x));
+	}
+	return 0;
+}
 
 static const char *tool(struct tr *t, const char *name, char *buf, size_t n)
 {
@@ -1316,6 +1421,21 @@ static int do_root(struct tr *t, const json_t *root, const json_t *lx)
 	if (!t->out->rootfs)
 		return nomem(t);
 
+	/* prestart, createRuntime and createContainer run after the
+	 * namespaces are made and before pivot_root: a step of ours there
+	 * says so to create (which runs the first two in the runtime
+	 * namespace), waits for its go-ahead and the state, runs
+	 * createContainer in the container's namespaces with the host's
+	 * tree still in view, then execs pivot.  Without such hooks the
+	 * chain has no such step. */
+	if (t->out->hook_step) {
+		PUSH(a, t->ctx->selfexe);
+		PUSH(a, "hooks");
+		PUSHF(a, "--sync-fd=%d", t->ctx->sync_fd);
+		PUSHF(a, "--go-fd=%d", t->ctx->go_fd);
+		if (push_hooks(t, a, "createContainer") < 0)
+			return -1;
+	}
 	PUSH(a, tool(t, "pivot", buf, sizeof(buf)));
 	/* every boxutils tool after pivot comes from the host */
 	PUSH(a, "--host-prog");
@@ -1696,6 +1816,14 @@ static int do_process(struct tr *t, const json_t *proc)
 		PUSHF(a, "--fifo-fd=%d", t->ctx->fifo_fd);
 		PUSHF(a, "--sync-fd=%d", t->ctx->sync_fd);
 	}
+	/* startContainer runs here, after start and before the payload;
+	 * start waits for init's report on --started-fd (poststart too:
+	 * it runs once the payload is exec'd) */
+	if (t->out->start_wait) {
+		PUSHF(a, "--started-fd=%d", t->ctx->started_fd);
+		if (push_hooks(t, a, "startContainer") < 0)
+			return -1;
+	}
 	cwd = str(t, proc, "cwd", "process");
 	if (t->failed)
 		return -1;
@@ -1770,7 +1898,7 @@ static int do_process(struct tr *t, const json_t *proc)
 int oci_translate(const char *text, size_t len, const struct oci_ctx *ctx,
 		  struct oci_chain *out, char *err, size_t errsz)
 {
-	struct tr t = {ctx, out, err, errsz, false, NULL};
+	struct tr t = {ctx, out, err, errsz, false, NULL, NULL};
 	const json_t *lx, *sc, *an;
 	json_error_t je;
 	json_t *root;
@@ -1830,8 +1958,8 @@ int oci_translate(const char *text, size_t len, const struct oci_ctx *ctx,
 		}
 	}
 	t.lx = lx;
-	if (do_resources(&t, lx) < 0 || do_namespaces(&t, root, lx) < 0 ||
-	    do_root(&t, root, lx) < 0 ||
+	if (do_hooks(&t, root) < 0 || do_resources(&t, lx) < 0 ||
+	    do_namespaces(&t, root, lx) < 0 || do_root(&t, root, lx) < 0 ||
 	    do_process(&t, json_object_get(root, "process")) < 0)
 		goto out;
 	r = 0;
@@ -1845,7 +1973,7 @@ int oci_translate_update(const char *text, size_t len,
 			 char *err, size_t errsz)
 {
 	struct oci_chain dummy = {0};
-	struct tr t = {ctx, &dummy, err, errsz, false, NULL};
+	struct tr t = {ctx, &dummy, err, errsz, false, NULL, NULL};
 	json_error_t je;
 	json_t *res;
 	int r;
@@ -1868,7 +1996,7 @@ int oci_translate_exec(const char *text, size_t len, const struct oci_ctx *ctx,
 		       int pid, bool seccomp, struct oci_chain *out, char *err,
 		       size_t errsz)
 {
-	struct tr t = {ctx, out, err, errsz, false, NULL};
+	struct tr t = {ctx, out, err, errsz, false, NULL, NULL};
 	char buf[PATH_MAX];
 	json_error_t je;
 	json_t *proc;
@@ -2027,7 +2155,10 @@ char *oci_features(void)
 		return NULL;
 	json_object_set_new(f, "ociVersionMin", json_string("1.0.0"));
 	json_object_set_new(f, "ociVersionMax", json_string("1.1.0"));
-	json_object_set_new(f, "hooks", json_array());
+	a = json_array();
+	for (size_t i = 0; hook_keys[i]; i++)
+		json_array_append_new(a, json_string(hook_keys[i]));
+	json_object_set_new(f, "hooks", a);
 	a = json_array();
 	for (const char *const *o =
 		 (const char *const[]){

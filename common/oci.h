@@ -41,6 +41,8 @@ struct oci_ctx {
 	bool devices_v1;      /* a v1 hierarchy has the devices controller */
 	bool have_sys_filter; /* sys-filter is installed beside us */
 	int console_fd;	      /* --console-socket, connected; or -1 */
+	int go_fd;	      /* hooks: create's go-ahead to the hook step */
+	int started_fd;	      /* hooks: init's report to start */
 };
 
 struct oci_chain {
@@ -54,6 +56,9 @@ struct oci_chain {
 	char *rootfs;		   /* absolute */
 	bool terminal;		   /* process.terminal: a pty for stdio */
 	unsigned short rows, cols; /* process.consoleSize */
+	char *hooks;		   /* the hooks object as JSON text, or NULL */
+	bool hook_step;		   /* `box-runtime hooks` is in the chain */
+	bool start_wait;	   /* start waits for init's report */
 };
 
 /*

@@ -527,7 +527,7 @@ bad_config() {
 test_unsupported_fields_are_refused_by_name() {
 	need_all || return 0
 	bad_config rdt '.linux.intelRdt = {"closID": "x"}' "linux.intelRdt: not supported"
-	bad_config hook '.hooks = {"prestart": [{"path": "/bin/true"}]}' "hooks: not supported"
+	bad_config pflags '.linux.personality = {"domain": "LINUX", "flags": ["x"]}' "linux.personality.flags: not supported"
 	bad_config tty '.process.terminal = true' "process.terminal"
 	bad_config dev '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]' \
 		"linux.devices: not supported"

@@ -13,6 +13,8 @@
  *           pipe, then blocks reading the start FIFO of the state dir.
  *   start   writes to that FIFO: init execs process.args.
  *   state, kill, delete, run, spec, features.
+ * With hooks, a `box-runtime hooks` step before pivot stops the chain
+ * for prestart, createRuntime and createContainer (see "hooks" below).
  * The state lives in --root/ID/state.json, written atomically (a temp
  * file renamed over it); every command on an ID holds flock() on its
  * directory, so concurrent commands on one container are serialised.
@@ -49,6 +51,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/personality.h>
@@ -66,6 +69,8 @@
 #define FD_SYNC	   4
 #define FD_SECCOMP 5
 #define FD_CONSOLE 6
+#define FD_GO	   7 /* hooks: create's go-ahead to `box-runtime hooks` */
+#define FD_STARTED 8 /* hooks: init's report to start */
 
 static struct {
 	const char *root;
@@ -514,8 +519,10 @@ static void remove_cgroup(const struct state *st)
 
 static void remove_state(struct state *st)
 {
-	static const char *const files[] = {"state.json", "exec.fifo", "pid",
-					    "seccomp.json", ".state.json.tmp"};
+	static const char *const files[] = {
+	    "state.json",   "exec.fifo",       "pid",
+	    "seccomp.json", ".state.json.tmp", "started.fifo",
+	};
 	int rfd;
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
@@ -545,6 +552,343 @@ static void kill_wait(const struct state *st)
 	p = (struct pollfd){.fd = pfd, .events = POLLIN};
 	poll(&p, 1, 5000);
 	close(pfd);
+}
+
+/* --- hooks -------------------------------------------------------------- */
+
+/*
+ * The OCI hooks (runtime-spec config.md "POSIX-platform Hooks", runtime.md
+ * "Lifecycle").  Each hook is a program run with the container's state
+ * on its stdin, its own args and env (as given: no env, an empty
+ * environment), killed at its timeout.  Where each kind runs:
+ *   prestart, createRuntime  create, in the runtime namespace, once the
+ *                            chain's `box-runtime hooks` step says the
+ *                            namespaces are made; before pivot_root
+ *   createContainer          that step, in the container's namespaces,
+ *                            before pivot (the host's tree in view)
+ *   startContainer           init, in the container, after start
+ *   poststart                start, once the payload is exec'd (warning)
+ *   poststop                 delete, after the container is gone (warning)
+ * Runtime-namespace hooks come from state.json, in-container ones from
+ * the options of the step that runs them.
+ */
+struct hook {
+	const char *path;
+	struct argvec args, env; /* args empty: argv is {path} */
+	int timeout;		 /* seconds; 0 none */
+};
+
+struct hooklist {
+	struct hook *v;
+	size_t n;
+};
+
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void warn(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	logline("warning", buf);
+	box_msg("warning: %s", buf);
+}
+
+/*
+ * Run one hook.  Its stdin is a memfd holding the state, not a pipe: a
+ * hook that reads none of it cannot leave us blocked on a full pipe.  It
+ * leads a process group of its own, so the kill at its timeout reaches
+ * what it started too.  0, or -1 with why in err.
+ */
+static int run_hook(const struct hook *h, const char *state, char *err,
+		    size_t errsz)
+{
+	static char *noenv[] = {NULL};
+	char *argv0[] = {(char *)h->path, NULL};
+	int mfd, pfd = -1, status, r = 1, e[2] = {-1, -1}, xerr = 0;
+	pid_t pid, self = getpid();
+
+	/* e: the errno of a failed execve, back to us (close-on-exec: EOF
+	 * when it succeeds) */
+	mfd = memfd_create("state", MFD_CLOEXEC);
+	if (mfd < 0 || box_write_all(mfd, state, strlen(state)) < 0 ||
+	    lseek(mfd, 0, SEEK_SET) < 0 || pipe2(e, O_CLOEXEC) < 0) {
+		snprintf(err, errsz, "pass the state: %s", strerror(errno));
+		if (mfd >= 0)
+			close(mfd);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int w = fcntl(e[1], F_DUPFD_CLOEXEC, 3);
+
+		/* a hook lives no longer than the runtime that waits for it
+		 * (a create killed by -9 leaves no hook behind) */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != self)
+			_exit(EXIT_TOOL);
+		setpgid(0, 0);
+		if (w < 0 || dup2(mfd, 0) < 0 ||
+		    (w != 3 && dup3(w, 3, O_CLOEXEC) < 0))
+			_exit(EXIT_TOOL);
+		close_fds_from(4);
+		execve(h->path, h->args.n ? h->args.v : argv0,
+		       h->env.n ? h->env.v : noenv);
+		xerr = errno;
+		box_write_all(3, &xerr, sizeof(xerr));
+		_exit(EXIT_NOTFOUND);
+	}
+	close(mfd);
+	close(e[1]);
+	if (pid < 0) {
+		close(e[0]);
+		snprintf(err, errsz, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (read(e[0], &xerr, sizeof(xerr)) != sizeof(xerr))
+		xerr = 0;
+	close(e[0]);
+	setpgid(pid, pid); /* as the child does: whichever comes first */
+	if (h->timeout) {
+		struct pollfd p = {.events = POLLIN};
+
+		p.fd = pfd = pidfd_open_pid(pid);
+		if (pfd >= 0) {
+			do
+				r = poll(&p, 1,
+					 h->timeout > INT_MAX / 1000
+					     ? -1
+					     : h->timeout * 1000);
+			while (r < 0 && errno == EINTR);
+			close(pfd);
+		}
+		if (r == 0 || pfd < 0) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(err, errsz, "wait: %s", strerror(errno));
+			return -1;
+		}
+	if (xerr)
+		snprintf(err, errsz, "exec: %s", strerror(xerr));
+	else if (r == 0)
+		snprintf(err, errsz, "timed out after %d s (killed)",
+			 h->timeout);
+	else if (h->timeout && pfd < 0)
+		snprintf(err, errsz, "no pidfd to time it by: %s",
+			 strerror(errno));
+	else if (WIFSIGNALED(status))
+		snprintf(err, errsz, "killed by signal %d", WTERMSIG(status));
+	else if (WEXITSTATUS(status))
+		snprintf(err, errsz, "exited with status %d",
+			 WEXITSTATUS(status));
+	else
+		return 0;
+	return -1;
+}
+
+static void hook_free(struct hook *h)
+{
+	argv_free(&h->args);
+	argv_free(&h->env);
+}
+
+/* state.json's hooks.KIND[i], as oci.c checked it */
+static int hook_from_json(const json_t *e, struct hook *h)
+{
+	const json_t *x;
+	size_t i;
+
+	*h = (struct hook){
+	    .path = json_string_value(json_object_get(e, "path")),
+	    .timeout = (int)json_integer_value(json_object_get(e, "timeout")),
+	};
+	json_array_foreach(json_object_get(e, "args"), i, x)
+	{
+		if (argv_push(&h->args, json_string_value(x)) < 0)
+			return -1;
+	}
+	json_array_foreach(json_object_get(e, "env"), i, x)
+	{
+		if (argv_push(&h->env, json_string_value(x)) < 0)
+			return -1;
+	}
+	return h->path ? 0 : -1;
+}
+
+/*
+ * The hooks of one kind, in order, from the runtime.  warn_only
+ * (poststart, poststop): a failure is a warning and the rest still run;
+ * else the first failure stops them, -1 with why in err.
+ */
+static int run_hooks(const json_t *hooks, const char *kind, const char *state,
+		     bool warn_only, char *err, size_t errsz)
+{
+	const json_t *e;
+	char why[256];
+	size_t i;
+
+	json_array_foreach(json_object_get(hooks, kind), i, e)
+	{
+		struct hook h;
+		int r = hook_from_json(e, &h);
+
+		if (r < 0)
+			snprintf(why, sizeof(why), "out of memory");
+		else
+			r = run_hook(&h, state, why, sizeof(why));
+		hook_free(&h);
+		if (r == 0)
+			continue;
+		if (!warn_only) {
+			snprintf(err, errsz, "%s hook %s: %s", kind,
+				 json_string_value(json_object_get(e, "path")),
+				 why);
+			return -1;
+		}
+		warn("%s hook %s: %s", kind,
+		     json_string_value(json_object_get(e, "path")), why);
+	}
+	return 0;
+}
+
+/* The state a hook gets on stdin, as `state` prints it, with status. */
+static char *hook_state(const struct state *st, const char *status)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:s}", "ociVersion",
+			      sget(st, "ociVersion"), "id", st->id, "status",
+			      status, "pid", (json_int_t)state_pid(st),
+			      "bundle", sget(st, "bundle"));
+	char *s;
+
+	if (!o)
+		return NULL;
+	if (json_object_size(json_object_get(st->js, "annotations")))
+		json_object_set(o, "annotations",
+				json_object_get(st->js, "annotations"));
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+static bool has_hooks(const struct state *st, const char *kind)
+{
+	return json_array_size(
+		   json_object_get(json_object_get(st->js, "hooks"), kind)) > 0;
+}
+
+/* poststop: once the container is gone; failures are warnings */
+static void poststop(const struct state *st)
+{
+	char *s;
+
+	if (!has_hooks(st, "poststop"))
+		return;
+	s = hook_state(st, "stopped");
+	if (!s)
+		warn("poststop hooks of %s: out of memory", st->id);
+	else
+		run_hooks(json_object_get(st->js, "hooks"), "poststop", s, true,
+			  NULL, 0);
+	free(s);
+}
+
+/* create failed once the container was under way: undo it, then the
+ * poststop hooks (the spec's "continue the lifecycle at step 12") */
+static void teardown(struct state *st)
+{
+	kill_wait(st);
+	remove_cgroup(st);
+	remove_state(st);
+	poststop(st);
+}
+
+/* Every hook's path must name an executable file when create runs, but
+ * startContainer's, which is resolved inside the container. */
+static void check_hook_paths(const char *text)
+{
+	json_t *hooks = json_loads(text, 0, NULL), *l, *e;
+	const char *kind;
+	struct stat sb;
+	size_t i;
+
+	if (!hooks)
+		die("config.json: hooks: out of memory");
+	json_object_foreach(hooks, kind, l)
+	{
+		if (strcmp(kind, "startContainer") == 0)
+			continue;
+		json_array_foreach(l, i, e)
+		{
+			const char *p =
+			    json_string_value(json_object_get(e, "path"));
+
+			if (stat(p, &sb) < 0)
+				die("config.json: hooks.%s[%zu].path: %s: %s",
+				    kind, i, p, strerror(errno));
+			if (!S_ISREG(sb.st_mode) || !(sb.st_mode & 0111))
+				die("config.json: hooks.%s[%zu].path: %s: "
+				    "not an executable file",
+				    kind, i, p);
+		}
+	}
+	json_decref(hooks);
+}
+
+/* --hook=PATH [--hook-arg=A]... [--hook-env=E]... [--hook-timeout=S]:
+ * the options of the in-container steps (oci.c's push_hooks) */
+enum { O_HOOK = 'H', O_HOOK_ARG = 'A', O_HOOK_ENV = 'E', O_HOOK_TO = 'T' };
+
+static void hook_option(struct hooklist *l, int c, const char *arg)
+{
+	struct hook *h;
+	unsigned int to;
+
+	if (c == O_HOOK) {
+		h = realloc(l->v, (l->n + 1) * sizeof(*h));
+		if (!h)
+			xdie("out of memory");
+		l->v = h;
+		l->v[l->n++] = (struct hook){.path = arg};
+		if (arg[0] != '/')
+			xusage_error("bad --hook '%s': not absolute", arg);
+		return;
+	}
+	if (!l->n)
+		xusage_error("--hook-arg, --hook-env, --hook-timeout: after "
+			     "a --hook");
+	h = &l->v[l->n - 1];
+	if (c == O_HOOK_TO) {
+		if (parse_uint(arg, &to) < 0 || to == 0 || to > INT_MAX)
+			xusage_error("bad --hook-timeout '%s': seconds, at "
+				     "least 1",
+				     arg);
+		h->timeout = (int)to;
+	} else if (argv_push(c == O_HOOK_ARG ? &h->args : &h->env, arg) < 0) {
+		xdie("out of memory");
+	}
+}
+
+/* The in-container hooks of one kind; on a failure, say why (to
+ * stderr, and in err): -1. */
+static int run_hook_list(const struct hooklist *l, const char *kind,
+			 const char *state, char *err, size_t errsz)
+{
+	char why[256];
+
+	for (size_t i = 0; i < l->n; i++)
+		if (run_hook(&l->v[i], state, why, sizeof(why)) < 0) {
+			snprintf(err, errsz, "%s hook %s: %s", kind,
+				 l->v[i].path, why);
+			box_msg("%s", err);
+			return -1;
+		}
+	return 0;
 }
 
 /* --- commands ----------------------------------------------------------- */
@@ -675,6 +1019,70 @@ static int send_master(int sock, int master)
 	return sendmsg(sock, &mh, 0) < 0 ? -1 : 0;
 }
 
+/* The container's first PID, as ns-unshare wrote it; 0 when none. */
+static pid_t read_pid(const struct state *st)
+{
+	size_t len;
+	char *text = read_file(st->dirfd, "pid", 64, &len);
+	pid_t pid = 0;
+
+	if (text && len > 0) {
+		text[strcspn(text, "\n")] = '\0';
+		if (parse_pid(text, &pid) < 0)
+			pid = 0;
+	}
+	free(text);
+	return pid;
+}
+
+/*
+ * The chain's `box-runtime hooks` step said the namespaces are made:
+ * ns-unshare's parent, our child, wrote the PID before it let the first
+ * process go on, and has exited.  Run prestart and createRuntime here
+ * in the runtime namespace, then send the state to the step, whose
+ * createContainer hooks get it too (with the host's PID, which the
+ * step cannot see).  A failure undoes the container and dies.
+ */
+static void create_hooks(struct state *st, pid_t child, int go)
+{
+	char err[512] = "", *s;
+	const json_t *hooks = json_object_get(st->js, "hooks");
+	pid_t pid;
+	int rc;
+	char c;
+
+	while (waitpid(child, &rc, 0) < 0 && errno == EINTR)
+		;
+	pid = read_pid(st);
+	json_object_set_new(st->js, "pid", json_integer(pid));
+	json_object_set_new(st->js, "starttime",
+			    json_integer((json_int_t)proc_start(pid, &c)));
+	state_save(st);
+	s = pid > 0 ? hook_state(st, "creating") : NULL;
+	/* a step gone meanwhile is EPIPE, not death by SIGPIPE */
+	if (!s ||
+	    run_hooks(hooks, "prestart", s, false, err, sizeof(err)) < 0 ||
+	    run_hooks(hooks, "createRuntime", s, false, err, sizeof(err)) < 0 ||
+	    signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
+	    box_write_all(go, s, strlen(s)) < 0) {
+		if (!s)
+			snprintf(err, sizeof(err), "%s",
+				 pid > 0 ? "out of memory"
+					 : "no first process");
+		else if (!err[0])
+			snprintf(err, sizeof(err), "send the state: %s",
+				 strerror(errno));
+		free(s);
+		close(go);
+		signal(SIGPIPE, SIG_DFL);
+		teardown(st);
+		die("create %s: %s", st->id, err);
+	}
+	free(s);
+	close(go);
+	signal(SIGPIPE, SIG_DFL);
+}
+
 struct create_opts {
 	const char *bundle, *pidfile, *console;
 	bool print_chain;
@@ -689,6 +1097,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	struct state st = {0};
 	struct stat sb;
 	int bfd, rfd, fifo, sync[2], sc = -1, rc, cons = -1;
+	int go[2] = {-1, -1}, started = -1;
 	size_t len;
 	char *text, *s;
 	pid_t child, pid;
@@ -721,6 +1130,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	    .sync_fd = FD_SYNC,
 	    .seccomp_fd = FD_SECCOMP,
 	    .console_fd = o->console ? FD_CONSOLE : -1,
+	    .go_fd = FD_GO,
+	    .started_fd = FD_STARTED,
 	    .cgroup2 =
 		stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
 		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
@@ -732,6 +1143,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	if (oci_translate(text, len, &ctx, &ch, err, sizeof(err)) < 0)
 		die("%s", err);
 	free(text);
+	if (ch.hooks)
+		check_hook_paths(ch.hooks);
 	if (stat(ch.rootfs, &sb) < 0)
 		die("config.json: root.path %s: %s", ch.rootfs,
 		    strerror(errno));
@@ -766,6 +1179,9 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	json_object_set_new(st.js, "annotations",
 			    ch.annotations ? json_loads(ch.annotations, 0, NULL)
 					   : json_object());
+	if (ch.hooks)
+		json_object_set_new(st.js, "hooks",
+				    json_loads(ch.hooks, 0, NULL));
 	state_save(&st);
 
 	if (ch.seccomp) {
@@ -782,6 +1198,14 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		goto fail_errno;
 	fifo = openat(st.dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 	if (fifo < 0 || pipe2(sync, O_CLOEXEC) < 0)
+		goto fail_errno;
+	/* hooks: the step's go-ahead; init's report to start (a FIFO, as
+	 * start is another process) */
+	if (ch.hook_step && pipe2(go, O_CLOEXEC) < 0)
+		goto fail_errno;
+	if (ch.start_wait && (mkfifoat(st.dirfd, "started.fifo", 0600) < 0 ||
+			      (started = openat(st.dirfd, "started.fifo",
+						O_RDWR | O_CLOEXEC)) < 0))
 		goto fail_errno;
 	if (o->console && (cons = console_connect(o->console)) < 0) {
 		s = strerror(errno);
@@ -801,7 +1225,10 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	if (child == 0) {
 		int f = fcntl(fifo, F_DUPFD_CLOEXEC, 10),
 		    y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
-		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1;
+		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
+		    g2 = go[0] >= 0 ? fcntl(go[0], F_DUPFD_CLOEXEC, 10) : -1,
+		    r2 =
+			started >= 0 ? fcntl(started, F_DUPFD_CLOEXEC, 10) : -1;
 		static char *env[] = {
 		    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		    "/sbin:/bin",
@@ -820,39 +1247,48 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 			_exit(EXIT_TOOL);
 		if (s2 < 0)
 			close(FD_SECCOMP);
+		if ((g2 >= 0 && dup2(g2, FD_GO) < 0) ||
+		    (r2 >= 0 && dup2(r2, FD_STARTED) < 0))
+			_exit(EXIT_TOOL);
 		execve(ch.chain.v[0], ch.chain.v, env);
 		box_err("exec %s", ch.chain.v[0]);
 		_exit(EXIT_NOTFOUND);
 	}
 	close(sync[1]);
 	close(fifo);
+	if (go[0] >= 0)
+		close(go[0]);
+	if (started >= 0)
+		close(started);
 	if (sc >= 0)
 		close(sc);
 	if (cons >= 0)
 		close(cons);
-	/* "r" from init: every step of the chain is done */
+	/* "h" from the hook step, when there is one; then "r" from init:
+	 * every step of the chain is done */
 	do
 		n = read(sync[0], &c, 1);
 	while (n < 0 && errno == EINTR);
-	close(sync[0]);
-	while (waitpid(child, &rc, 0) < 0 && errno == EINTR)
-		;
-	text = read_file(st.dirfd, "pid", 64, &len);
-	pid = 0;
-	if (text && len > 0) {
-		text[strcspn(text, "\n")] = '\0';
-		if (parse_pid(text, &pid) < 0)
-			pid = 0;
+	if (n == 1 && c == 'h' && go[1] >= 0) {
+		create_hooks(&st, child, go[1]);
+		child = 0;
+		go[1] = -1;
+		do
+			n = read(sync[0], &c, 1);
+		while (n < 0 && errno == EINTR);
 	}
-	free(text);
+	if (go[1] >= 0)
+		close(go[1]);
+	close(sync[0]);
+	while (child > 0 && waitpid(child, &rc, 0) < 0 && errno == EINTR)
+		;
+	pid = read_pid(&st);
 	if (n != 1 || c != 'r' || pid <= 0) {
 		json_object_set_new(st.js, "pid", json_integer(pid));
 		json_object_set_new(
 		    st.js, "starttime",
 		    json_integer((json_int_t)proc_start(pid, &c)));
-		kill_wait(&st);
-		remove_cgroup(&st);
-		remove_state(&st);
+		teardown(&st);
 		die("create %s: the container's setup failed (its step said "
 		    "why above)",
 		    id);
@@ -886,26 +1322,95 @@ fail_errno:
 	die("create %s: %s", id, s);
 }
 
+/*
+ * start with startContainer or poststart hooks: init's report, read from
+ * started.fifo until init's end of it closes at the payload's exec.  "k"
+ * then EOF: the startContainer hooks passed and the payload is exec'd;
+ * "f" and why: one failed, and init is gone.  NULL, or why.
+ */
+static const char *start_report(int rep)
+{
+	static char buf[600];
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < sizeof(buf) - 1 &&
+	       (r = read(rep, buf + n, sizeof(buf) - 1 - n)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	if (n == 1 && buf[0] == 'k')
+		return NULL;
+	if (n > 1 && buf[0] == 'f')
+		return buf + 1;
+	return "init is gone before it said";
+}
+
 static void do_start(const char *id)
 {
 	struct state st = {0};
-	int fd;
+	json_t *hooks;
+	char *msg = NULL, *s;
+	int fd, rep = -1;
 
 	state_open(id, &st, true);
 	if (strcmp(status(&st), "created"))
 		die("start %s: the container is %s, not created", id,
 		    status(&st));
+	/* open before init can be released: a reader must exist when it
+	 * reports (O_NONBLOCK: a read-only open waits for no writer) */
+	if (has_hooks(&st, "startContainer") || has_hooks(&st, "poststart")) {
+		rep = openat(st.dirfd, "started.fifo",
+			     O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (rep < 0 || fcntl(rep, F_SETFL, 0) < 0)
+			die("start %s: open started.fifo: %s", id,
+			    strerror(errno));
+	}
 	fd = openat(st.dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		die("start %s: open exec.fifo: %s", id,
 		    errno == ENXIO ? "the container is gone" : strerror(errno));
-	if (write(fd, "s", 1) != 1)
+	/* startContainer hooks get the state: one line after the byte */
+	if (has_hooks(&st, "startContainer")) {
+		s = hook_state(&st, "created");
+		if (!s || asprintf(&msg, "s%s\n", s) < 0)
+			die("start %s: out of memory", id);
+		free(s);
+	}
+	/* init gone meanwhile: EPIPE, not death by SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
+	if (fcntl(fd, F_SETFL, 0) < 0 ||
+	    box_write_all(fd, msg ? msg : "s", msg ? strlen(msg) : 1) < 0)
 		die("start %s: write exec.fifo: %s", id, strerror(errno));
+	signal(SIGPIPE, SIG_DFL);
+	free(msg);
 	close(fd);
 	unlinkat(st.dirfd, "exec.fifo", 0);
+	if (rep >= 0) {
+		const char *why = start_report(rep);
+
+		close(rep);
+		unlinkat(st.dirfd, "started.fifo", 0);
+		if (why) {
+			kill_wait(&st);
+			die("start %s: %s (the container is stopped)", id, why);
+		}
+	}
 	json_object_set_new(st.js, "status", json_string("running"));
 	state_save(&st);
+	/* poststart: in the runtime namespace, the payload running, the
+	 * lock let go (a hook may ask `box-runtime state`) */
+	hooks = json_incref(json_object_get(st.js, "hooks"));
+	s = has_hooks(&st, "poststart") ? hook_state(&st, "running") : NULL;
 	state_close(&st);
+	if (s)
+		run_hooks(hooks, "poststart", s, true, NULL, 0);
+	free(s);
+	json_decref(hooks);
 }
 
 static void do_state(const char *id)
@@ -1381,6 +1886,8 @@ static void do_delete(const char *id, bool force)
 		remove_cgroup(&st);
 	}
 	remove_state(&st);
+	if (st.js)
+		poststop(&st);
 	state_close(&st);
 }
 
@@ -1653,6 +2160,34 @@ static void set_sched(const char *spec)
 			   errno == EPERM ? "needs CAP_SYS_NICE" : spec);
 }
 
+/* The state start sends after its byte: one line, read from the FIFO. */
+static char *start_state(int fifo)
+{
+	size_t n = 0, cap = 1024;
+	char *buf = malloc(cap), *nb;
+	ssize_t r;
+
+	if (!buf)
+		xdie("read the state from start: out of memory");
+	while (n == 0 || buf[n - 1] != '\n') {
+		if (n == cap) {
+			if (cap >= (1 << 20) || !(nb = realloc(buf, cap * 2)))
+				xdie("read the state from start: too long");
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fifo, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			xdie("read the state from start: %s",
+			     r ? strerror(errno) : "end of file");
+		n += (size_t)r;
+	}
+	buf[n - 1] = '\0';
+	return buf;
+}
+
 static _Noreturn void do_init(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -1668,9 +2203,15 @@ static _Noreturn void do_init(int argc, char **argv)
 	    {"ioprio", required_argument, NULL, 'i'},
 	    {"sched", required_argument, NULL, 'S'},
 	    {"personality", required_argument, NULL, 'P'},
+	    {"started-fd", required_argument, NULL, 'k'},
+	    {"hook", required_argument, NULL, O_HOOK},
+	    {"hook-arg", required_argument, NULL, O_HOOK_ARG},
+	    {"hook-env", required_argument, NULL, O_HOOK_ENV},
+	    {"hook-timeout", required_argument, NULL, O_HOOK_TO},
 	    {NULL, 0, NULL, 0},
 	};
-	unsigned int fifo = 0, sync = 0, um = 0;
+	struct hooklist hooks = {0};
+	unsigned int fifo = 0, sync = 0, um = 0, started = 0;
 	const char *cwd = NULL, *oom = NULL;
 	char **env = calloc((size_t)argc + 1, sizeof(*env));
 	size_t nenv = 0;
@@ -1741,13 +2282,25 @@ static _Noreturn void do_init(int argc, char **argv)
 			if (personality(arg[5] ? PER_LINUX32 : PER_LINUX) < 0)
 				xdie_errno("set personality %s", arg);
 			break;
+		case 'k':
+			if (parse_uint(arg, &started) < 0 || started < 3)
+				xusage_error("bad --started-fd %s", arg);
+			break;
+		case O_HOOK:
+		case O_HOOK_ARG:
+		case O_HOOK_ENV:
+		case O_HOOK_TO:
+			hook_option(&hooks, c, arg);
+			break;
 		default:
 			xbad_option(c, argv);
 		}
 	}
-	if (!fifo != !sync || optind >= argc)
-		xusage_error("init: --fifo-fd and --sync-fd go together, and a "
-			     "prog is needed");
+	if (!fifo != !sync || optind >= argc || (started && !fifo) ||
+	    (hooks.n && !started))
+		xusage_error("init: --fifo-fd and --sync-fd go together, "
+			     "--started-fd and --hook need them, and a prog is "
+			     "needed");
 	/* process.terminal: a pty of the container's own devpts (so the
 	 * program's ttyname() finds it), its master to the engine, its
 	 * slave our stdio and the controlling terminal of a session of
@@ -1788,9 +2341,26 @@ static _Noreturn void do_init(int argc, char **argv)
 	while (fifo && read((int)fifo, &b, 1) < 0)
 		if (errno != EINTR)
 			xdie_errno("wait for start");
+	/* startContainer: after start, before the payload, in here; the
+	 * state follows start's byte as one line */
+	if (hooks.n) {
+		char *line = start_state((int)fifo), why[512] = "f";
+
+		if (run_hook_list(&hooks, "startContainer", line, why + 1,
+				  sizeof(why) - 1) < 0) {
+			box_write_all((int)started, why, strlen(why));
+			exit(EXIT_TOOL);
+		}
+		free(line);
+	}
 	if (fifo)
 		close((int)fifo);
-	close_fds_from(3);
+	/* the report: "k", and EOF when the payload's exec closes our end
+	 * (it moves to fd 3, above which the rest are closed) */
+	if (started && (box_write_all((int)started, "k", 1) < 0 ||
+			dup3((int)started, 3, O_CLOEXEC) < 0))
+		xdie_errno("tell start the hooks passed");
+	close_fds_from(started ? 4 : 3);
 	if (clearenv() != 0)
 		xdie("clear the environment");
 	for (size_t i = 0; i < nenv; i++)
@@ -1798,6 +2368,68 @@ static _Noreturn void do_init(int argc, char **argv)
 			xdie_errno("set %s", env[i]);
 	if (set_umask)
 		umask(um);
+	xexec(argc - optind, argv + optind);
+}
+
+/* --- hooks: the chain's step before pivot, when the config has hooks --- */
+
+/*
+ * box-runtime hooks --sync-fd=N --go-fd=N [--hook=PATH ...] PROG...: in
+ * the container's namespaces, before pivot.  Says "h" to create, reads
+ * the state create sends once its prestart and createRuntime hooks
+ * passed (EOF without it: create gave up, and said why), runs the
+ * createContainer hooks with it, then execs the rest of the chain.
+ */
+static _Noreturn void do_hook_step(int argc, char **argv)
+{
+	static const struct option lo[] = {
+	    {"sync-fd", required_argument, NULL, 's'},
+	    {"go-fd", required_argument, NULL, 'g'},
+	    {"hook", required_argument, NULL, O_HOOK},
+	    {"hook-arg", required_argument, NULL, O_HOOK_ARG},
+	    {"hook-env", required_argument, NULL, O_HOOK_ENV},
+	    {"hook-timeout", required_argument, NULL, O_HOOK_TO},
+	    {NULL, 0, NULL, 0},
+	};
+	struct hooklist l = {0};
+	unsigned int sync = 0, go = 0;
+	size_t len;
+	char *state, why[512];
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:", lo, NULL)) != -1) {
+		switch (c) {
+		case 's':
+		case 'g':
+			if (parse_uint(optarg, c == 's' ? &sync : &go) < 0 ||
+			    (c == 's' ? sync : go) < 3)
+				xusage_error("bad --%s-fd %s",
+					     c == 's' ? "sync" : "go", optarg);
+			break;
+		case O_HOOK:
+		case O_HOOK_ARG:
+		case O_HOOK_ENV:
+		case O_HOOK_TO:
+			hook_option(&l, c, optarg);
+			break;
+		default:
+			xbad_option(c, argv);
+		}
+	}
+	if (!sync || !go || optind >= argc)
+		xusage_error("hooks: --sync-fd, --go-fd and a prog are needed");
+	if (box_write_all((int)sync, "h", 1) < 0)
+		xdie_errno("tell create the namespaces are made");
+	state = read_file((int)go, NULL, 1 << 20, &len);
+	if (!state)
+		xdie_errno("read the state from create");
+	close((int)go);
+	if (len == 0)
+		exit(EXIT_TOOL); /* create gave up, and said why */
+	if (run_hook_list(&l, "createContainer", state, why, sizeof(why)) < 0)
+		exit(EXIT_TOOL);
+	free(state);
 	xexec(argc - optind, argv + optind);
 }
 
@@ -1915,6 +2547,8 @@ int main(int argc, char **argv)
 	 * options before it */
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		do_init(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "hooks") == 0)
+		do_hook_step(argc - 1, argv + 1);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:hv", glob, NULL)) != -1) {
 		switch (c) {

@@ -10,6 +10,9 @@
  *     pivot and ends in "box-runtime init ... -- ARGS", every word a
  *     NUL-terminated string, the vector NULL-terminated; the same input
  *     translated twice gives the same chain;
+ *   - the `box-runtime hooks` step is before pivot exactly when the
+ *     config has prestart, createRuntime or createContainer hooks, and
+ *     init has --started-fd exactly when start must wait for it;
  *   - the same bytes read as exec's process.json and as update's
  *     resources fail with one line or give NULL-terminated vectors.
  */
@@ -29,6 +32,8 @@ static const struct oci_ctx ctx = {
     .sync_fd = 4,
     .seccomp_fd = 5,
     .console_fd = -1,
+    .go_fd = 7,
+    .started_fd = 8,
     .cgroup2 = true,
     .have_sys_filter = true,
 };
@@ -38,7 +43,8 @@ static struct oci_ctx hybrid;
 
 static void check_chain(const struct oci_chain *c)
 {
-	bool init = false, pivot = false, dashdash = false;
+	bool init = false, pivot = false, dashdash = false, step = false,
+	     started = false;
 
 	if (!c->chain.v || c->chain.v[c->chain.n] != NULL || c->chain.n < 4)
 		abort();
@@ -53,10 +59,19 @@ static void check_chain(const struct oci_chain *c)
 			pivot = true;
 		if (strcmp(w, "/usr/bin/box-runtime") == 0 && pivot)
 			init = true;
+		if (strcmp(w, "/usr/bin/box-runtime") == 0 && !pivot &&
+		    (step || i + 1 >= c->chain.n ||
+		     strcmp(c->chain.v[i + 1], "hooks") != 0))
+			abort();
+		if (strcmp(w, "/usr/bin/box-runtime") == 0 && !pivot)
+			step = true;
+		if (init && !dashdash && strcmp(w, "--started-fd=8") == 0)
+			started = true;
 		if (init && strcmp(w, "--") == 0)
 			dashdash = true;
 	}
-	if (!pivot || !init || !dashdash)
+	if (!pivot || !init || !dashdash || step != c->hook_step ||
+	    started != c->start_wait || (step || started) != !!c->hooks)
 		abort();
 	if (!c->cg_create.v || c->cg_create.v[c->cg_create.n] != NULL ||
 	    !c->rootfs || !c->cgroup_path)
