@@ -1815,6 +1815,8 @@ static int do_process(struct tr *t, const json_t *proc)
 	if (t->ctx->fifo_fd >= 0) {
 		PUSHF(a, "--fifo-fd=%d", t->ctx->fifo_fd);
 		PUSHF(a, "--sync-fd=%d", t->ctx->sync_fd);
+		if (t->ctx->stderr_fd > 0)
+			PUSHF(a, "--stderr-fd=%d", t->ctx->stderr_fd);
 	}
 	/* startContainer runs here, after start and before the payload;
 	 * start waits for init's report on --started-fd (poststart too:

@@ -43,6 +43,9 @@ struct oci_ctx {
 	int console_fd;	      /* --console-socket, connected; or -1 */
 	int go_fd;	      /* hooks: create's go-ahead to the hook step */
 	int started_fd;	      /* hooks: init's report to start */
+	int stderr_fd;	      /* create: the caller's stderr, which init
+				 takes back at "ready" (the steps before
+				 write theirs to create); 0: none */
 };
 
 struct oci_chain {

@@ -410,7 +410,7 @@ test_print_chain_shows_the_hook_step_only_when_needed() {
 	bundle chain '.hooks = {startContainer: [{path: "/bin/true"}]}'
 	run br create --bundle "$B" --print-chain chain
 	assertNotContains "startContainer: no step" "$out" "box-runtime hooks"
-	assertContains "startContainer: init's" "$out" "init --fifo-fd=3 --sync-fd=4 --started-fd=8 --hook=/bin/true"
+	assertContains "startContainer: init's" "$out" "init --fifo-fd=3 --sync-fd=4 --stderr-fd=9 --started-fd=8 --hook=/bin/true"
 	assertFalse "nothing created" "[ -e '$STATE/chain' ]"
 }
 

@@ -71,6 +71,7 @@
 #define FD_CONSOLE 6
 #define FD_GO	   7 /* hooks: create's go-ahead to `box-runtime hooks` */
 #define FD_STARTED 8 /* hooks: init's report to start */
+#define FD_STDERR  9 /* create: the caller's stderr, for init to restore */
 
 static struct {
 	const char *root;
@@ -1089,6 +1090,84 @@ struct create_opts {
 };
 
 /* create: returns the container's first PID (run waits for it). */
+/* What the chain's steps write to stderr before init is ready. */
+struct step_err {
+	int fd;
+	size_t len;
+	char buf[4096];
+};
+
+/*
+ * A byte from the sync pipe, reading the steps' stderr meanwhile (a
+ * step must never block on a full pipe while create waits for it).
+ * Returns read(2)'s value for the sync byte.
+ */
+static ssize_t read_sync(int sync, struct step_err *se, char *c)
+{
+	for (;;) {
+		struct pollfd p[2] = {{.fd = sync, .events = POLLIN},
+				      {.fd = se->fd, .events = POLLIN}};
+		char sink[512];
+		ssize_t r;
+
+		if (poll(p, se->fd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (se->fd >= 0 && p[1].revents) {
+			size_t room = sizeof(se->buf) - 1 - se->len;
+
+			/* past the buffer: the first lines say why */
+			r = read(se->fd, room ? se->buf + se->len : sink,
+				 room ? room : sizeof(sink));
+			if (r > 0 && room)
+				se->len += (size_t)r;
+			else if (r == 0 || (r < 0 && errno != EINTR))
+				se->fd = -1 - se->fd; /* closed: poll no more */
+			continue;
+		}
+		if (p[0].revents) {
+			do
+				r = read(sync, c, 1);
+			while (r < 0 && errno == EINTR);
+			return r;
+		}
+	}
+}
+
+/* The failing step's line: the last the steps wrote ("pivot: ..."). */
+static const char *step_error(struct step_err *se)
+{
+	char *end, *line;
+
+	if (se->fd < -1)
+		se->fd = -1 - se->fd;
+	/* the rest of what the dead chain wrote */
+	while (se->fd >= 0 && se->len < sizeof(se->buf) - 1) {
+		ssize_t r = read(se->fd, se->buf + se->len,
+				 sizeof(se->buf) - 1 - se->len);
+
+		if (r <= 0)
+			break;
+		se->len += (size_t)r;
+	}
+	se->buf[se->len] = '\0';
+	end = se->buf + se->len;
+	while (end > se->buf && end[-1] == '\n')
+		*--end = '\0';
+	line = strrchr(se->buf, '\n');
+	line = line ? line + 1 : se->buf;
+	if (line > se->buf) {
+		line[-1] = '\0';
+		debug("the chain also said: %s", se->buf);
+	}
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	return *line ? line : "the container's setup failed";
+}
+
 static pid_t do_create(const char *id, const struct create_opts *o)
 {
 	char bundle[PATH_MAX], err[PATH_MAX + 64], pidpath[PATH_MAX], buf[64];
@@ -1097,7 +1176,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	struct state st = {0};
 	struct stat sb;
 	int bfd, rfd, fifo, sync[2], sc = -1, rc, cons = -1;
-	int go[2] = {-1, -1}, started = -1;
+	int go[2] = {-1, -1}, started = -1, errp[2];
+	struct step_err se = {0};
 	size_t len;
 	char *text, *s;
 	pid_t child, pid;
@@ -1132,6 +1212,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	    .console_fd = o->console ? FD_CONSOLE : -1,
 	    .go_fd = FD_GO,
 	    .started_fd = FD_STARTED,
+	    .stderr_fd = FD_STDERR,
 	    .cgroup2 =
 		stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
 		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
@@ -1197,7 +1278,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	if (mkfifoat(st.dirfd, "exec.fifo", 0600) < 0)
 		goto fail_errno;
 	fifo = openat(st.dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
-	if (fifo < 0 || pipe2(sync, O_CLOEXEC) < 0)
+	if (fifo < 0 || pipe2(sync, O_CLOEXEC) < 0 ||
+	    pipe2(errp, O_CLOEXEC) < 0)
 		goto fail_errno;
 	/* hooks: the step's go-ahead; init's report to start (a FIFO, as
 	 * start is another process) */
@@ -1228,7 +1310,9 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
 		    g2 = go[0] >= 0 ? fcntl(go[0], F_DUPFD_CLOEXEC, 10) : -1,
 		    r2 =
-			started >= 0 ? fcntl(started, F_DUPFD_CLOEXEC, 10) : -1;
+			started >= 0 ? fcntl(started, F_DUPFD_CLOEXEC, 10) : -1,
+		    e2 = fcntl(2, F_DUPFD_CLOEXEC, 10),
+		    p2 = fcntl(errp[1], F_DUPFD_CLOEXEC, 10);
 		static char *env[] = {
 		    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		    "/sbin:/bin",
@@ -1250,11 +1334,19 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		if ((g2 >= 0 && dup2(g2, FD_GO) < 0) ||
 		    (r2 >= 0 && dup2(r2, FD_STARTED) < 0))
 			_exit(EXIT_TOOL);
+		/* the steps' errors to create, which folds the failing
+		 * one into its own line; init takes the caller's stderr
+		 * back from FD_STDERR when it is ready */
+		if (e2 < 0 || p2 < 0 || dup2(e2, FD_STDERR) < 0 ||
+		    dup2(p2, 2) < 0)
+			_exit(EXIT_TOOL);
 		execve(ch.chain.v[0], ch.chain.v, env);
 		box_err("exec %s", ch.chain.v[0]);
 		_exit(EXIT_NOTFOUND);
 	}
 	close(sync[1]);
+	close(errp[1]);
+	se.fd = errp[0];
 	close(fifo);
 	if (go[0] >= 0)
 		close(go[0]);
@@ -1266,16 +1358,12 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		close(cons);
 	/* "h" from the hook step, when there is one; then "r" from init:
 	 * every step of the chain is done */
-	do
-		n = read(sync[0], &c, 1);
-	while (n < 0 && errno == EINTR);
+	n = read_sync(sync[0], &se, &c);
 	if (n == 1 && c == 'h' && go[1] >= 0) {
 		create_hooks(&st, child, go[1]);
 		child = 0;
 		go[1] = -1;
-		do
-			n = read(sync[0], &c, 1);
-		while (n < 0 && errno == EINTR);
+		n = read_sync(sync[0], &se, &c);
 	}
 	if (go[1] >= 0)
 		close(go[1]);
@@ -1289,10 +1377,12 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		    st.js, "starttime",
 		    json_integer((json_int_t)proc_start(pid, &c)));
 		teardown(&st);
-		die("create %s: the container's setup failed (its step said "
-		    "why above)",
-		    id);
+		die("create %s: %s", id, step_error(&se));
 	}
+	/* what the steps wrote on the way (warnings, hooks' output) */
+	if (se.len)
+		box_write_all(2, se.buf, se.len);
+	close(se.fd);
 	json_object_set_new(st.js, "pid", json_integer(pid));
 	json_object_set_new(st.js, "starttime",
 			    json_integer((json_int_t)proc_start(pid, &c)));
@@ -2204,6 +2294,7 @@ static _Noreturn void do_init(int argc, char **argv)
 	    {"sched", required_argument, NULL, 'S'},
 	    {"personality", required_argument, NULL, 'P'},
 	    {"started-fd", required_argument, NULL, 'k'},
+	    {"stderr-fd", required_argument, NULL, 'y'},
 	    {"hook", required_argument, NULL, O_HOOK},
 	    {"hook-arg", required_argument, NULL, O_HOOK_ARG},
 	    {"hook-env", required_argument, NULL, O_HOOK_ENV},
@@ -2211,7 +2302,7 @@ static _Noreturn void do_init(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct hooklist hooks = {0};
-	unsigned int fifo = 0, sync = 0, um = 0, started = 0;
+	unsigned int fifo = 0, sync = 0, um = 0, started = 0, errfd = 0;
 	const char *cwd = NULL, *oom = NULL;
 	char **env = calloc((size_t)argc + 1, sizeof(*env));
 	size_t nenv = 0;
@@ -2286,6 +2377,10 @@ static _Noreturn void do_init(int argc, char **argv)
 			if (parse_uint(arg, &started) < 0 || started < 3)
 				xusage_error("bad --started-fd %s", arg);
 			break;
+		case 'y':
+			if (parse_uint(arg, &errfd) < 0 || errfd < 3)
+				xusage_error("bad --stderr-fd %s", arg);
+			break;
 		case O_HOOK:
 		case O_HOOK_ARG:
 		case O_HOOK_ENV:
@@ -2331,6 +2426,13 @@ static _Noreturn void do_init(int argc, char **argv)
 	}
 	if (cwd && chdir(cwd) < 0)
 		xdie_errno("chdir %s (process.cwd)", cwd);
+	/* The caller's stderr back (the pty's slave is stderr already): up
+	 * to here create has read ours, to fold a failure into its line */
+	if (errfd) {
+		if (!cons && dup2((int)errfd, 2) < 0)
+			xdie_errno("take back stderr");
+		close((int)errfd);
+	}
 	/* Ready: create returns.  Then wait for start's byte; the FIFO
 	 * is open read-write here, so the read blocks until it comes.
 	 * (exec has neither: its process runs at once.) */

@@ -40,6 +40,7 @@ complete -c box-runtime -n "__fish_seen_subcommand_from init" -l ioprio -x -d 'C
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l sched -x -d 'sched_setattr numbers'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l personality -x -a 'LINUX LINUX32' -d 'Execution domain'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l started-fd -x -d 'Started FIFO fd'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l stderr-fd -x -d 'The caller'"'"'s stderr, restored when ready'
 complete -c box-runtime -n "__fish_seen_subcommand_from hooks" -l sync-fd -x -d 'Ready pipe fd'
 complete -c box-runtime -n "__fish_seen_subcommand_from hooks" -l go-fd -x -d 'Go-ahead pipe fd'
 complete -c box-runtime -n "__fish_seen_subcommand_from init hooks" -l hook -r -F -d 'A hook (init: startContainer; hooks: createContainer)'
