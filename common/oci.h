@@ -39,6 +39,9 @@ struct oci_ctx {
 	bool devices_v1;      /* a v1 hierarchy has the devices controller */
 	bool have_sys_filter; /* sys-filter is installed beside us */
 	int console_fd;	      /* --console-socket, connected; or -1 */
+	int sfcache_fd;	      /* sys-filter's cache directory, open in
+				 the chain; below 3 (the zero default):
+				 none, the filter is built at each start */
 };
 
 struct oci_chain {

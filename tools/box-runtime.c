@@ -31,6 +31,7 @@
 #include "parse.h"
 #include "pidfd.h"
 #include "pty.h"
+#include "seccomp_cache.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -64,6 +65,9 @@
 #define FD_SYNC	   4
 #define FD_SECCOMP 5
 #define FD_CONSOLE 6
+#define FD_SFCACHE 7
+/* sys-filter's cache, in the state root: no container id starts with '.' */
+#define SFCACHE ".sys-filter"
 
 static struct {
 	const char *root;
@@ -260,6 +264,50 @@ static int root_dir(bool make)
 	if (fd < 0 && (make || errno != ENOENT))
 		die("open state directory %s: %s", g.root, strerror(errno));
 	return fd;
+}
+
+/*
+ * sys-filter's cache of compiled programs (sys-filter --cache), shared
+ * by the containers of this state root: building the filter from a
+ * profile costs libseccomp some 10 ms at every start, loading the
+ * program built for the same profile before costs microseconds.  A
+ * program from the cache goes into the container as it is, so the
+ * directory must be one nobody else can write to: the state root owned
+ * by us and writable by no one else (so nobody else can put another
+ * directory in its place), the cache in it ours, a directory and not a
+ * link, with no access for group and others (sys-filter checks that
+ * again, and each entry).  Only opened here, through rfd: create makes
+ * it once the config has proved good (sfcache_make), so the first
+ * container builds and every later one loads.  -1: no cache.
+ */
+static int sfcache_open(int rfd)
+{
+	struct stat sb;
+	const char *why;
+	int fd;
+
+	if (rfd < 0 || fstat(rfd, &sb) < 0 || sb.st_uid != geteuid() ||
+	    (sb.st_mode & 022))
+		return -1;
+	fd = openat(rfd, SFCACHE,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) < 0 || (sb.st_mode & 077) ||
+	    sf_cache_dir_check(fd, &why) < 0) {
+		debug("sys-filter cache %s/%s not used: not ours alone", g.root,
+		      SFCACHE);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void sfcache_make(int rfd)
+{
+	if (mkdirat(rfd, SFCACHE, 0700) < 0 && errno != EEXIST)
+		debug("make the sys-filter cache %s/%s: %s", g.root, SFCACHE,
+		      strerror(errno));
 }
 
 /* Open and lock ID's state; missing: -1 (ENOENT) unless must. */
@@ -614,7 +662,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	struct oci_chain ch = {0};
 	struct state st = {0};
 	struct stat sb;
-	int bfd, rfd, fifo, sync[2], sc = -1, rc, cons = -1;
+	int bfd, rfd, fifo, sync[2], sc = -1, rc, cons = -1, sfc;
 	size_t len;
 	char *text, *s;
 	pid_t child, pid;
@@ -654,6 +702,11 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	ctx.devices_v1 = ctrl_v1("devices");
 	snprintf(err, sizeof(err), "%s/sys-filter", bindir);
 	ctx.have_sys_filter = access(err, X_OK) == 0;
+	rfd = root_dir(false);
+	sfc = ctx.have_sys_filter ? sfcache_open(rfd) : -1;
+	if (rfd >= 0)
+		close(rfd);
+	ctx.sfcache_fd = sfc >= 0 ? FD_SFCACHE : -1;
 	if (oci_translate(text, len, &ctx, &ch, err, sizeof(err)) < 0)
 		die("%s", err);
 	free(text);
@@ -672,6 +725,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 
 	/* the state directory, locked for the whole create */
 	rfd = root_dir(true);
+	if (ch.seccomp && sfc < 0)
+		sfcache_make(rfd);
 	if (mkdirat(rfd, id, 0700) < 0)
 		die(errno == EEXIST ? "container %s exists already"
 				    : "make state of %s: %s",
@@ -726,7 +781,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	if (child == 0) {
 		int f = fcntl(fifo, F_DUPFD_CLOEXEC, 10),
 		    y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
-		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1;
+		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
+		    c2 = sfc >= 0 ? fcntl(sfc, F_DUPFD_CLOEXEC, 10) : -1;
 		static char *env[] = {
 		    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		    "/sbin:/bin",
@@ -745,6 +801,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 			_exit(EXIT_TOOL);
 		if (s2 < 0)
 			close(FD_SECCOMP);
+		if (sfc >= 0 && (c2 < 0 || dup2(c2, FD_SFCACHE) < 0))
+			_exit(EXIT_TOOL);
 		execve(ch.chain.v[0], ch.chain.v, env);
 		box_err("exec %s", ch.chain.v[0]);
 		_exit(EXIT_NOTFOUND);
@@ -753,6 +811,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	close(fifo);
 	if (sc >= 0)
 		close(sc);
+	if (sfc >= 0)
+		close(sfc);
 	if (cons >= 0)
 		close(cons);
 	/* "r" from init: every step of the chain is done */
@@ -1294,7 +1354,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	struct oci_ctx ctx = {0};
 	struct oci_chain ch = {0};
 	char err[PATH_MAX + 64], buf[32], path[PATH_MAX];
-	int sc, wstatus;
+	int sc, sfc = -1, rfd, wstatus;
 	char *text;
 	pid_t child;
 
@@ -1313,6 +1373,13 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 			       .console_fd = -1,
 			       .have_sys_filter = true};
 	sc = openat(st.dirfd, "seccomp.json", O_RDONLY | O_CLOEXEC);
+	if (sc >= 0) {
+		rfd = root_dir(false);
+		sfc = sfcache_open(rfd);
+		if (rfd >= 0)
+			close(rfd);
+		ctx.sfcache_fd = sfc >= 0 ? FD_SFCACHE : -1;
+	}
 	if (oci_translate_exec(text, strlen(text), &ctx, (int)state_pid(&st),
 			       sc >= 0, &ch, err, sizeof(err)) < 0)
 		die("exec %s: %s", id, err);
@@ -1325,9 +1392,13 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	if (child == 0) {
 		/* the profile at the fd sys-filter is told, before the
 		 * tools below take the low fds */
+		int c2 = sfc >= 0 ? fcntl(sfc, F_DUPFD_CLOEXEC, 10) : -1;
+
 		if (sc >= 0 && (dup2(sc, FD_SECCOMP) < 0 ||
 				fcntl(FD_SECCOMP, F_SETFD, 0) < 0))
 			xdie_errno("exec: pass the seccomp profile");
+		if (sfc >= 0 && (c2 < 0 || dup2(c2, FD_SFCACHE) < 0))
+			xdie_errno("exec: pass the sys-filter cache");
 		/* ns-enter lands in the container's mount namespace, where
 		 * no host path is reachable: the tools of the chain travel
 		 * as sealed fds (the BOX_HOST_TOOLS convention) */
@@ -1353,6 +1424,8 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	}
 	if (sc >= 0)
 		close(sc);
+	if (sfc >= 0)
+		close(sfc);
 	oci_chain_free(&ch);
 	snprintf(buf, sizeof(buf), "%d", (int)child);
 	if (o->pidfile && write_path_atomic(o->pidfile, buf) < 0)

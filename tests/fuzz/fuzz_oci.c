@@ -29,6 +29,7 @@ static const struct oci_ctx ctx = {
     .sync_fd = 4,
     .seccomp_fd = 5,
     .console_fd = -1,
+    .sfcache_fd = 7,
     .cgroup2 = true,
     .have_sys_filter = true,
 };
