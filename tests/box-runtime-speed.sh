@@ -177,6 +177,30 @@ test_a_broken_entry_is_built_again() {
 	assertTrue "the entry is whole again" "[ $(stat -c %s "$S/.sys-filter/$e") -gt 100 ]"
 }
 
+# The cache is a host directory: its descriptor goes to sys-filter, which
+# closes it, and nowhere else.  The first process, waiting for start in
+# box-runtime init, holds no descriptor of it, with a profile or without.
+test_the_cache_descriptor_never_reaches_the_container() {
+	need_chain || return 0
+	local S=$BOX_TMP/state-fd name pid fds
+	mkdir -m 0700 "$S" "$S/.sys-filter"
+	for name in fdsc fdnone; do
+		if [ $name = fdsc ]; then
+			bundle $name "$FILTERED"' | .process.args = ["true"]'
+		else
+			bundle $name '.process.args = ["true"]'
+		fi
+		run box-runtime --root "$S" create --bundle "$B" --pid-file "$BOX_TMP/$name.pid" $name
+		assertEquals "$name: create: $err" 0 "$rc"
+		pid=$(cat "$BOX_TMP/$name.pid")
+		assertEquals "$name: waiting in init" box-runtime "$(cat "/proc/$pid/comm")"
+		fds=$(for f in "/proc/$pid/fd/"*; do readlink "$f"; done)
+		assertNotContains "$name: no descriptor of the cache ($fds)" "$fds" ".sys-filter"
+		run box-runtime --root "$S" delete --force $name
+		assertEquals "$name: delete: $err" 0 "$rc"
+	done
+}
+
 # Bad input makes nothing: no state root, so no cache either.
 test_a_refused_bundle_makes_no_cache() {
 	need_chain || return 0

@@ -710,6 +710,11 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	if (oci_translate(text, len, &ctx, &ch, err, sizeof(err)) < 0)
 		die("%s", err);
 	free(text);
+	/* no filter, no cache: a host directory goes only where used */
+	if (!ch.seccomp && sfc >= 0) {
+		close(sfc);
+		sfc = -1;
+	}
 	if (stat(ch.rootfs, &sb) < 0)
 		die("config.json: root.path %s: %s", ch.rootfs,
 		    strerror(errno));
