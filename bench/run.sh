@@ -149,7 +149,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "  $(bwrap --version 2>/dev/null), $(unshare --version 2>/dev/null), $(hyperfine --version)"
 	echo "- load average (1, 5, 15 min): $load_before before the run, $(cut -d' ' -f1-3 /proc/loadavg) after"
 	echo
-	echo "## Targets (issues 8, 13, 14, 16, 17)"
+	echo "## Targets (issues 8, 13, 14, 15, 16, 17)"
 	echo
 	echo "Ratio = boxutils / peer, from one hyperfine run holding both; the target"
 	echo "is judged on the mean, as issue 8 states it.  The median and minimum"
@@ -171,7 +171,8 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", substr($1, 8), ours, peer, $4, $5, $8,
 			($7 == "-") ? "-" : $6, ($7 == "met") ? "met" : ($7 == "-") ? "(no target)" : "**missed**" }' \
 		"$BENCH_RESULTS"/container.log "$BENCH_RESULTS"/cni.log \
-		"$BENCH_RESULTS"/nslist.log "$BENCH_RESULTS"/runtime.log 2>/dev/null
+		"$BENCH_RESULTS"/nslist.log "$BENCH_RESULTS"/runtime.log \
+		"$BENCH_RESULTS"/runtime-podman.log 2>/dev/null
 	target "ns-unshare vs unshare" '^ns-unshare' '^unshare' '<=' 1.05
 	target "ns-enter vs nsenter" '^ns-enter' '^nsenter' '<=' 1.05
 	# like for like: one hierarchy each where the script measured that

@@ -1549,13 +1549,17 @@ static int join_caps(struct tr *t, const json_t *l, char *out, size_t n)
 }
 
 /* sys-filter reads the profile through an fd open across the chain:
- * after pivot the state directory is out of reach */
+ * after pivot the state directory is out of reach; so does its cache
+ * (the program built from a profile seen before is loaded, not built
+ * again), which sys-filter takes as a descriptor given by number */
 static int push_filter(struct tr *t)
 {
 	char buf[PATH_MAX];
 
 	PUSH(&t->out->chain, tool(t, "sys-filter", buf, sizeof(buf)));
 	PUSHF(&t->out->chain, "--profile=/proc/self/fd/%d", t->ctx->seccomp_fd);
+	if (t->ctx->sfcache_fd > 2)
+		PUSHF(&t->out->chain, "--cache=/dev/fd/%d", t->ctx->sfcache_fd);
 	return 0;
 }
 

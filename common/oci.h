@@ -46,6 +46,9 @@ struct oci_ctx {
 	int stderr_fd;	      /* create: the caller's stderr, which init
 				 takes back at "ready" (the steps before
 				 write theirs to create); 0: none */
+	int sfcache_fd;	      /* sys-filter's cache directory, open in
+				 the chain; below 3 (the zero default):
+				 none, the filter is built at each start */
 };
 
 struct oci_chain {

@@ -33,6 +33,7 @@
 #include "parse.h"
 #include "pidfd.h"
 #include "pty.h"
+#include "seccomp_cache.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -69,9 +70,12 @@
 #define FD_SYNC	   4
 #define FD_SECCOMP 5
 #define FD_CONSOLE 6
-#define FD_GO	   7 /* hooks: create's go-ahead to `box-runtime hooks` */
-#define FD_STARTED 8 /* hooks: init's report to start */
-#define FD_STDERR  9 /* create: the caller's stderr, for init to restore */
+#define FD_GO	   7  /* hooks: create's go-ahead to `box-runtime hooks` */
+#define FD_STARTED 8  /* hooks: init's report to start */
+#define FD_STDERR  9  /* create: the caller's stderr, for init to restore */
+#define FD_SFCACHE 10 /* sys-filter's cache directory */
+/* sys-filter's cache, in the state root: no container id starts with '.' */
+#define SFCACHE ".sys-filter"
 
 static struct {
 	const char *root;
@@ -270,6 +274,50 @@ static int root_dir(bool make)
 	return fd;
 }
 
+/*
+ * sys-filter's cache of compiled programs (sys-filter --cache), shared
+ * by the containers of this state root: building the filter from a
+ * profile costs libseccomp some 10 ms at every start, loading the
+ * program built for the same profile before costs microseconds.  A
+ * program from the cache goes into the container as it is, so the
+ * directory must be one nobody else can write to: the state root owned
+ * by us and writable by no one else (so nobody else can put another
+ * directory in its place), the cache in it ours, a directory and not a
+ * link, with no access for group and others (sys-filter checks that
+ * again, and each entry).  Only opened here, through rfd: create makes
+ * it once the config has proved good (sfcache_make), so the first
+ * container builds and every later one loads.  -1: no cache.
+ */
+static int sfcache_open(int rfd)
+{
+	struct stat sb;
+	const char *why;
+	int fd;
+
+	if (rfd < 0 || fstat(rfd, &sb) < 0 || sb.st_uid != geteuid() ||
+	    (sb.st_mode & 022))
+		return -1;
+	fd = openat(rfd, SFCACHE,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) < 0 || (sb.st_mode & 077) ||
+	    sf_cache_dir_check(fd, &why) < 0) {
+		debug("sys-filter cache %s/%s not used: not ours alone", g.root,
+		      SFCACHE);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void sfcache_make(int rfd)
+{
+	if (mkdirat(rfd, SFCACHE, 0700) < 0 && errno != EEXIST)
+		debug("make the sys-filter cache %s/%s: %s", g.root, SFCACHE,
+		      strerror(errno));
+}
+
 /* Open and lock ID's state; missing: -1 (ENOENT) unless must. */
 static int state_open(const char *id, struct state *st, bool must)
 {
@@ -404,7 +452,7 @@ static int run_argv(char **argv, char *msg, size_t n)
 	size_t len = 0;
 	ssize_t r;
 	int status, p[2];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	snprintf(msg, n, "%s failed", strrchr(argv[0], '/') + 1);
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -416,7 +464,10 @@ static int run_argv(char **argv, char *msg, size_t n)
 		return -1;
 	}
 	if (pid == 0) {
-		if (dup2(p[1], 2) < 0)
+		/* the tool dies with us: a cg-create that outlived a killed
+		 * create would make its cgroup after delete --force ran */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0L, 0L, 0L) < 0 ||
+		    getppid() != parent || dup2(p[1], 2) < 0)
 			_exit(EXIT_TOOL);
 		execv(argv[0], argv);
 		box_err("exec %s", argv[0]);
@@ -1175,7 +1226,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	struct oci_chain ch = {0};
 	struct state st = {0};
 	struct stat sb;
-	int bfd, rfd, fifo, sync[2], sc = -1, rc, cons = -1;
+	int bfd, rfd, fifo, sync[2], sc = -1, rc, cons = -1, sfc;
 	int go[2] = {-1, -1}, started = -1, errp[2];
 	struct step_err se = {0};
 	size_t len;
@@ -1221,11 +1272,21 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	ctx.v1_ctrls = v1_ctrls();
 	snprintf(err, sizeof(err), "%s/sys-filter", bindir);
 	ctx.have_sys_filter = access(err, X_OK) == 0;
+	rfd = root_dir(false);
+	sfc = ctx.have_sys_filter ? sfcache_open(rfd) : -1;
+	if (rfd >= 0)
+		close(rfd);
+	ctx.sfcache_fd = sfc >= 0 ? FD_SFCACHE : -1;
 	if (oci_translate(text, len, &ctx, &ch, err, sizeof(err)) < 0)
 		die("%s", err);
 	free(text);
 	if (ch.hooks)
 		check_hook_paths(ch.hooks);
+	/* no filter, no cache: a host directory goes only where used */
+	if (!ch.seccomp && sfc >= 0) {
+		close(sfc);
+		sfc = -1;
+	}
 	if (stat(ch.rootfs, &sb) < 0)
 		die("config.json: root.path %s: %s", ch.rootfs,
 		    strerror(errno));
@@ -1241,6 +1302,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 
 	/* the state directory, locked for the whole create */
 	rfd = root_dir(true);
+	if (ch.seccomp && sfc < 0)
+		sfcache_make(rfd);
 	if (mkdirat(rfd, id, 0700) < 0)
 		die(errno == EEXIST ? "container %s exists already"
 				    : "make state of %s: %s",
@@ -1305,14 +1368,15 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	if (child < 0)
 		goto fail_errno;
 	if (child == 0) {
-		int f = fcntl(fifo, F_DUPFD_CLOEXEC, 10),
-		    y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
-		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
-		    g2 = go[0] >= 0 ? fcntl(go[0], F_DUPFD_CLOEXEC, 10) : -1,
+		int f = fcntl(fifo, F_DUPFD_CLOEXEC, 20),
+		    y = fcntl(sync[1], F_DUPFD_CLOEXEC, 20),
+		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 20) : -1,
+		    g2 = go[0] >= 0 ? fcntl(go[0], F_DUPFD_CLOEXEC, 20) : -1,
 		    r2 =
-			started >= 0 ? fcntl(started, F_DUPFD_CLOEXEC, 10) : -1,
-		    e2 = fcntl(2, F_DUPFD_CLOEXEC, 10),
-		    p2 = fcntl(errp[1], F_DUPFD_CLOEXEC, 10);
+			started >= 0 ? fcntl(started, F_DUPFD_CLOEXEC, 20) : -1,
+		    e2 = fcntl(2, F_DUPFD_CLOEXEC, 20),
+		    p2 = fcntl(errp[1], F_DUPFD_CLOEXEC, 20),
+		    c2 = sfc >= 0 ? fcntl(sfc, F_DUPFD_CLOEXEC, 20) : -1;
 		static char *env[] = {
 		    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		    "/sbin:/bin",
@@ -1321,7 +1385,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		/* a session of its own: the caller's terminal signals
 		 * are not the container's */
 		setsid();
-		int k = cons >= 0 ? fcntl(cons, F_DUPFD_CLOEXEC, 10) : -1;
+		int k = cons >= 0 ? fcntl(cons, F_DUPFD_CLOEXEC, 20) : -1;
 
 		if (cons >= 0 && (k < 0 || dup2(k, FD_CONSOLE) < 0))
 			_exit(EXIT_TOOL);
@@ -1340,6 +1404,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		if (e2 < 0 || p2 < 0 || dup2(e2, FD_STDERR) < 0 ||
 		    dup2(p2, 2) < 0)
 			_exit(EXIT_TOOL);
+		if (sfc >= 0 && (c2 < 0 || dup2(c2, FD_SFCACHE) < 0))
+			_exit(EXIT_TOOL);
 		execve(ch.chain.v[0], ch.chain.v, env);
 		box_err("exec %s", ch.chain.v[0]);
 		_exit(EXIT_NOTFOUND);
@@ -1354,6 +1420,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		close(started);
 	if (sc >= 0)
 		close(sc);
+	if (sfc >= 0)
+		close(sfc);
 	if (cons >= 0)
 		close(cons);
 	/* "h" from the hook step, when there is one; then "r" from init:
@@ -2071,7 +2139,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	struct oci_ctx ctx = {0};
 	struct oci_chain ch = {0};
 	char err[PATH_MAX + 64], buf[32], path[PATH_MAX];
-	int sc, wstatus, cons = -1;
+	int sc, sfc = -1, rfd, wstatus, cons = -1;
 	char *text, *s;
 	pid_t child;
 
@@ -2090,6 +2158,13 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 			       .console_fd = o->console ? FD_CONSOLE : -1,
 			       .have_sys_filter = true};
 	sc = openat(st.dirfd, "seccomp.json", O_RDONLY | O_CLOEXEC);
+	if (sc >= 0) {
+		rfd = root_dir(false);
+		sfc = sfcache_open(rfd);
+		if (rfd >= 0)
+			close(rfd);
+		ctx.sfcache_fd = sfc >= 0 ? FD_SFCACHE : -1;
+	}
 	if (oci_translate_exec(text, strlen(text), &ctx, (int)state_pid(&st),
 			       sc >= 0, &ch, err, sizeof(err)) < 0)
 		die("exec %s: %s", id, err);
@@ -2107,17 +2182,22 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	if (child < 0)
 		die("exec %s: fork: %s", id, strerror(errno));
 	if (child == 0) {
-		/* the profile and the console socket at the fds the chain
-		 * is told, before the tools below take the low fds (moved
-		 * up first: either may sit at the other's number) */
-		if (sc >= 0 && (sc = fcntl(sc, F_DUPFD_CLOEXEC, 10)) < 0)
+		/* the profile, the console socket and sys-filter's cache
+		 * at the fds the chain is told, before the tools below
+		 * take the low fds (moved up first: any may sit at
+		 * another's number) */
+		if (sc >= 0 && (sc = fcntl(sc, F_DUPFD_CLOEXEC, 20)) < 0)
 			xdie_errno("exec: pass the seccomp profile");
-		if (cons >= 0 && (cons = fcntl(cons, F_DUPFD_CLOEXEC, 10)) < 0)
+		if (cons >= 0 && (cons = fcntl(cons, F_DUPFD_CLOEXEC, 20)) < 0)
 			xdie_errno("exec: pass the console socket");
+		if (sfc >= 0 && (sfc = fcntl(sfc, F_DUPFD_CLOEXEC, 20)) < 0)
+			xdie_errno("exec: pass the sys-filter cache");
 		if (sc >= 0 && dup2(sc, FD_SECCOMP) < 0)
 			xdie_errno("exec: pass the seccomp profile");
 		if (cons >= 0 && dup2(cons, FD_CONSOLE) < 0)
 			xdie_errno("exec: pass the console socket");
+		if (sfc >= 0 && dup2(sfc, FD_SFCACHE) < 0)
+			xdie_errno("exec: pass the sys-filter cache");
 		/* ns-enter lands in the container's mount namespace, where
 		 * no host path is reachable: the tools of the chain travel
 		 * as sealed fds (the BOX_HOST_TOOLS convention) */
@@ -2145,6 +2225,8 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		close(sc);
 	if (cons >= 0)
 		close(cons);
+	if (sfc >= 0)
+		close(sfc);
 	oci_chain_free(&ch);
 	snprintf(buf, sizeof(buf), "%d", (int)child);
 	if (o->pidfile && write_path_atomic(o->pidfile, buf) < 0)

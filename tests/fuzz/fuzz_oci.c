@@ -34,6 +34,7 @@ static const struct oci_ctx ctx = {
     .console_fd = -1,
     .go_fd = 7,
     .started_fd = 8,
+    .sfcache_fd = 10,
     .cgroup2 = true,
     .have_sys_filter = true,
 };
