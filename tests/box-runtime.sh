@@ -529,8 +529,7 @@ test_unsupported_fields_are_refused_by_name() {
 	bad_config rdt '.linux.intelRdt = {"closID": "x"}' "linux.intelRdt: not supported"
 	bad_config hook '.hooks = {"prestart": [{"path": "/bin/true"}]}' "hooks: not supported"
 	bad_config tty '.process.terminal = true' "process.terminal"
-	bad_config dev '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]' \
-		"linux.devices: not supported"
+	bad_config pers '.linux.personality = {"domain": "LINUX"}' "linux.personality: not supported"
 	bad_config blk '.linux.resources.blockIO = {"weight": 10}' "linux.resources.blockIO: not supported"
 	bad_config sel '.process.selinuxLabel = "x"' "process.selinuxLabel: not supported"
 	bad_config mopt '.mounts += [{"destination": "/m", "type": "tmpfs", "source": "t", "options": ["x-foo"]}]' \
