@@ -428,6 +428,7 @@ static int node_at(struct tr *t, const json_t *devs, size_t i, struct node *n)
 	char path[40];
 	bool set;
 
+	*n = (struct node){0};
 	snprintf(path, sizeof(path), "linux.devices[%zu]", i);
 	if (keys(t, d, path, node_keys) < 0)
 		return -1;

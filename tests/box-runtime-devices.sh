@@ -103,6 +103,13 @@ null-writes
 fuse-opens
 lc-denied" "$out"
 	assertFalse "run deleted its state" "[ -e '$STATE/nodes' ]"
+	# without device rules the same bind opens: the rules refused it
+	bundle open '.linux.resources.devices = null
+		| .mounts += [{"destination": "/dev/lc", "type": "bind", "source": "/dev/loop-control", "options": ["bind"]}]
+		| .process.args = ["sh", "-c", "(exec 3</dev/lc) && echo lc-opens"]'
+	run br run --bundle "$B" open
+	assertEquals "run without rules: $err" 0 "$rc"
+	assertEquals "loop-control opens without rules" lc-opens "$out"
 }
 
 test_cgroup2_program_holds_the_rules() {
