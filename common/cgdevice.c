@@ -491,6 +491,16 @@ static int compact(struct cg_devrule *r, int n)
 	return n - first;
 }
 
+int cg_device_saved(int cgfd, char *buf, size_t n)
+{
+	ssize_t len = fgetxattr(cgfd, XATTR, buf, n - 1);
+
+	if (len < 0)
+		return -1;
+	buf[len] = '\0';
+	return 0;
+}
+
 int cg_device_apply(int cgfd, const struct cg_devrule *add, int nadd, int prog,
 		    const char *where, struct cg_err *e)
 {

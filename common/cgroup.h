@@ -235,6 +235,9 @@ int cg_device_attach(int cgfd, int progfd, const char *where, struct cg_err *e);
  */
 int cg_device_apply(int cgfd, const struct cg_devrule *add, int nadd, int prog,
 		    const char *where, struct cg_err *e);
+/* The rules in force in cgroup2 directory cgfd (cg_device_apply), one a
+ * line; -1 with errno ENODATA when it has none of ours. */
+int cg_device_saved(int cgfd, char *buf, size_t n);
 
 struct cg_plan {
 	const struct cg_sys *sys;

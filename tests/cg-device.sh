@@ -136,6 +136,26 @@ test_parent_rules_bind_the_child() {
 	assertEquals "ptmx opens without rules" "rw " "$(access_in "$(v2_join open)" /dev/ptmx)"
 }
 
+test_cg_stat_shows_the_rules() {
+	need_cgroup2 || return 0
+	cg-create $CG_R --device 'deny a' --device 'allow c 1:3 rwm' "$CG_T/stat"
+	if [ -n "$(_cg_v1_devices)" ]; then
+		# v1's own list wins where there is one
+		assertEquals "v1 devices.list" "c 1:3 rwm" "$(cg_stat_key_line stat)"
+	else
+		assertEquals "the rules in force" "deny a, allow c 1:3 rwm" "$(cg_stat_key_line stat)"
+		assertEquals "JSON" '"deny a, allow c 1:3 rwm"' \
+			"$(cg-stat $CG_R --json "$CG_T/stat" | jq .devices)"
+		cg-create $CG_R "$CG_T/none"
+		assertEquals "none of ours" - "$(cg_stat_key_line none)"
+	fi
+}
+
+# The devices line of cg-stat: the value with its spaces.
+cg_stat_key_line() {
+	cg-stat $CG_R "$CG_T/$1" | sed -n 's/^devices  *//p'
+}
+
 test_bad_rules_change_nothing() {
 	local r before rules i
 	need_cgroup2 || return 0
