@@ -325,17 +325,14 @@ int cg_device_load(const struct cg_devrule *r, int n, struct cg_err *e)
 	/* the program calls no helper, so no GPL-only one: the kernel
 	 * needs no particular license string */
 	a.license = (uint64_t)(uintptr_t) "";
-	a.log_buf = (uint64_t)(uintptr_t)log;
-	a.log_size = sizeof(log);
-	a.log_level = 1;
 	snprintf(a.prog_name, sizeof(a.prog_name), "%s", CG_DEV_PROG_NAME);
 	fd = bpf(BPF_PROG_LOAD, &a);
-	if (fd < 0 && errno == ENOSPC) {
-		/* the verifier's log did not fit; the load itself may not
-		 * have failed for a reason worth a log */
-		a.log_buf = 0;
-		a.log_size = 0;
-		a.log_level = 0;
+	if (fd < 0 && errno != EPERM && errno != ENOSYS) {
+		/* again with the verifier's log, for the message: writing
+		 * the log costs more than the load itself */
+		a.log_buf = (uint64_t)(uintptr_t)log;
+		a.log_size = sizeof(log);
+		a.log_level = 1;
 		fd = bpf(BPF_PROG_LOAD, &a);
 	}
 	if (fd < 0) {
