@@ -10,9 +10,13 @@
  *     pivot and ends in "box-runtime init ... -- ARGS", every word a
  *     NUL-terminated string, the vector NULL-terminated; the same input
  *     translated twice gives the same chain;
+ *   - every --device rule given to cg-create (or to cg-set by update)
+ *     is one cg-create accepts: config.json cannot make the runtime
+ *     pass on a rule that would fail only when the cgroup is made;
  *   - the same bytes read as exec's process.json and as update's
  *     resources fail with one line or give NULL-terminated vectors.
  */
+#include "cgroup.h"
 #include "oci.h"
 
 #include <stdint.h>
@@ -32,6 +36,17 @@ static const struct oci_ctx ctx = {
     .cgroup2 = true,
     .have_sys_filter = true,
 };
+
+static void check_rules(const struct argvec *a)
+{
+	struct cg_devrule r;
+	struct cg_err e;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (strncmp(a->v[i], "--device=", 9) == 0 &&
+		    cg_device_parse(a->v[i] + 9, &r, &e) < 0)
+			abort();
+}
 
 static void check_chain(const struct oci_chain *c)
 {
@@ -58,6 +73,7 @@ static void check_chain(const struct oci_chain *c)
 	if (!c->cg_create.v || c->cg_create.v[c->cg_create.n] != NULL ||
 	    !c->rootfs || !c->cgroup_path)
 		abort();
+	check_rules(&c->cg_create);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -105,6 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		} else if (u.n && u.v[u.n] != NULL) {
 			abort();
+		} else {
+			check_rules(&u);
 		}
 		argv_free(&u);
 	}
