@@ -33,8 +33,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-/* --- parsing ---------------------------------------------------------------
- */
+/* --- parsing -------------------------------------------------------------- */
 
 static int parse_num(const char *s, size_t len, int64_t *out)
 {
@@ -75,8 +74,10 @@ static void show(const char *s, char *out, size_t n)
 
 	for (i = 0; s[i] && i + 4 < n; i++)
 		out[i] = (unsigned char)s[i] < ' ' || s[i] == 0x7f ? '?' : s[i];
-	if (s[i])
-		memcpy(out + i, "...", 3), i += 3;
+	if (s[i]) {
+		memcpy(out + i, "...", 3);
+		i += 3;
+	}
 	out[i] = '\0';
 }
 
@@ -205,8 +206,7 @@ bool cg_device_allows(const struct cg_devrule *r, int n, char type,
 	return access == 0 || dflt;
 }
 
-/* --- the BPF program ---------------------------------------------------------
- */
+/* --- the BPF program ------------------------------------------------------ */
 
 static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off,
 			    int32_t imm)
@@ -457,7 +457,7 @@ int cg_device_attach(int cgfd, int progfd, const char *where, struct cg_err *e)
 	return 0;
 }
 
-/* --- the rules in force, kept in an xattr -------------------------------- */
+/* --- the rules in force, kept in an xattr --------------------------------- */
 
 #define XATTR "trusted.boxutils.devices"
 
