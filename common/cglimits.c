@@ -72,7 +72,8 @@ static int memory_bytes(struct cg_plan *p, const char *opt, const char *arg,
 		*out = UINT64_MAX;
 		return 0;
 	}
-	if (parse_bytes(arg, out) < 0 || *out == 0 || *out > (uint64_t)INT64_MAX)
+	if (parse_bytes(arg, out) < 0 || *out == 0 ||
+	    *out > (uint64_t)INT64_MAX)
 		return cg_baduse(p->e,
 				 "bad --%s '%s': expected a size such as "
 				 "64M or 1.5G, or max",
@@ -485,6 +486,51 @@ static int conv_set(struct cg_plan *p, const struct cg_limit *l,
 	return add_write(p, hier, file, "%s", eq + 1);
 }
 
+/*
+ * --device RULE, in order: on a v1 devices controller a line of
+ * devices.allow or devices.deny; on cgroup2 a rule of the BPF device
+ * program cg_apply() attaches.  A hybrid host gets both (the kernel
+ * asks the cgroup2 program of a task's cgroup and the v1 controller),
+ * the program where the cgroup is in cgroup2 too.
+ */
+static int conv_device(struct cg_plan *p, const struct cg_limit *l,
+		       const char *arg, int hier)
+{
+	struct cg_devrule r;
+	char line[64];
+
+	(void)l;
+	if (cg_device_parse(arg, &r, p->e) < 0)
+		return -1;
+	hier = -1;
+	for (int i = 0; i < p->sys->n; i++)
+		if (!p->sys->h[i].v2 &&
+		    (p->sys->h[i].ctrls & (1u << CG_DEVICES)))
+			hier = i;
+	if (hier < 0 && p->sys->v2 < 0)
+		return cg_baduse(p->e, "set --device: neither a v1 devices "
+				       "controller nor cgroup2 is mounted");
+	if (hier >= 0) {
+		cg_device_format(&r, line, sizeof(line));
+		if (add_write(p, hier,
+			      r.allow ? "devices.allow" : "devices.deny", "%s",
+			      line) < 0)
+			return -1;
+	}
+	if (p->sys->v2 >= 0) {
+		if (p->ndev == CG_MAX_DEV)
+			return cg_baduse(p->e,
+					 "too many --device rules (at most %d)",
+					 CG_MAX_DEV);
+		p->dev[p->ndev++] = r;
+		p->dev_v2 = true;
+		/* without a v1 controller the program is the only rule */
+		if (hier < 0)
+			p->hiers |= 1u << p->sys->v2;
+	}
+	return 0;
+}
+
 const struct cg_limit cg_limits[] = {
     {"memory", CG_MEMORY, "memory.max", CG_MEMORY, "memory.limit_in_bytes",
      conv_memory},
@@ -495,6 +541,7 @@ const struct cg_limit cg_limits[] = {
     {"pids", CG_PIDS, "pids.max", CG_PIDS, "pids.max", conv_pids},
     {"cpuset", CG_CPUSET, "cpuset.cpus", CG_CPUSET, "cpuset.cpus", conv_cpuset},
     {"io-max", CG_IO, "io.max", CG_BLKIO, "blkio.throttle.*", conv_iomax},
+    {"device", -1, NULL, -1, NULL, conv_device},
     {"set", -1, NULL, -1, NULL, conv_set},
     {NULL, -1, NULL, -1, NULL, NULL},
 };
@@ -510,7 +557,8 @@ const struct cg_limit *cg_limit_by_option(const char *option)
 int cg_plan_request(struct cg_plan *p, const struct cg_limit *l,
 		    const char *arg, struct cg_err *e)
 {
-	bool adds = l->conv == conv_set || l->conv == conv_iomax;
+	bool adds = l->conv == conv_set || l->conv == conv_iomax ||
+		    l->conv == conv_device;
 
 	if (!adds)
 		for (int i = 0; i < p->nreq; i++)
@@ -544,6 +592,8 @@ int cg_plan_build(struct cg_plan *p, const struct cg_sys *s, struct cg_err *e)
 	p->sys = s;
 	p->e = e;
 	p->nw = 0;
+	p->ndev = 0;
+	p->dev_v2 = false;
 	for (int i = 0; i < p->nreq; i++) {
 		const struct cg_limit *l = p->req[i].lim;
 

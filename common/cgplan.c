@@ -462,8 +462,8 @@ int cg_apply(const struct cg_sys *s, const struct cg_plan *p,
 	     const struct cg_access *a, struct cg_err *e)
 {
 	struct undo u = {0};
-	char rel[CG_PATH_MAX];
-	int fd, found;
+	char rel[CG_PATH_MAX], where[CG_PATH_MAX + 256];
+	int fd, found, prog = -1;
 	unsigned enable;
 
 	for (int i = 0; p && i < n; i++)
@@ -473,6 +473,12 @@ int cg_apply(const struct cg_sys *s, const struct cg_plan *p,
 						 "a limit writes to %s, which "
 						 "-g does not name for %s",
 						 s->h[hi].mnt, t[i].path);
+	/* The verifier judges the device program before anything changes. */
+	if (p && p->dev_v2 && p->ndev) {
+		prog = cg_device_load(p->dev, p->ndev, e);
+		if (prog < 0)
+			return -1;
+	}
 	/* First prove every walk works, so bad input changes nothing. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < n; i++) {
@@ -503,6 +509,16 @@ int cg_apply(const struct cg_sys *s, const struct cg_plan *p,
 					close(fd);
 					goto fail;
 				}
+				/* after the writes: on a hybrid host v1's rules
+				 * are in force when the program joins them */
+				snprintf(where, sizeof(where), "cgroup %s/%s",
+					 h->mnt, rel);
+				if (prog >= 0 && hi == s->v2 &&
+				    cg_device_apply(fd, p->dev, p->ndev, prog,
+						    where, e) < 0) {
+					close(fd);
+					goto fail;
+				}
 				if (apply_access(fd, a) < 0) {
 					cg_explain(e, errno, h, rel, NULL,
 						   NULL);
@@ -525,9 +541,13 @@ int cg_apply(const struct cg_sys *s, const struct cg_plan *p,
 		}
 	}
 	free(u.c);
+	if (prog >= 0)
+		close(prog);
 	return 0;
 fail:
 	undo_run(s, &u);
 	free(u.c);
+	if (prog >= 0)
+		close(prog);
 	return -1;
 }

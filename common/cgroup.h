@@ -181,8 +181,63 @@ struct cg_write {
 	char value[160];
 };
 
-#define CG_MAX_REQ   32
-#define CG_MAX_WRITE 128
+#define CG_MAX_REQ   128
+#define CG_MAX_WRITE 256
+#define CG_MAX_DEV   96
+
+/* --- device rules (cgdevice.c) ---------------------------------------------
+ */
+
+#define CG_DEV_R   1u
+#define CG_DEV_W   2u
+#define CG_DEV_M   4u
+#define CG_DEV_ALL 7u
+
+/* One --device rule: "allow c 1:3 rwm". */
+struct cg_devrule {
+	bool allow;
+	char type; /* 'a' (every device: sets the default), 'b', 'c' */
+	int64_t major, minor; /* -1: any (*) */
+	unsigned access;      /* CG_DEV_R | CG_DEV_W | CG_DEV_M */
+};
+
+/* The name our BPF device programs carry, to find and replace them. */
+#define CG_DEV_PROG_NAME "boxutils_dev"
+
+/*
+ * "allow|deny TYPE [MAJOR:MINOR [ACCESS]]", the v1 devices.allow line
+ * with a verb; ACCESS defaults to rwm.  Bad input is cg_baduse().
+ */
+int cg_device_parse(const char *s, struct cg_devrule *r, struct cg_err *e);
+/* The rule as a v1 devices.allow/deny line ("c 1:3 rwm", "a"). */
+void cg_device_format(const struct cg_devrule *r, char *buf, size_t n);
+/*
+ * Whether rules r[0..n) allow access (CG_DEV_*) to device type ('b' or
+ * 'c') major:minor: what the compiled program decides (see cgdevice.c).
+ */
+bool cg_device_allows(const struct cg_devrule *r, int n, char type,
+		      uint32_t major, uint32_t minor, unsigned access);
+struct bpf_insn;
+/* Compile the rules into BPF instructions: their number, or -1 when
+ * they would not fit in max. */
+int cg_device_compile(const struct cg_devrule *r, int n, struct bpf_insn *out,
+		      int max);
+/* Load the compiled program: its fd, or -1. */
+int cg_device_load(const struct cg_devrule *r, int n, struct cg_err *e);
+/* Attach it to the cgroup2 directory cgfd (where names it in messages),
+ * replacing the program of ours attached there before. */
+int cg_device_attach(int cgfd, int progfd, const char *where, struct cg_err *e);
+/*
+ * Add rules to those in force in cgroup2 directory cgfd (kept in its
+ * xattr trusted.boxutils.devices) and attach the program for them all;
+ * prog is the program of add alone (cg_device_load), used where no
+ * rules were in force.
+ */
+int cg_device_apply(int cgfd, const struct cg_devrule *add, int nadd, int prog,
+		    const char *where, struct cg_err *e);
+/* The rules in force in cgroup2 directory cgfd (cg_device_apply), one a
+ * line; -1 with errno ENODATA when it has none of ours. */
+int cg_device_saved(int cgfd, char *buf, size_t n);
 
 struct cg_plan {
 	const struct cg_sys *sys;
@@ -196,6 +251,10 @@ struct cg_plan {
 	unsigned v2_enable; /* controllers to enable top-down on v2 */
 	unsigned hiers;	    /* bit per hierarchy a limit writes into */
 	struct cg_err *e;
+	/* --device rules, in order, for cgroup2's BPF device program */
+	struct cg_devrule dev[CG_MAX_DEV];
+	int ndev;
+	bool dev_v2; /* attach the program where the cgroup is in cgroup2 */
 };
 
 extern const struct cg_limit cg_limits[];
@@ -218,6 +277,7 @@ const struct cg_limit *cg_limit_by_option(const char *option);
 	    {"pids", required_argument, NULL, CG_OPT_LIMIT},                   \
 	    {"cpuset", required_argument, NULL, CG_OPT_LIMIT},                 \
 	    {"io-max", required_argument, NULL, CG_OPT_LIMIT},                 \
+	    {"device", required_argument, NULL, CG_OPT_LIMIT},                 \
 	{                                                                      \
 		"set", required_argument, NULL, CG_OPT_LIMIT                   \
 	}
@@ -229,6 +289,8 @@ const struct cg_limit *cg_limit_by_option(const char *option);
 	"      --pids N             most tasks (or max)\n"                     \
 	"      --cpuset CPUS        CPUs to run on (0-3,6)\n"                  \
 	"      --io-max DEV:K=V,..  block I/O limits: rbps wbps riops wiops\n" \
+	"      --device RULE        allow|deny TYPE [MAJ:MIN [ACCESS]], in "   \
+	"order\n"                                                              \
 	"      --set FILE=VALUE     write a raw control file\n"
 
 /* Remember --OPTION ARG; a repeated option replaces the earlier one,

@@ -314,11 +314,10 @@ static const char *const caps_keys[] = {
 };
 static const char *const rlimit_keys[] = {"type", "soft", "hard", NULL};
 static const char *const linux_keys[] = {
-    "namespaces",  "uidMappings",   "gidMappings",
-    "resources",   "cgroupsPath",   "seccomp",
-    "maskedPaths", "readonlyPaths", "rootfsPropagation",
-    "sysctl",	   "timeOffsets",   "personality",
-    NULL,
+    "namespaces",	 "uidMappings", "gidMappings", "resources",
+    "cgroupsPath",	 "seccomp",	"maskedPaths", "readonlyPaths",
+    "rootfsPropagation", "sysctl",	"timeOffsets", "personality",
+    "devices",		 NULL,
 };
 static const char *const ns_keys[] = {"type", "path", NULL};
 static const char *const idmap_keys[] = {"containerID", "hostID", "size", NULL};
@@ -326,6 +325,8 @@ static const char *const resources_keys[] = {
     "memory",	      "cpu",	 "pids",    "devices", "blockIO", "rdma",
     "hugepageLimits", "network", "unified", NULL,
 };
+static const char *const node_keys[] = {"path",	    "type", "major", "minor",
+					"fileMode", "uid",  "gid",   NULL};
 static const char *const device_keys[] = {"allow", "type",   "major",
 					  "minor", "access", NULL};
 
@@ -487,7 +488,27 @@ static const char *tool(struct tr *t, const char *name, char *buf, size_t n)
 	return buf;
 }
 
-/* linux.resources.devices: v1 devices.allow and devices.deny lines */
+/* r, w and m, each at most once */
+static bool access_ok(const char *s)
+{
+	unsigned seen = 0;
+
+	for (; *s; s++) {
+		const char *p = strchr("rwm", *s);
+		unsigned bit = p ? 1u << (p - "rwm") : 0;
+
+		if (!bit || (seen & bit))
+			return false;
+		seen |= bit;
+	}
+	return true;
+}
+
+/*
+ * linux.resources.devices: cg-create --device rules, in order, which
+ * become v1 devices.allow and devices.deny lines and, on cgroup2, a BPF
+ * device program (both on a hybrid host)
+ */
 static int do_devices(struct tr *t, const json_t *devs)
 {
 	struct argvec *a = &t->out->cg_create;
@@ -497,15 +518,14 @@ static int do_devices(struct tr *t, const json_t *devs)
 
 	if (!json_is_array(devs))
 		return fail(t, "linux.resources.devices: not an array");
-	if (!t->ctx->devices_v1)
-		return fail(t, "linux.resources.devices: no v1 devices "
-			       "controller here (cgroup v2 device programs "
-			       "are not supported)");
+	if (!t->ctx->devices_v1 && !t->ctx->cgroup2)
+		return fail(t, "linux.resources.devices: neither a v1 devices "
+			       "controller nor cgroup2 here");
 	json_array_foreach(devs, i, d)
 	{
 		const char *type, *access;
 		int64_t v;
-		bool set;
+		bool set, any = true;
 
 		snprintf(path, sizeof(path), "linux.resources.devices[%zu]", i);
 		if (keys(t, d, path, device_keys) < 0)
@@ -521,36 +541,137 @@ static int do_devices(struct tr *t, const json_t *devs)
 				    type);
 		if (!access || !*access)
 			access = "rwm";
-		if (strspn(access, "rwm") != strlen(access) ||
-		    strlen(access) > 3)
+		if (!access_ok(access))
 			return fail(t, "%s.access: '%.8s': not of r, w, m",
 				    path, access);
 		if (num(t, d, "major", path, -1, UINT32_MAX, &v, &set) < 0)
 			return -1;
-		if (set && v >= 0)
+		if (set && v >= 0) {
 			snprintf(maj, sizeof(maj), "%lld", (long long)v);
-		else
+			any = false;
+		} else {
 			strcpy(maj, "*");
+		}
 		if (num(t, d, "minor", path, -1, UINT32_MAX, &v, &set) < 0)
 			return -1;
-		if (set && v >= 0)
+		if (set && v >= 0) {
 			snprintf(min, sizeof(min), "%lld", (long long)v);
-		else
+			any = false;
+		} else {
 			strcpy(min, "*");
-		if (type[0] == 'a')
-			PUSHF(a, "--set=devices.%s=a",
-			      json_is_true(json_object_get(d, "allow"))
-				  ? "allow"
-				  : "deny");
-		else
-			PUSHF(a, "--set=devices.%s=%s %s:%s %s",
-			      json_is_true(json_object_get(d, "allow"))
-				  ? "allow"
-				  : "deny",
-			      type, maj, min, access);
+		}
+		if (type[0] == 'a' && (!any || strlen(access) != 3))
+			return fail(t,
+				    "%s: type a (every device) with a device "
+				    "number or an access other than rwm: not "
+				    "supported",
+				    path);
+		PUSHF(a, "--device=%s %s %s:%s %s",
+		      json_is_true(json_object_get(d, "allow")) ? "allow"
+								: "deny",
+		      type, maj, min, access);
 	}
 	for (i = 0; i < sizeof(default_devices) / sizeof(*default_devices); i++)
-		PUSHF(a, "--set=devices.allow=%s", default_devices[i]);
+		PUSHF(a, "--device=allow %s", default_devices[i]);
+	return 0;
+}
+
+/* One entry of linux.devices, checked. */
+struct node {
+	const char *path;
+	char type; /* c, b, u or p */
+	int64_t major, minor, mode, uid, gid;
+};
+
+static int node_at(struct tr *t, const json_t *devs, size_t i, struct node *n)
+{
+	const json_t *d = json_array_get(devs, i);
+	const char *type;
+	char path[40];
+	bool set;
+
+	*n = (struct node){0};
+	snprintf(path, sizeof(path), "linux.devices[%zu]", i);
+	if (keys(t, d, path, node_keys) < 0)
+		return -1;
+	n->path = str(t, d, "path", path);
+	type = str(t, d, "type", path);
+	if (t->failed)
+		return -1;
+	if (!n->path || n->path[0] != '/')
+		return fail(t, "%s.path: '%.64s': not an absolute path", path,
+			    n->path ? n->path : "");
+	if (!type || strlen(type) != 1 || !strchr("cbup", type[0]))
+		return fail(t, "%s.type: '%.8s': not c, b, u or p", path,
+			    type ? type : "");
+	n->type = type[0];
+	n->major = n->minor = 0;
+	n->mode = 0666;
+	n->uid = n->gid = 0;
+	if (num(t, d, "major", path, 0, 4095, &n->major, &set) < 0 ||
+	    (!set && n->type != 'p'))
+		return t->failed ? -1 : fail(t, "%s.major: missing", path);
+	if (num(t, d, "minor", path, 0, (1 << 20) - 1, &n->minor, &set) < 0 ||
+	    (!set && n->type != 'p'))
+		return t->failed ? -1 : fail(t, "%s.minor: missing", path);
+	if (n->type == 'p' && (n->major || n->minor))
+		return fail(t, "%s: a FIFO (p) has no major or minor", path);
+	if (num(t, d, "fileMode", path, 0, 07777, &n->mode, &set) < 0 ||
+	    num(t, d, "uid", path, 0, UINT32_MAX - 1, &n->uid, &set) < 0 ||
+	    num(t, d, "gid", path, 0, UINT32_MAX - 1, &n->gid, &set) < 0)
+		return -1;
+	return 0;
+}
+
+/* linux.devices, the cgroup's part: each node allowed (rwm), after the
+ * rules of linux.resources.devices, as runc allows them */
+static int allow_nodes(struct tr *t, const json_t *lx, struct argvec *a)
+{
+	const json_t *devs = json_object_get(lx, "devices");
+	struct node n;
+	size_t i;
+
+	if (empty(devs))
+		return 0;
+	if (!json_is_array(devs))
+		return fail(t, "linux.devices: not an array");
+	if (!t->ctx->devices_v1 && !t->ctx->cgroup2)
+		return fail(t, "linux.devices: neither a v1 devices "
+			       "controller nor cgroup2 here to allow them");
+	for (i = 0; i < json_array_size(devs); i++) {
+		if (node_at(t, devs, i, &n) < 0)
+			return -1;
+		if (n.type != 'p')
+			PUSHF(a, "--device=allow %c %lld:%lld rwm",
+			      n.type == 'b' ? 'b' : 'c', (long long)n.major,
+			      (long long)n.minor);
+	}
+	return 0;
+}
+
+/* linux.devices, the nodes: pivot --device, after the mounts */
+static int make_nodes(struct tr *t, const json_t *lx, struct argvec *a)
+{
+	const json_t *devs = json_object_get(lx, "devices");
+	struct node n;
+	char *p;
+	int r;
+
+	if (empty(devs))
+		return 0;
+	for (size_t i = 0; i < json_array_size(devs); i++) {
+		if (node_at(t, devs, i, &n) < 0)
+			return -1;
+		if (!(p = esc(n.path)))
+			return nomem(t);
+		r = argv_pushf(a, "--device=%s:%c:%lld:%lld:%llo:%lld:%lld", p,
+			       n.type, (long long)n.major, (long long)n.minor,
+			       (unsigned long long)n.mode, (long long)n.uid,
+			       (long long)n.gid);
+		free(p);
+		if (r < 0)
+			return nomem(t);
+	}
 	return 0;
 }
 
@@ -1028,7 +1149,7 @@ static int do_resources(struct tr *t, const json_t *lx)
 		return nomem(t);
 	if (t->out->cgroup_relative)
 		PUSH(a, "--relative");
-	if (push_limits(t, res, a) < 0)
+	if (push_limits(t, res, a) < 0 || allow_nodes(t, lx, a) < 0)
 		return -1;
 	PUSH(a, t->out->cgroup_path);
 	if (t->failed)
@@ -1460,6 +1581,8 @@ static int do_root(struct tr *t, const json_t *root, const json_t *lx)
 	json_array_foreach(ms, i, m) if (do_mount(t, m, i, &dev) < 0) goto out;
 	if (!dev)
 		PUSH(a, "--no-dev");
+	if (make_nodes(t, lx, a) < 0)
+		goto out;
 	for (int ro = 0; ro < 2; ro++) {
 		const char *key = ro ? "readonlyPaths" : "maskedPaths";
 		json_t *l = strings(t, lx, key, "linux"), *e;

@@ -529,8 +529,6 @@ test_unsupported_fields_are_refused_by_name() {
 	bad_config rdt '.linux.intelRdt = {"closID": "x"}' "linux.intelRdt: not supported"
 	bad_config pflags '.linux.personality = {"domain": "LINUX", "flags": ["x"]}' "linux.personality.flags: not supported"
 	bad_config tty '.process.terminal = true' "process.terminal"
-	bad_config dev '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]' \
-		"linux.devices: not supported"
 	bad_config kmem '.linux.resources.memory = {"kernelTCP": 1048576}' "linux.resources.memory.kernelTCP: not supported"
 	bad_config mlabel '.linux.mountLabel = "system_u:object_r:container_file_t:s0"' "linux.mountLabel: not supported"
 	bad_config mopt '.mounts += [{"destination": "/m", "type": "tmpfs", "source": "t", "options": ["x-foo"]}]' \

@@ -7,7 +7,7 @@
 # shellcheck source=tests/lib-cgroup.sh
 . "$(dirname "$0")/lib-cgroup.sh"
 
-KEYS="memory_current memory_peak memory_max memory_swap_max oom_events oom_kill_events pids_current pids_max cpu_usage_usec cpu_nr_periods cpu_nr_throttled cpu_throttled_usec cpu_max cpu_weight cpuset_cpus"
+KEYS="memory_current memory_peak memory_max memory_swap_max oom_events oom_kill_events pids_current pids_max cpu_usage_usec cpu_nr_periods cpu_nr_throttled cpu_throttled_usec cpu_max cpu_weight cpuset_cpus devices"
 
 test_text_has_every_key_aligned() {
 	local k col

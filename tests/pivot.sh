@@ -174,6 +174,68 @@ test_masked_paths_are_empty_and_read_only_paths_ro() {
 	fi
 }
 
+test_device_option_makes_nodes_with_mode_and_owner() {
+	pv 'for f in /dev/mynull /dev/deep/er/fifo /dev/null; do
+			stat -c "%F %t %T %a %u %g" $f
+		done
+		echo hi >/dev/mynull && echo write-ok' \
+		--device /dev/mynull:c:1:3:0640:1000:1001 \
+		--device /dev/deep/er/fifo:p:0:0:0600 --device /dev/null:c:1:3
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "nodes" "character special file 1 3 640 1000 1001
+fifo 0 0 600 0 0
+character special file 1 3 666 0 0
+write-ok" "$out"
+	# no /dev of pivot's: the node goes into the image's own /dev, and
+	# leaves with the namespace only if pivot made it (undo on failure)
+	copy_image dev
+	pv 'ls -l /dev/b0 | cut -c1' --no-dev --device /dev/b0:b:7:0
+	assertEquals "block node (stderr: $err)" b "$out"
+}
+
+test_device_option_binds_the_hosts_node_in_a_user_namespace() {
+	need_userns || return 0
+	[ -c /dev/fuse ] || {
+		skip_test "the host has no /dev/fuse"
+		return 0
+	}
+	local r=$BOX_TMP/rootless
+	rm -rf "$r"
+	cp -a "$ROOT" "$r"
+	chown -R 65534:65534 "$r"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare -Urm -p -f "$BOX_BIN/pivot" --device /dev/fuse:c:10:229 \
+		"$r" /bin/sh -c 'stat -c "%t %T" /dev/fuse; grep -c " /dev/fuse " /proc/self/mountinfo'
+	assertEquals "status (stderr: $err)" 0 "$rc"
+	assertEquals "bound from the host" "a e5
+1" "$out"
+	# a device the host lacks at that path cannot be made there
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare -Urm -p -f "$BOX_BIN/pivot" --device /dev/mynull:c:1:3 \
+		"$r" /bin/true
+	assertEquals "refused (stderr: $err)" 125 "$rc"
+	assertContains "says why" "$err" "user namespace"
+	assertFalse "nothing left in the image" "[ -e '$r/dev/mynull' ]"
+}
+
+test_device_option_bad_input() {
+	local d
+	for d in "" /dev/x /dev/x:c /dev/x:c:1 /dev/x:q:1:3 /dev/x:c:a:3 \
+		/dev/x:c:1:-3 /dev/x:c:4096:0 /dev/x:c:1:1048576 /dev/x:c:1:3:999 \
+		/dev/x:c:1:3:0666:x /dev/x:c:1:3:0666:0:0:extra /dev/x:p:1:3 \
+		dev/x:c:1:3 /:c:1:3 /proc/x:c:1:3 /sys/x:c:1:3; do
+		bad pivot --device "$d" "$ROOT" true
+	done
+	# the image holds something else at that path: refused, undone
+	copy_image devfile
+	echo data >"$IMG/dev/occupied"
+	bad pivot --no-dev --device /dev/occupied:c:1:3 --device /dev/made:c:1:3 "$IMG" true
+	assertContains "$err" "something else"
+	bad pivot --no-dev --device /dev/made:c:1:3 --device /dev/occupied:c:1:3 "$IMG" true
+	assertFalse "the node made first is removed again" "[ -e '$IMG/dev/made' ]"
+	assertEquals "the file stays" data "$(cat "$IMG/dev/occupied")"
+}
+
 test_bind_ro_bind_tmpfs_and_ro_root() {
 	local h=$BOX_TMP/host
 	mkdir -p "$h/rw" "$h/ro"

@@ -206,11 +206,62 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
+/*
+ * The device rules in force, one line as JSON: v1's devices.list where
+ * a v1 hierarchy has the controller, else those cg-create and cg-set
+ * keep beside the BPF program they attached in cgroup2; null for none.
+ */
+static void devices(const struct cg_sys *s, const int *dfd, char *out, size_t n)
+{
+	char buf[4096];
+	size_t o;
+	int hi = -1, r = -1;
+
+	for (int i = 0; i < s->n; i++)
+		if (!s->h[i].v2 && (s->h[i].ctrls & (1u << CG_DEVICES)))
+			hi = i;
+	if (hi >= 0)
+		r = dfd[hi] < 0
+			? -1
+			: cg_read(dfd[hi], "devices.list", buf, sizeof(buf));
+	else if (s->v2 >= 0 && dfd[s->v2] >= 0)
+		r = cg_device_saved(dfd[s->v2], buf, sizeof(buf));
+	snprintf(out, n, "null");
+	if (r < 0)
+		return;
+	o = (size_t)snprintf(out, n, "\"");
+	for (char *l = strtok(buf, "\n"); l && o + 4 < n;
+	     l = strtok(NULL, "\n"))
+		o += (size_t)snprintf(out + o, n - o, "%s%s", o > 1 ? ", " : "",
+				      l);
+	if (o + 2 > n)
+		o = n - 2;
+	snprintf(out + o, n - o, "\"");
+}
+
+/* One key and its JSON value, as JSON or as an aligned text line. */
+static void print_kv(bool json, const char *key, char *v)
+{
+	size_t len = strlen(v);
+
+	if (json) {
+		printf(", \"%s\": %s", key, v);
+		return;
+	}
+	if (v[0] == '"') {
+		v[len - 1] = '\0';
+		memmove(v, v + 1, len - 1);
+	} else if (!strcmp(v, "null")) {
+		strcpy(v, "-");
+	}
+	printf("%-20s %s\n", key, v);
+}
+
 int main(int argc, char **argv)
 {
 	bool json = false, relative = false;
 	int c, dfd[CG_MAX_HIER], found = 0;
-	char rel[CG_PATH_MAX], v[512];
+	char rel[CG_PATH_MAX], v[4096];
 	struct cg_sys sys;
 	struct cg_err e;
 	const char *path;
@@ -284,20 +335,10 @@ int main(int argc, char **argv)
 			value(r, sys.h[hi].v2, dfd[hi], v, sizeof(v));
 		else
 			snprintf(v, sizeof(v), "null");
-		if (json) {
-			printf(", \"%s\": %s", r->key, v);
-		} else {
-			size_t len = strlen(v);
-
-			if (v[0] == '"') {
-				v[len - 1] = '\0';
-				memmove(v, v + 1, len - 1);
-			} else if (!strcmp(v, "null")) {
-				strcpy(v, "-");
-			}
-			printf("%-20s %s\n", r->key, v);
-		}
+		print_kv(json, r->key, v);
 	}
+	devices(&sys, dfd, v, sizeof(v));
+	print_kv(json, "devices", v);
 	if (json)
 		printf("}\n");
 	return 0;

@@ -27,12 +27,14 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -54,6 +56,15 @@ enum op_kind {
 	OP_RDONLY,
 	OP_ROOT_RO,
 	OP_MOUNT,
+	OP_NODE,
+};
+
+/* OP_NODE: one --device PATH:TYPE:MAJOR:MINOR[:MODE[:UID[:GID]]]. */
+struct node {
+	mode_t mode; /* S_IFCHR, S_IFBLK or S_IFIFO, and the permissions */
+	dev_t rdev;
+	uid_t uid;
+	gid_t gid;
 };
 
 /* OP_MOUNT: one --mount TYPE:SRC:DST[:OPTIONS], split while planning. */
@@ -73,6 +84,7 @@ struct op {
 	int srcfd; /* OP_BIND, bind OP_MOUNT: the source, opened planning */
 	bool ro;   /* OP_BIND: read-only */
 	struct fsmount *fs; /* OP_MOUNT */
+	struct node *node;  /* OP_NODE; srcfd: the host's node, or -1 */
 };
 
 /* Docker's defaults (moby oci/defaults.go): hidden from the container. */
@@ -158,6 +170,7 @@ enum {
 	OPT_MOUNT,
 	OPT_MASK,
 	OPT_RO_PATH,
+	OPT_DEVICE,
 };
 
 static const struct option longopts[] = {
@@ -174,6 +187,7 @@ static const struct option longopts[] = {
     {"mount", required_argument, NULL, OPT_MOUNT},
     {"mask", required_argument, NULL, OPT_MASK},
     {"ro-path", required_argument, NULL, OPT_RO_PATH},
+    {"device", required_argument, NULL, OPT_DEVICE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -201,6 +215,10 @@ static _Noreturn void usage(void)
 	       "a directory\n"
 	       "                           under an empty tmpfs)\n"
 	       "      --ro-path PATH       make PATH read-only\n"
+	       "      --device PATH:TYPE:MAJOR:MINOR[:MODE[:UID[:GID]]]\n"
+	       "                           make a device node (TYPE c, b, "
+	       "u or p; MODE\n"
+	       "                           octal, 0666 by default)\n"
 	       "      --ro                 make the new root read-only\n"
 	       "      --no-proc            do not mount /proc\n"
 	       "      --no-dev             do not build /dev\n"
@@ -333,7 +351,7 @@ static void add_op(enum op_kind kind, const char *dst, int srcfd, bool ro)
 		xdie("plan: out of memory");
 	ops = o;
 	o[nops++] =
-	    (struct op){kind, dst ? strdup(dst) : NULL, srcfd, ro, NULL};
+	    (struct op){kind, dst ? strdup(dst) : NULL, srcfd, ro, NULL, NULL};
 	if (dst && !o[nops - 1].dst)
 		xdie("plan: out of memory");
 }
@@ -524,6 +542,80 @@ static void mount_spec(const char *spec)
 	fs->data = mo.data;
 	add_op(OP_MOUNT, cleaned, fd, false);
 	ops[nops - 1].fs = fs;
+	free(f[0]);
+}
+
+static bool field_num(const char *s, unsigned long long max, int base,
+		      unsigned long long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, base);
+	return !*end && !errno && *out <= max;
+}
+
+/*
+ * --device PATH:TYPE:MAJOR:MINOR[:MODE[:UID[:GID]]], as OCI's
+ * linux.devices: TYPE c (or u, unbuffered, the same to Linux), b, or p
+ * (a FIFO, MAJOR and MINOR 0).  The host's node at the same path is
+ * opened now, for a user namespace, where mknod is not allowed and a
+ * bind of it stands in (as runc does).
+ */
+static void device_spec(const char *spec)
+{
+	char *f[7], cleaned[PATH_MAX];
+	struct node *nd = calloc(1, sizeof(*nd));
+	size_t n = split_fields("--device", spec, f, 7);
+	unsigned long long maj, min, mode = 0666, uid = 0, gid = 0;
+	struct stat st;
+	int fd;
+
+	if (!nd)
+		xdie("plan: out of memory");
+	if (n < 4 || !*f[0])
+		xusage_error("--device '%s': expected "
+			     "PATH:TYPE:MAJOR:MINOR[:MODE[:UID[:GID]]]",
+			     spec);
+	if (strlen(f[1]) != 1 || !strchr("cubp", f[1][0]))
+		xusage_error("--device '%s': type '%s' is not c, u, b or p",
+			     spec, f[1]);
+	if (!field_num(f[2], 4095, 10, &maj) ||
+	    !field_num(f[3], (1u << 20) - 1, 10, &min))
+		xusage_error("--device '%s': MAJOR and MINOR must be numbers "
+			     "(at most 4095 and 1048575)",
+			     spec);
+	if ((n > 4 && !field_num(f[4], 07777, 8, &mode)) ||
+	    (n > 5 && !field_num(f[5], UINT32_MAX - 1, 10, &uid)) ||
+	    (n > 6 && !field_num(f[6], UINT32_MAX - 1, 10, &gid)))
+		xusage_error("--device '%s': MODE is octal (at most 7777), UID "
+			     "and GID numbers",
+			     spec);
+	if (f[1][0] == 'p' && (maj || min))
+		xusage_error("--device '%s': a FIFO (p) has no device number",
+			     spec);
+	clean_dst("--device", f[0], cleaned);
+	if (strncmp(cleaned, "/proc/", 6) == 0 ||
+	    strncmp(cleaned, "/sys/", 5) == 0)
+		xusage_error("--device '%s': not in /proc or /sys", spec);
+	nd->mode = (mode_t)mode | (f[1][0] == 'b'   ? S_IFBLK
+				   : f[1][0] == 'p' ? S_IFIFO
+						    : S_IFCHR);
+	nd->rdev = makedev(maj, min);
+	nd->uid = (uid_t)uid;
+	nd->gid = (gid_t)gid;
+	/* the host's node of that path, only if it is the same device */
+	fd = open(cleaned, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) < 0 ||
+			(st.st_mode & S_IFMT) != (nd->mode & S_IFMT) ||
+			(!S_ISFIFO(st.st_mode) && st.st_rdev != nd->rdev))) {
+		close(fd);
+		fd = -1;
+	}
+	add_op(OP_NODE, cleaned, fd, false);
+	ops[nops - 1].node = nd;
 	free(f[0]);
 }
 
@@ -979,6 +1071,62 @@ static void op_root_ro(void)
 		fail(errno, NULL, "make the new root read-only");
 }
 
+/*
+ * A device node: mknod where allowed; in a user namespace, where it is
+ * not (and a node on a tmpfs mounted there would not open anyway), the
+ * host's node of the same path bound onto an empty file.  A node that
+ * is there already (pivot's own /dev/null) is kept when it is the same
+ * device; anything else there is an error, not replaced.
+ */
+static void op_node(const struct op *o)
+{
+	const struct node *nd = o->node;
+	char parent[PATH_MAX], *name = strrchr(o->dst, '/') + 1, p[32];
+	struct stat st;
+	int dfd, fd;
+
+	snprintf(parent, sizeof(parent), "%.*s", (int)(name - o->dst), o->dst);
+	dfd = target(parent, RES_MKDIR);
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if ((st.st_mode & S_IFMT) == (nd->mode & S_IFMT) &&
+		    (S_ISFIFO(st.st_mode) || st.st_rdev == nd->rdev)) {
+			close(dfd);
+			return;
+		}
+		fail(EEXIST, "something else is there in the image",
+		     "make device %s", o->dst);
+	}
+	if (mknodat(dfd, name, nd->mode & (S_IFMT | 0777), nd->rdev) == 0) {
+		note_created(dfd, name, false, NULL);
+		fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		/* the owner first: chown clears set-id bits */
+		if (fd < 0 ||
+		    fchownat(fd, "", nd->uid, nd->gid, AT_EMPTY_PATH) < 0 ||
+		    chmod(fdpath(fd, p), nd->mode & 07777) < 0)
+			fail(errno, NULL, "set owner and mode of %s", o->dst);
+		close(fd);
+		close(dfd);
+		return;
+	}
+	if (errno != EPERM || o->srcfd < 0)
+		fail(errno,
+		     errno == EPERM ? "mknod is not allowed here (a user "
+				      "namespace), and the host has no such "
+				      "device at that path to bind instead"
+				    : NULL,
+		     "make device %s", o->dst);
+	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		note_created(dfd, name, false, NULL);
+		close(fd);
+		fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0 || bind_on(o->srcfd, fd, 0) < 0)
+		fail(errno, NULL, "bind the host's %s", o->dst);
+	close(fd);
+	close(dfd);
+}
+
 static void act(const struct op *o)
 {
 	switch (o->kind) {
@@ -1008,6 +1156,9 @@ static void act(const struct op *o)
 		break;
 	case OP_MOUNT:
 		op_mount(o);
+		break;
+	case OP_NODE:
+		op_node(o);
 		break;
 	}
 }
@@ -1042,6 +1193,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MOUNT:
 			mount_spec(optarg);
+			break;
+		case OPT_DEVICE:
+			device_spec(optarg);
 			break;
 		case OPT_MASK:
 		case OPT_RO_PATH: {
@@ -1137,11 +1291,18 @@ int main(int argc, char **argv)
 	ops = NULL;
 	nops = 0;
 	plan_system(proc, dev, sys);
-	for (size_t i = 0; i < nuser; i++) {
-		add_op(user[i].kind, user[i].dst, user[i].srcfd, user[i].ro);
-		ops[nops - 1].fs = user[i].fs;
-		free(user[i].dst);
-	}
+	/* the device nodes after every mount, which could hide them (a
+	 * tmpfs on /dev), and before the masks, as runc orders them */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nuser; i++) {
+			if ((user[i].kind == OP_NODE) != pass)
+				continue;
+			add_op(user[i].kind, user[i].dst, user[i].srcfd,
+			       user[i].ro);
+			ops[nops - 1].fs = user[i].fs;
+			ops[nops - 1].node = user[i].node;
+			free(user[i].dst);
+		}
 	free(user);
 	/* the masks last, so no bind of the user's can undo them */
 	if (mask)

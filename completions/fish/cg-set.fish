@@ -13,6 +13,7 @@ complete -c cg-set -l cpu-weight -x -d 'CPU weight 1..10000'
 complete -c cg-set -l pids -x -d 'Most tasks (or max)'
 complete -c cg-set -l cpuset -x -d 'CPUs to run on (0-3,6)'
 complete -c cg-set -l io-max -x -d 'Block I/O limits MAJ:MIN:rbps=N,...'
+complete -c cg-set -l device -x -a "'deny a' 'allow a' 'allow c 1:3 rwm' 'allow c 136:* rwm'" -d 'Device rule: allow|deny TYPE MAJ:MIN ACCESS'
 complete -c cg-set -l set -x -a 'memory.high= memory.max= memory.swap.max= cpu.max= cpu.weight= pids.max= cpuset.cpus= cpuset.mems= io.max=' -d 'Write a raw control file FILE=VALUE'
 complete -c cg-set -s o -l owner -x -a '(__fish_complete_users)' -d 'Delegate to USER[:GROUP]'
 complete -c cg-set -l relative -d "Paths below the caller's own cgroup"

@@ -13,9 +13,13 @@
  *   - the `box-runtime hooks` step is before pivot exactly when the
  *     config has prestart, createRuntime or createContainer hooks, and
  *     init has --started-fd exactly when start must wait for it;
+ *   - every --device rule given to cg-create (or to cg-set by update)
+ *     is one cg-create accepts: config.json cannot make the runtime
+ *     pass on a rule that would fail only when the cgroup is made;
  *   - the same bytes read as exec's process.json and as update's
  *     resources fail with one line or give NULL-terminated vectors.
  */
+#include "cgroup.h"
 #include "oci.h"
 
 #include <stdint.h>
@@ -41,6 +45,16 @@ static const struct oci_ctx ctx = {
 
 /* a hybrid host: the same input through the v1 names of each field */
 static struct oci_ctx hybrid;
+static void check_rules(const struct argvec *a)
+{
+	struct cg_devrule r;
+	struct cg_err e;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (strncmp(a->v[i], "--device=", 9) == 0 &&
+		    cg_device_parse(a->v[i] + 9, &r, &e) < 0)
+			abort();
+}
 
 static void check_chain(const struct oci_chain *c)
 {
@@ -77,6 +91,7 @@ static void check_chain(const struct oci_chain *c)
 	if (!c->cg_create.v || c->cg_create.v[c->cg_create.n] != NULL ||
 	    !c->rootfs || !c->cgroup_path)
 		abort();
+	check_rules(&c->cg_create);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -141,6 +156,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		} else if (u.n && u.v[u.n] != NULL) {
 			abort();
+		} else {
+			check_rules(&u);
 		}
 		argv_free(&u);
 	}

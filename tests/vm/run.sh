@@ -5,7 +5,8 @@
 # the host runs) in qemu with TCG, on an initramfs built here from
 # busybox-static, bash, shunit2, the host's coreutils & co. with their
 # libraries, the built tools in $BOX_BIN and the cgroup suites
-# tests/cg-*.sh (plus tests/vm/selftest.sh).  tests/vm/init, PID 1 in
+# tests/cg-*.sh (plus tests/vm/selftest.sh, and tests/vm/runtime.sh,
+# box-runtime's lifecycle on pure v2).  tests/vm/init, PID 1 in
 # the VM, mounts a pure cgroup2 hierarchy, runs each suite and reports on
 # the serial console; this script reads those lines back and appends
 # "vm-<suite> RAN FAILED SKIPPED" to $BOX_RESULTS (or prints them).
@@ -111,7 +112,7 @@ host_cmds="bash dash sh shunit2 awk mawk gawk sed grep find xargs diff cmp
 	ps pgrep pidof free getent id
 	useradd userdel groupadd groupdel usermod
 	cgcreate cgexec cgdelete cgset cgget cgclassify lscgroup lssubsys
-	capsh getpcaps ip strace"
+	capsh getpcaps ip strace jq getfattr"
 # All of coreutils.
 coreutils=$(dpkg -L coreutils 2>/dev/null | grep -E '^/(usr/)?s?bin/[^/]+$')
 modules="loop overlay veth null_blk"
@@ -127,7 +128,7 @@ inputs() { # every file whose content goes into the image
 		[ -f "$p" ] && echo "$p"
 	done
 	ls -d "$BOX_BIN"/* 2>/dev/null
-	ls tests/lib*.sh tests/cg-*.sh tests/vm/init tests/vm/selftest.sh tests/vm/run.sh 2>/dev/null
+	ls tests/lib*.sh tests/cg-*.sh tests/vm/init tests/vm/selftest.sh tests/vm/runtime.sh tests/vm/run.sh 2>/dev/null
 	ls /usr/share/shunit2/* 2>/dev/null
 	for f in $BOX_VM_EXTRA; do
 		readlink -f "$f"
