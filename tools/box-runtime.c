@@ -250,11 +250,32 @@ static bool id_ok(const char *id)
 	return true;
 }
 
+/* mkdir -p: the containerd shim names a --root whose parents
+ * (/run/containerd/runc) nobody made, and runc makes them */
+static int mkdir_parents(const char *path)
+{
+	char p[PATH_MAX];
+
+	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			return -1;
+		if (!s)
+			return 0;
+		*s = '/';
+	}
+}
+
 static int root_dir(bool make)
 {
 	int fd;
 
-	if (make && mkdir(g.root, 0700) < 0 && errno != EEXIST)
+	if (make && mkdir_parents(g.root) < 0)
 		die("make state directory %s: %s", g.root, strerror(errno));
 	fd = open(g.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 && (make || errno != ENOENT))
