@@ -1080,10 +1080,12 @@ static int do_process(struct tr *t, const json_t *proc)
 			PUSHF(a, "--console-size=%u:%u", t->out->rows,
 			      t->out->cols);
 	}
-	if (t->ctx->fifo_fd >= 0) {
+	/* create: both; exec: only the sync pipe (its process runs at
+	 * once, but exec returns only once it is in the container) */
+	if (t->ctx->fifo_fd >= 0)
 		PUSHF(a, "--fifo-fd=%d", t->ctx->fifo_fd);
+	if (t->ctx->sync_fd >= 0)
 		PUSHF(a, "--sync-fd=%d", t->ctx->sync_fd);
-	}
 	cwd = str(t, proc, "cwd", "process");
 	if (t->failed)
 		return -1;

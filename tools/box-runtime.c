@@ -1205,8 +1205,11 @@ static void do_kill(const char *id, const char *sigs, bool all)
 	if (sigs && parse_signal(sigs, &sig) < 0)
 		die("kill %s: bad signal '%.32s'", id, sigs);
 	state_open(id, &st, true);
+	/* "container not running", runc's words: the containerd shim
+	 * takes them for a process already gone (NotFound), not a
+	 * failure of kill */
 	if (!alive(&st))
-		die("kill %s: the container is not running", id);
+		die("kill %s: container not running", id);
 	if (all) {
 		kill_all(&st, sig);
 		return;
@@ -1215,7 +1218,7 @@ static void do_kill(const char *id, const char *sigs, bool all)
 	 * was recycled meanwhile is not signalled */
 	fd = pidfd_open_pid(state_pid(&st));
 	if (fd < 0 || !alive(&st))
-		die("kill %s: the container is not running", id);
+		die("kill %s: container not running", id);
 	if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
 		die("kill %s: %s", id, strerror(errno));
 	close(fd);
@@ -1314,10 +1317,11 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	struct state st = {0};
 	struct oci_ctx ctx = {0};
 	struct oci_chain ch = {0};
-	char err[PATH_MAX + 64], buf[32], path[PATH_MAX];
-	int sc, wstatus;
+	char err[PATH_MAX + 64], buf[32], path[PATH_MAX], c;
+	int sc, wstatus, sync[2];
 	char *text;
 	pid_t child;
+	ssize_t n;
 
 	state_open(id, &st, true);
 	if (strcmp(status(&st), "running"))
@@ -1329,7 +1333,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 			       .id = id,
 			       .selfexe = selfexe,
 			       .fifo_fd = -1,
-			       .sync_fd = -1,
+			       .sync_fd = FD_SYNC,
 			       .seccomp_fd = FD_SECCOMP,
 			       .console_fd = -1,
 			       .have_sys_filter = true};
@@ -1340,15 +1344,24 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	free(text);
 	state_close(&st);
 
+	/* init says "r" on this pipe once the process is in the
+	 * container: exec --detach returns no sooner (the shim lists
+	 * the container's processes right after) */
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		die("exec %s: pipe: %s", id, strerror(errno));
 	child = fork();
 	if (child < 0)
 		die("exec %s: fork: %s", id, strerror(errno));
 	if (child == 0) {
-		/* the profile at the fd sys-filter is told, before the
-		 * tools below take the low fds */
-		if (sc >= 0 && (dup2(sc, FD_SECCOMP) < 0 ||
-				fcntl(FD_SECCOMP, F_SETFD, 0) < 0))
-			xdie_errno("exec: pass the seccomp profile");
+		int y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
+		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1;
+
+		/* the profile and the pipe at the fds the chain is told,
+		 * before the tools below take the low fds */
+		if (y < 0 || dup2(y, FD_SYNC) < 0 ||
+		    (sc >= 0 && (s2 < 0 || dup2(s2, FD_SECCOMP) < 0)))
+			xdie_errno("exec: pass the seccomp profile and the "
+				   "sync pipe");
 		/* ns-enter lands in the container's mount namespace, where
 		 * no host path is reachable: the tools of the chain travel
 		 * as sealed fds (the BOX_HOST_TOOLS convention) */
@@ -1375,6 +1388,19 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	if (sc >= 0)
 		close(sc);
 	oci_chain_free(&ch);
+	close(sync[1]);
+	do
+		n = read(sync[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	close(sync[0]);
+	if (n != 1) {
+		/* a step of the chain failed (and said why) */
+		while (waitpid(child, &wstatus, 0) < 0)
+			if (errno != EINTR)
+				die("exec %s: wait: %s", id, strerror(errno));
+		return status_to_exit(wstatus) ? status_to_exit(wstatus)
+					       : EXIT_TOOL;
+	}
 	snprintf(buf, sizeof(buf), "%d", (int)child);
 	if (o->pidfile && write_path_atomic(o->pidfile, buf) < 0)
 		die("exec %s: write --pid-file %s: %s", id, o->pidfile,
@@ -1512,9 +1538,9 @@ static _Noreturn void do_init(int argc, char **argv)
 			xbad_option(c, argv);
 		}
 	}
-	if (!fifo != !sync || optind >= argc)
-		xusage_error("init: --fifo-fd and --sync-fd go together, and a "
-			     "prog is needed");
+	if ((fifo && !sync) || optind >= argc)
+		xusage_error("init: --fifo-fd needs --sync-fd, and a prog is "
+			     "needed");
 	/* process.terminal: a pty of the container's own devpts (so the
 	 * program's ttyname() finds it), its master to the engine, its
 	 * slave our stdio and the controlling terminal of a session of
@@ -1659,14 +1685,14 @@ int main(int argc, char **argv)
 	    {"log", required_argument, NULL, 'l'},
 	    {"log-format", required_argument, NULL, 'F'},
 	    {"debug", no_argument, NULL, 'D'},
-	    {"systemd-cgroup", no_argument, NULL, 'S'},
+	    {"systemd-cgroup", optional_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'v'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct create_opts co = {0};
 	struct exec_opts eo = {.env = json_array()};
-	bool force = false, all = false, detach = false;
+	bool force = false, all = false, detach = false, systemd = false;
 	const char *cmd;
 	int c;
 
@@ -1695,9 +1721,15 @@ int main(int argc, char **argv)
 			g.debug = true;
 			break;
 		case 'S':
-			xusage_error("--systemd-cgroup: not supported (cgroups "
-				     "are made by cg-create; use the cgroupfs "
-				     "manager)");
+			/* runc's boolean flag: =false is the cgroupfs
+			 * manager, which is ours */
+			if (optarg && strcmp(optarg, "false") &&
+			    strcmp(optarg, "true"))
+				xusage_error("bad --systemd-cgroup=%s: true or "
+					     "false",
+					     optarg);
+			systemd = !optarg || optarg[0] == 't';
+			break;
 		case 'h':
 			usage();
 		case 'v':
@@ -1712,6 +1744,11 @@ int main(int argc, char **argv)
 		if (logfd < 0)
 			xdie_errno("open --log %s", g.log);
 	}
+	/* refused after --log is open: the engine shows the log's last
+	 * error (the containerd shim reads only the log) */
+	if (systemd)
+		die("--systemd-cgroup: not supported (cgroups are made by "
+		    "cg-create; use the cgroupfs manager)");
 	if (g.root[0] != '/')
 		xusage_error("--root %s: not an absolute path", g.root);
 	if (optind >= argc)
