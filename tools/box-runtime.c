@@ -1711,7 +1711,8 @@ int main(int argc, char **argv)
 			g.log = optarg;
 			break;
 		case 'F':
-			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
+			if (!optarg ||
+			    (strcmp(optarg, "json") && strcmp(optarg, "text")))
 				xusage_error("bad --log-format '%s': text or "
 					     "json",
 					     optarg);
