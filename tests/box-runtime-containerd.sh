@@ -346,10 +346,11 @@ test_run_tty_gives_a_pty_of_the_container() {
 	# output now and then (with runc as well).  ctr sends its window
 	# size after start; until then busybox's stty size prints nothing.
 	cat >"$BOX_TMP/tty/out/probe.sh" <<-'EOF'
-	tty | tee /out/tty
-	[ -t 0 ] && [ -t 1 ] && echo stdio-is-a-tty >/out/stdio
+	o=/out/$1
+	tty | tee "$o.tty"
+	[ -t 0 ] && [ -t 1 ] && echo stdio-is-a-tty >"$o.stdio"
 	n=0
-	until stty size >/out/size 2>/dev/null && [ -s /out/size ]; do
+	until stty size >"$o.size" 2>/dev/null && [ -s "$o.size" ]; do
 		n=$((n + 1))
 		[ $n -ge 40 ] && break
 		sleep 0.25
@@ -358,18 +359,31 @@ test_run_tty_gives_a_pty_of_the_container() {
 	EOF
 	# ctr -t needs a terminal: script gives it one, of 24 rows and 80 columns
 	ctrd_session tty '
-	script -qec "stty rows 24 cols 80; $C run -t --rm $R \
-		--mount type=bind,src=$D/out,dst=/out,options=rbind:rw $I t4 sh /out/probe.sh" \
+	M="--mount type=bind,src=$D/out,dst=/out,options=rbind:rw"
+	script -qec "stty rows 24 cols 80; $C run -t --rm $R $M $I t4 sh /out/probe.sh run" \
 		/dev/null >"$D/tty.out"
 	echo "tty-status=$?"
 	tr -d "\r" <"$D/tty.out"
-	echo "tty=$(cat "$D/out/tty") $(cat "$D/out/stdio") size=$(cat "$D/out/size")"'
+	echo "run: $(cat "$D/out/run.tty") $(cat "$D/out/run.stdio") size=$(cat "$D/out/run.size")"
+	# exec -t: runc exec --console-socket, into a container without one
+	$C run -d $R $M $I t5 sleep 300
+	script -qec "stty rows 30 cols 100; $C task exec -t --exec-id e1 t5 sh /out/probe.sh exec" \
+		/dev/null >/dev/null
+	echo "exec-status=$?"
+	echo "exec: $(cat "$D/out/exec.tty") $(cat "$D/out/exec.stdio") size=$(cat "$D/out/exec.size")"
+	$C task kill -s SIGKILL t5
+	wait_stopped t5
+	$C task delete t5 >/dev/null 2>&1
+	$C containers rm t5'
 	session_ok tty || return 0
 	assertContains "the terminal's output reaches ctr (stderr: $err)" "$out" "/dev/pts/0"
-	assertContains "stdio is a pty of the container's devpts (--console-socket)" \
-		"$out" "tty=/dev/pts/0 stdio-is-a-tty"
-	assertContains "ctr's window size reached it" "$out" "size=24 80"
+	assertContains "run -t: stdio is a pty of the container's devpts (--console-socket)" \
+		"$out" "run: /dev/pts/0 stdio-is-a-tty"
+	assertContains "ctr's window size reached it" "$out" "run: /dev/pts/0 stdio-is-a-tty size=24 80"
 	assertContains "the exit status passes through" "$out" "tty-status=6"
+	assertContains "exec -t: a pty of its own in the container's devpts (got: $out; stderr: $err)" \
+		"$out" "exec: /dev/pts/0 stdio-is-a-tty size=30 100"
+	assertContains "the exec's exit status passes through" "$out" "exec-status=6"
 }
 
 test_seccomp_capabilities_and_read_only_root_are_in_force() {

@@ -1245,9 +1245,9 @@ static void do_delete(const char *id, bool force)
 }
 
 struct exec_opts {
-	const char *process, *pidfile, *cwd, *user;
+	const char *process, *pidfile, *cwd, *user, *console;
 	json_t *env;
-	bool detach;
+	bool detach, tty;
 };
 
 /* exec without --process: the container's own process, with the
@@ -1303,12 +1303,55 @@ static char *exec_process(const struct state *st, const struct exec_opts *o,
 					      (json_int_t)uid, "gid",
 					      (json_int_t)gid));
 	}
-	json_object_del(proc, "terminal");
+	/* --tty: a terminal, which needs --console-socket */
+	json_object_set_new(proc, "terminal", json_boolean(o->tty));
 	out = json_dumps(proc, JSON_COMPACT);
 	json_decref(cfg);
 	if (!out)
 		die("exec %s: out of memory", st->id);
 	return out;
+}
+
+/* Read init's "r" from fd; copy the chain's errors from errp[0] (if
+ * open) to our stderr meanwhile, and to the end when it failed. */
+static ssize_t wait_ready(int fd, int errp[2], char *c)
+{
+	struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
+			      {.fd = errp[0], .events = POLLIN}};
+	char buf[4096];
+	ssize_t n = -1, r;
+
+	if (errp[1] >= 0)
+		close(errp[1]);
+	for (;;) {
+		if (poll(p, errp[0] >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents) {
+			r = read(errp[0], buf, sizeof(buf));
+			if (r > 0)
+				box_write_all(2, buf, (size_t)r);
+			else if (r == 0 || errno != EINTR)
+				p[1].fd = -1; /* poll skips it */
+		}
+		if (p[0].revents) {
+			n = read(fd, c, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+	}
+	/* failed: the rest of what the steps said */
+	while (n != 1 && p[1].fd >= 0 &&
+	       ((r = read(errp[0], buf, sizeof(buf))) > 0 ||
+		(r < 0 && errno == EINTR)))
+		if (r > 0)
+			box_write_all(2, buf, (size_t)r);
+	if (errp[0] >= 0)
+		close(errp[0]);
+	return n;
 }
 
 static int do_exec(const char *id, const struct exec_opts *o, int argc,
@@ -1318,7 +1361,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	struct oci_ctx ctx = {0};
 	struct oci_chain ch = {0};
 	char err[PATH_MAX + 64], buf[32], path[PATH_MAX], c;
-	int sc, wstatus, sync[2];
+	int sc, wstatus, sync[2], cons = -1, errp[2] = {-1, -1};
 	char *text;
 	pid_t child;
 	ssize_t n;
@@ -1335,7 +1378,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 			       .fifo_fd = -1,
 			       .sync_fd = FD_SYNC,
 			       .seccomp_fd = FD_SECCOMP,
-			       .console_fd = -1,
+			       .console_fd = o->console ? FD_CONSOLE : -1,
 			       .have_sys_filter = true};
 	sc = openat(st.dirfd, "seccomp.json", O_RDONLY | O_CLOEXEC);
 	if (oci_translate_exec(text, strlen(text), &ctx, (int)state_pid(&st),
@@ -1343,25 +1386,46 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		die("exec %s: %s", id, err);
 	free(text);
 	state_close(&st);
+	/* process.terminal: init makes the pty in the container, as
+	 * create's does, and sends its master to the engine */
+	if (o->console && (cons = console_connect(o->console)) < 0)
+		die("exec %s: connect to --console-socket %s: %s", id,
+		    o->console, strerror(errno));
 
 	/* init says "r" on this pipe once the process is in the
 	 * container: exec --detach returns no sooner (the shim lists
 	 * the container's processes right after) */
-	if (pipe2(sync, O_CLOEXEC) < 0)
+	if (pipe2(sync, O_CLOEXEC) < 0 ||
+	    (cons >= 0 && pipe2(errp, O_CLOEXEC) < 0))
 		die("exec %s: pipe: %s", id, strerror(errno));
 	child = fork();
 	if (child < 0)
 		die("exec %s: fork: %s", id, strerror(errno));
 	if (child == 0) {
 		int y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
-		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1;
+		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
+		    k = cons >= 0 ? fcntl(cons, F_DUPFD_CLOEXEC, 10) : -1,
+		    e = cons >= 0 ? fcntl(errp[1], F_DUPFD_CLOEXEC, 10) : -1,
+		    nul;
 
-		/* the profile and the pipe at the fds the chain is told,
-		 * before the tools below take the low fds */
+		/* the profile, the pipe and the console socket at the fds
+		 * the chain is told, before the tools below take the low
+		 * fds */
 		if (y < 0 || dup2(y, FD_SYNC) < 0 ||
-		    (sc >= 0 && (s2 < 0 || dup2(s2, FD_SECCOMP) < 0)))
-			xdie_errno("exec: pass the seccomp profile and the "
-				   "sync pipe");
+		    (sc >= 0 && (s2 < 0 || dup2(s2, FD_SECCOMP) < 0)) ||
+		    (cons >= 0 && (k < 0 || dup2(k, FD_CONSOLE) < 0)))
+			xdie_errno("exec: pass the seccomp profile, the sync "
+				   "pipe and the console socket");
+		/* With a terminal the process's stdio is the pty, and the
+		 * engine's (the containerd shim reads ours to EOF before
+		 * it takes the pty's master) must not stay open in the
+		 * steps that wait beside the process (ns-enter's parent):
+		 * their errors go through a pipe we copy until ready. */
+		if (cons >= 0 &&
+		    (e < 0 ||
+		     (nul = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
+		     dup2(nul, 0) < 0 || dup2(e, 1) < 0 || dup2(e, 2) < 0))
+			xdie_errno("exec: redirect the chain's stdio");
 		/* ns-enter lands in the container's mount namespace, where
 		 * no host path is reachable: the tools of the chain travel
 		 * as sealed fds (the BOX_HOST_TOOLS convention) */
@@ -1387,11 +1451,11 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	}
 	if (sc >= 0)
 		close(sc);
+	if (cons >= 0)
+		close(cons);
 	oci_chain_free(&ch);
 	close(sync[1]);
-	do
-		n = read(sync[0], &c, 1);
-	while (n < 0 && errno == EINTR);
+	n = wait_ready(sync[0], errp, &c);
 	close(sync[0]);
 	if (n != 1) {
 		/* a step of the chain failed (and said why) */
@@ -1625,7 +1689,9 @@ static _Noreturn void usage(void)
 	       "  run --bundle DIR [--pid-file FILE] ID\n"
 	       "  exec [--process FILE] [--detach] [--pid-file FILE] "
 	       "[--cwd DIR]\n"
-	       "       [--env VAR=VAL] [--user UID[:GID]] ID [ARGS...]\n"
+	       "       [--env VAR=VAL] [--user UID[:GID]] [--tty] "
+	       "[--console-socket S]\n"
+	       "       ID [ARGS...]\n"
 	       "  spec [--bundle DIR]\n"
 	       "  features\n",
 	       box_prog);
@@ -1792,7 +1858,8 @@ int main(int argc, char **argv)
 			eo.process = optarg;
 			break;
 		case 't':
-			die("exec --tty: not supported yet (--console-socket)");
+			eo.tty = true;
+			break;
 		case O_CWD:
 			eo.cwd = optarg;
 			break;
@@ -1882,8 +1949,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "exec") == 0) {
 		eo.pidfile = co.pidfile;
-		if (co.console)
-			die("exec --console-socket: not supported yet");
+		eo.console = co.console;
 		return do_exec(argv[0], &eo, argc - 1, argv + 1);
 	}
 	if (argc > 1)
