@@ -1086,6 +1086,8 @@ static int do_process(struct tr *t, const json_t *proc)
 		PUSHF(a, "--fifo-fd=%d", t->ctx->fifo_fd);
 	if (t->ctx->sync_fd >= 0)
 		PUSHF(a, "--sync-fd=%d", t->ctx->sync_fd);
+	if (t->ctx->stderr_fd > 2)
+		PUSHF(a, "--stderr-fd=%d", t->ctx->stderr_fd);
 	cwd = str(t, proc, "cwd", "process");
 	if (t->failed)
 		return -1;

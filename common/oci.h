@@ -39,6 +39,7 @@ struct oci_ctx {
 	bool devices_v1;      /* a v1 hierarchy has the devices controller */
 	bool have_sys_filter; /* sys-filter is installed beside us */
 	int console_fd;	      /* --console-socket, connected; or -1 */
+	int stderr_fd;	      /* the engine's stderr, for init; or -1 */
 };
 
 struct oci_chain {

@@ -400,7 +400,7 @@ test_seccomp_capabilities_and_read_only_root_are_in_force() {
 	assertContains "ctr run --read-only: root.readonly" "$err" "Read-only file system"
 }
 
-test_fields_it_cannot_honour_are_refused_by_name() {
+test_fields_it_cannot_honour_are_refused_by_name_and_failures_explained() {
 	need_containerd || return 0
 	ctrd_session refused '
 	$C run --rm $R --rdt-class gold "$I" t6 true
@@ -409,8 +409,12 @@ test_fields_it_cannot_honour_are_refused_by_name() {
 	echo "privileged=$?"
 	$C run --rm $R --runc-systemd-cgroup --cgroup boxtest.slice:boxtest:t8 "$I" t8 true
 	echo "systemd=$?"
+	# a step of the chain fails: its words reach ctr through the log
+	$C run --rm $R --mount type=bind,src=$D/none,dst=/x,options=rbind:ro "$I" t9 true
+	echo "step=$?"
 	echo "state-left=$(find "$D/runc" -mindepth 2 2>/dev/null | wc -l)"
-	echo "cgroups-left=$(ls -d /sys/fs/cgroup/*/default/t[678] /sys/fs/cgroup/*/boxtest* 2>/dev/null | wc -l)"
+	echo "cgroups-left=$(find /sys/fs/cgroup/*/default /sys/fs/cgroup/*/boxtest* \
+		-mindepth 1 -type d 2>/dev/null | wc -l)"
 	echo "shims=$(pgrep -c containerd-shim)"'
 	session_ok refused || return 0
 	assertContains "create fails" "$out" "rdt=1"
@@ -422,9 +426,48 @@ test_fields_it_cannot_honour_are_refused_by_name() {
 	assertContains "create fails" "$out" "systemd=1"
 	assertContains "--systemd-cgroup refused with the reason" "$err" \
 		"--systemd-cgroup: not supported"
+	assertContains "create fails" "$out" "step=1"
+	assertContains "the failing step's words, through the shim" "$err" \
+		"OCI runtime create failed: create t9: pivot: --mount: open source '$BOX_TMP/refused/none': No such file or directory"
 	assertContains "no state made" "$out" "state-left=0"
-	assertContains "no cgroup made" "$out" "cgroups-left=0"
+	assertContains "no cgroup made (got: $out)" "$out" "cgroups-left=0"
 	assertContains "no shim left" "$out" "shims=0"
+}
+
+test_joins_a_network_namespace_by_path() {
+	need_containerd || return 0
+	need_cmd ip || return 0
+	ctrd_session join '
+	ip netns add boxtest || exit 1
+	echo "netns=net:[$(stat -L -c %i /run/netns/boxtest)]"
+	$C run --rm $R --with-ns network:/run/netns/boxtest "$I" t9 sh -c \
+		"echo ctr-\$(readlink /proc/self/ns/net)"
+	echo "status=$?"
+	ip netns delete boxtest'
+	session_ok join || return 0
+	assertContains "ctr run --with-ns network:PATH: ns-enter joined it (stderr: $err)" \
+		"$out" "ctr-$(echo "$out" | sed -n 's/^netns=//p')"
+	assertContains "status" "$out" "status=0"
+}
+
+# The flags the shim may pass that box-runtime refuses: one line, status
+# 125, and, with --log, the reason in the log, where the shim reads it.
+test_shim_flags_it_refuses_are_refused_clearly() {
+	need_tool box-runtime || return 0
+	need_cmd jq || return 0
+	local st=$BOX_TMP/flags
+	assert_bad_input box-runtime --root "$st" --systemd-cgroup=maybe list
+	assertContains "$err" "--systemd-cgroup=maybe"
+	assert_bad_input box-runtime --root "$st" --log "$BOX_TMP/flags.log" \
+		--log-format json --systemd-cgroup create --bundle "$BOX_TMP" c1
+	assertEquals "the reason in the JSON log" \
+		"--systemd-cgroup: not supported (cgroups are made by cg-create; use the cgroupfs manager)" \
+		"$(jq -r .msg "$BOX_TMP/flags.log")"
+	assertFalse "nothing made" "[ -e '$st' ]"
+	run box-runtime --root "$st" --systemd-cgroup=false list -q
+	assertEquals "--systemd-cgroup=false is the cgroupfs manager: $err" 0 "$rc"
+	assert_bad_input box-runtime --root "$st" kill no-such-container KILL
+	assertContains "the words the shim maps to NotFound" "$err" "does not exist"
 }
 
 box_run_suite

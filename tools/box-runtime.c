@@ -64,6 +64,7 @@
 #define FD_SYNC	   4
 #define FD_SECCOMP 5
 #define FD_CONSOLE 6
+#define FD_STDERR  7 /* the engine's stderr, while the chain's is a pipe */
 
 static struct {
 	const char *root;
@@ -406,18 +407,100 @@ static const char *status(const struct state *st)
 
 /* --- running the tools -------------------------------------------------- */
 
+/*
+ * What the tools say on stderr is copied to ours, and its last line kept
+ * in `said`, for the error that goes to --log too: the containerd shim
+ * shows only the log's last error, never our stderr.
+ */
+static char said[512];
+static size_t said_len;
+static bool said_eol = true;
+
+static void relay(const char *buf, size_t n)
+{
+	box_write_all(2, buf, n);
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			said_eol = true;
+			continue;
+		}
+		if (said_eol)
+			said_len = 0;
+		said_eol = false;
+		if (said_len < sizeof(said) - 1)
+			said[said_len++] = buf[i];
+		said[said_len] = '\0';
+	}
+}
+
+/* The last line a tool said, for "...: %s" (or a hint that it said
+ * nothing). */
+static const char *last_said(void)
+{
+	return said[0] ? said : "it said nothing";
+}
+
+/* Read init's "r" from fd while relaying errfd (if >= 0); to the end of
+ * errfd when no "r" came.  Returns read()'s result. */
+static ssize_t wait_ready(int fd, int errfd, char *c)
+{
+	struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
+			      {.fd = errfd, .events = POLLIN}};
+	char buf[4096];
+	ssize_t n = -1, r;
+
+	said[0] = '\0';
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].fd >= 0 && p[1].revents) {
+			r = read(errfd, buf, sizeof(buf));
+			if (r > 0)
+				relay(buf, (size_t)r);
+			else if (r == 0 || errno != EINTR)
+				p[1].fd = -1; /* poll skips it */
+		}
+		if (p[0].revents) {
+			n = read(fd, c, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+	}
+	while (n != 1 && p[1].fd >= 0 &&
+	       ((r = read(errfd, buf, sizeof(buf))) > 0 ||
+		(r < 0 && errno == EINTR)))
+		if (r > 0)
+			relay(buf, (size_t)r);
+	return n;
+}
+
 static int run_argv(char **argv)
 {
-	pid_t pid = fork();
-	int status;
+	int p[2], status;
+	char buf[4096];
+	ssize_t r;
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
 		return -1;
 	if (pid == 0) {
+		if (dup2(p[1], 2) < 0)
+			_exit(EXIT_TOOL);
 		execv(argv[0], argv);
 		box_err("exec %s", argv[0]);
 		_exit(EXIT_NOTFOUND);
 	}
+	close(p[1]);
+	said[0] = '\0';
+	while ((r = read(p[0], buf, sizeof(buf))) > 0 ||
+	       (r < 0 && errno == EINTR))
+		if (r > 0)
+			relay(buf, (size_t)r);
+	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -485,8 +568,7 @@ static void remove_cgroup(const struct state *st)
 	argv[i++] = (char *)cg;
 	argv[i] = NULL;
 	if (run_argv(argv) != 0)
-		die("delete %s: remove cgroup %s (cg-delete said why)", st->id,
-		    cg);
+		die("delete %s: remove cgroup %s: %s", st->id, cg, last_said());
 }
 
 static void remove_state(struct state *st)
@@ -635,7 +717,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	struct oci_chain ch = {0};
 	struct state st = {0};
 	struct stat sb;
-	int bfd, rfd, fifo, sync[2], sc = -1, rc, cons = -1;
+	int bfd, rfd, fifo, sync[2], errp[2], sc = -1, rc, cons = -1;
 	size_t len;
 	char *text, *s;
 	pid_t child, pid;
@@ -668,6 +750,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	    .sync_fd = FD_SYNC,
 	    .seccomp_fd = FD_SECCOMP,
 	    .console_fd = o->console ? FD_CONSOLE : -1,
+	    .stderr_fd = o->console ? -1 : FD_STDERR,
 	    .cgroup2 =
 		stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
 		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
@@ -727,7 +810,10 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	if (mkfifoat(st.dirfd, "exec.fifo", 0600) < 0)
 		goto fail_errno;
 	fifo = openat(st.dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
-	if (fifo < 0 || pipe2(sync, O_CLOEXEC) < 0)
+	/* the steps' errors come back on errp until init is ready, to
+	 * be copied to our stderr and the last one put in --log */
+	if (fifo < 0 || pipe2(sync, O_CLOEXEC) < 0 ||
+	    pipe2(errp, O_CLOEXEC) < 0)
 		goto fail_errno;
 	if (o->console && (cons = console_connect(o->console)) < 0) {
 		s = strerror(errno);
@@ -738,7 +824,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 
 	if ((rc = run_argv(ch.cg_create.v)) != 0) {
 		remove_state(&st);
-		die("create %s: cg-create failed (it said why)", id);
+		die("create %s: %s", id, last_said());
 	}
 
 	child = fork();
@@ -747,7 +833,9 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	if (child == 0) {
 		int f = fcntl(fifo, F_DUPFD_CLOEXEC, 10),
 		    y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
-		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1;
+		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
+		    e = fcntl(2, F_DUPFD_CLOEXEC, 10),
+		    ep = fcntl(errp[1], F_DUPFD_CLOEXEC, 10);
 		static char *env[] = {
 		    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		    "/sbin:/bin",
@@ -760,9 +848,11 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 
 		if (cons >= 0 && (k < 0 || dup2(k, FD_CONSOLE) < 0))
 			_exit(EXIT_TOOL);
-		if (f < 0 || y < 0 || dup2(f, FD_FIFO) < 0 ||
+		/* with a terminal, init takes the pty for stdio instead */
+		if (f < 0 || y < 0 || e < 0 || ep < 0 || dup2(f, FD_FIFO) < 0 ||
 		    dup2(y, FD_SYNC) < 0 ||
-		    (s2 >= 0 && dup2(s2, FD_SECCOMP) < 0))
+		    (s2 >= 0 && dup2(s2, FD_SECCOMP) < 0) ||
+		    (cons < 0 && dup2(e, FD_STDERR) < 0) || dup2(ep, 2) < 0)
 			_exit(EXIT_TOOL);
 		if (s2 < 0)
 			close(FD_SECCOMP);
@@ -771,16 +861,17 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		_exit(EXIT_NOTFOUND);
 	}
 	close(sync[1]);
+	close(errp[1]);
 	close(fifo);
 	if (sc >= 0)
 		close(sc);
 	if (cons >= 0)
 		close(cons);
 	/* "r" from init: every step of the chain is done */
-	do
-		n = read(sync[0], &c, 1);
-	while (n < 0 && errno == EINTR);
+	n = wait_ready(sync[0], errp[0], &c);
 	close(sync[0]);
+	close(errp[0]);
+	snprintf(err, sizeof(err), "%s", last_said());
 	while (waitpid(child, &rc, 0) < 0 && errno == EINTR)
 		;
 	text = read_file(st.dirfd, "pid", 64, &len);
@@ -799,9 +890,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		kill_wait(&st);
 		remove_cgroup(&st);
 		remove_state(&st);
-		die("create %s: the container's setup failed (its step said "
-		    "why above)",
-		    id);
+		die("create %s: %s", id, err);
 	}
 	json_object_set_new(st.js, "pid", json_integer(pid));
 	json_object_set_new(st.js, "starttime",
@@ -910,8 +999,7 @@ static void do_freeze(const char *id, bool freeze)
 	argv[i++] = (char *)cg;
 	argv[i] = NULL;
 	if (run_argv(argv) != 0)
-		die("%s %s: cg-set failed (it said why)",
-		    freeze ? "pause" : "resume", id);
+		die("%s %s: %s", freeze ? "pause" : "resume", id, last_said());
 	json_object_set_new(st.js, "status",
 			    json_string(freeze ? "paused" : "running"));
 	state_save(&st);
@@ -955,7 +1043,7 @@ static void do_update(const char *id, const char *file)
 	    argv_push(&a, sget(&st, "cgroupPath")) < 0)
 		die("update %s: out of memory", id);
 	if (run_argv(a.v) != 0)
-		die("update %s: cg-set failed (it said why)", id);
+		die("update %s: %s", id, last_said());
 	argv_free(&a);
 	state_close(&st);
 }
@@ -1312,48 +1400,6 @@ static char *exec_process(const struct state *st, const struct exec_opts *o,
 	return out;
 }
 
-/* Read init's "r" from fd; copy the chain's errors from errp[0] (if
- * open) to our stderr meanwhile, and to the end when it failed. */
-static ssize_t wait_ready(int fd, int errp[2], char *c)
-{
-	struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
-			      {.fd = errp[0], .events = POLLIN}};
-	char buf[4096];
-	ssize_t n = -1, r;
-
-	if (errp[1] >= 0)
-		close(errp[1]);
-	for (;;) {
-		if (poll(p, errp[0] >= 0 ? 2 : 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (p[1].revents) {
-			r = read(errp[0], buf, sizeof(buf));
-			if (r > 0)
-				box_write_all(2, buf, (size_t)r);
-			else if (r == 0 || errno != EINTR)
-				p[1].fd = -1; /* poll skips it */
-		}
-		if (p[0].revents) {
-			n = read(fd, c, 1);
-			if (n < 0 && errno == EINTR)
-				continue;
-			break;
-		}
-	}
-	/* failed: the rest of what the steps said */
-	while (n != 1 && p[1].fd >= 0 &&
-	       ((r = read(errp[0], buf, sizeof(buf))) > 0 ||
-		(r < 0 && errno == EINTR)))
-		if (r > 0)
-			box_write_all(2, buf, (size_t)r);
-	if (errp[0] >= 0)
-		close(errp[0]);
-	return n;
-}
-
 static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		   char **argv)
 {
@@ -1361,7 +1407,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	struct oci_ctx ctx = {0};
 	struct oci_chain ch = {0};
 	char err[PATH_MAX + 64], buf[32], path[PATH_MAX], c;
-	int sc, wstatus, sync[2], cons = -1, errp[2] = {-1, -1};
+	int sc, wstatus, sync[2], cons = -1, errp[2];
 	char *text;
 	pid_t child;
 	ssize_t n;
@@ -1379,6 +1425,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 			       .sync_fd = FD_SYNC,
 			       .seccomp_fd = FD_SECCOMP,
 			       .console_fd = o->console ? FD_CONSOLE : -1,
+			       .stderr_fd = o->console ? -1 : FD_STDERR,
 			       .have_sys_filter = true};
 	sc = openat(st.dirfd, "seccomp.json", O_RDONLY | O_CLOEXEC);
 	if (oci_translate_exec(text, strlen(text), &ctx, (int)state_pid(&st),
@@ -1395,8 +1442,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	/* init says "r" on this pipe once the process is in the
 	 * container: exec --detach returns no sooner (the shim lists
 	 * the container's processes right after) */
-	if (pipe2(sync, O_CLOEXEC) < 0 ||
-	    (cons >= 0 && pipe2(errp, O_CLOEXEC) < 0))
+	if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
 		die("exec %s: pipe: %s", id, strerror(errno));
 	child = fork();
 	if (child < 0)
@@ -1405,26 +1451,29 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		int y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
 		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
 		    k = cons >= 0 ? fcntl(cons, F_DUPFD_CLOEXEC, 10) : -1,
-		    e = cons >= 0 ? fcntl(errp[1], F_DUPFD_CLOEXEC, 10) : -1,
-		    nul;
+		    e = fcntl(2, F_DUPFD_CLOEXEC, 10),
+		    ep = fcntl(errp[1], F_DUPFD_CLOEXEC, 10), nul;
 
 		/* the profile, the pipe and the console socket at the fds
 		 * the chain is told, before the tools below take the low
 		 * fds */
 		if (y < 0 || dup2(y, FD_SYNC) < 0 ||
 		    (sc >= 0 && (s2 < 0 || dup2(s2, FD_SECCOMP) < 0)) ||
-		    (cons >= 0 && (k < 0 || dup2(k, FD_CONSOLE) < 0)))
+		    (cons >= 0 && (k < 0 || dup2(k, FD_CONSOLE) < 0)) ||
+		    e < 0 || ep < 0 || (cons < 0 && dup2(e, FD_STDERR) < 0))
 			xdie_errno("exec: pass the seccomp profile, the sync "
-				   "pipe and the console socket");
-		/* With a terminal the process's stdio is the pty, and the
-		 * engine's (the containerd shim reads ours to EOF before
-		 * it takes the pty's master) must not stay open in the
+				   "pipe, the console socket and stderr");
+		/* The steps' errors go through a pipe we copy until init
+		 * is ready (init gives the process the engine's stderr
+		 * back).  With a terminal the process's stdio is the
+		 * pty, and the engine's stdout must not stay open in the
 		 * steps that wait beside the process (ns-enter's parent):
-		 * their errors go through a pipe we copy until ready. */
-		if (cons >= 0 &&
-		    (e < 0 ||
-		     (nul = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
-		     dup2(nul, 0) < 0 || dup2(e, 1) < 0 || dup2(e, 2) < 0))
+		 * the containerd shim reads it to its end before it takes
+		 * the pty's master. */
+		if (dup2(ep, 2) < 0 ||
+		    (cons >= 0 &&
+		     ((nul = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
+		      dup2(nul, 0) < 0 || dup2(ep, 1) < 0)))
 			xdie_errno("exec: redirect the chain's stdio");
 		/* ns-enter lands in the container's mount namespace, where
 		 * no host path is reachable: the tools of the chain travel
@@ -1455,15 +1504,15 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		close(cons);
 	oci_chain_free(&ch);
 	close(sync[1]);
-	n = wait_ready(sync[0], errp, &c);
+	close(errp[1]);
+	n = wait_ready(sync[0], errp[0], &c);
 	close(sync[0]);
+	close(errp[0]);
 	if (n != 1) {
-		/* a step of the chain failed (and said why) */
-		while (waitpid(child, &wstatus, 0) < 0)
-			if (errno != EINTR)
-				die("exec %s: wait: %s", id, strerror(errno));
-		return status_to_exit(wstatus) ? status_to_exit(wstatus)
-					       : EXIT_TOOL;
+		/* a step of the chain failed: its words to --log too */
+		while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR)
+			;
+		die("exec %s: %s", id, last_said());
 	}
 	snprintf(buf, sizeof(buf), "%d", (int)child);
 	if (o->pidfile && write_path_atomic(o->pidfile, buf) < 0)
@@ -1539,6 +1588,7 @@ static _Noreturn void do_init(int argc, char **argv)
 	    {"env", required_argument, NULL, 'e'},
 	    {"console-fd", required_argument, NULL, 't'},
 	    {"console-size", required_argument, NULL, 'z'},
+	    {"stderr-fd", required_argument, NULL, 'E'},
 	    {NULL, 0, NULL, 0},
 	};
 	unsigned int fifo = 0, sync = 0, um = 0;
@@ -1546,7 +1596,7 @@ static _Noreturn void do_init(int argc, char **argv)
 	char **env = calloc((size_t)argc + 1, sizeof(*env));
 	size_t nenv = 0;
 	bool set_umask = false;
-	unsigned int cons = 0;
+	unsigned int cons = 0, errfd = 0;
 	struct winsize ws = {0};
 	int c;
 	char b;
@@ -1598,6 +1648,10 @@ static _Noreturn void do_init(int argc, char **argv)
 				xusage_error("bad --console-size %s: ROWS:COLS",
 					     arg);
 			break;
+		case 'E':
+			if (parse_uint(arg, &errfd) < 0 || errfd < 3)
+				xusage_error("bad --stderr-fd %s", arg);
+			break;
 		default:
 			xbad_option(c, argv);
 		}
@@ -1635,6 +1689,12 @@ static _Noreturn void do_init(int argc, char **argv)
 	}
 	if (cwd && chdir(cwd) < 0)
 		xdie_errno("chdir %s (process.cwd)", cwd);
+	/* set up: the engine's stderr back (the chain's was a pipe to
+	 * create or exec), unless the pty took its place */
+	if (errfd && !cons && dup2((int)errfd, 2) < 0)
+		xdie_errno("restore stderr");
+	if (errfd)
+		close((int)errfd);
 	/* Ready: create returns.  Then wait for start's byte; the FIFO
 	 * is open read-write here, so the read blocks until it comes.
 	 * (exec has neither: its process runs at once.) */
