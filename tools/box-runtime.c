@@ -416,6 +416,13 @@ static char said[512];
 static size_t said_len;
 static bool said_eol = true;
 
+static void said_reset(void)
+{
+	said[0] = '\0';
+	said_len = 0;
+	said_eol = true;
+}
+
 static void relay(const char *buf, size_t n)
 {
 	box_write_all(2, buf, n);
@@ -433,11 +440,22 @@ static void relay(const char *buf, size_t n)
 	}
 }
 
-/* The last line a tool said, for "...: %s" (or a hint that it said
- * nothing). */
+/* The last line a tool said, for "...: %s". */
 static const char *last_said(void)
 {
-	return said[0] ? said : "it said nothing";
+	return said[0] ? said : "a step failed without a message";
+}
+
+/* Copy fd to our stderr until its end. */
+static void relay_all(int fd)
+{
+	char buf[4096];
+	ssize_t r;
+
+	while ((r = read(fd, buf, sizeof(buf))) > 0 ||
+	       (r < 0 && errno == EINTR))
+		if (r > 0)
+			relay(buf, (size_t)r);
 }
 
 /* Read init's "r" from fd while relaying errfd (if >= 0); to the end of
@@ -449,7 +467,7 @@ static ssize_t wait_ready(int fd, int errfd, char *c)
 	char buf[4096];
 	ssize_t n = -1, r;
 
-	said[0] = '\0';
+	said_reset();
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -470,23 +488,23 @@ static ssize_t wait_ready(int fd, int errfd, char *c)
 			break;
 		}
 	}
-	while (n != 1 && p[1].fd >= 0 &&
-	       ((r = read(errfd, buf, sizeof(buf))) > 0 ||
-		(r < 0 && errno == EINTR)))
-		if (r > 0)
-			relay(buf, (size_t)r);
+	if (n != 1 && p[1].fd >= 0)
+		relay_all(errfd);
 	return n;
 }
 
 static int run_argv(char **argv)
 {
 	int p[2], status;
-	char buf[4096];
-	ssize_t r;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		if (dup2(p[1], 2) < 0)
 			_exit(EXIT_TOOL);
@@ -495,11 +513,8 @@ static int run_argv(char **argv)
 		_exit(EXIT_NOTFOUND);
 	}
 	close(p[1]);
-	said[0] = '\0';
-	while ((r = read(p[0], buf, sizeof(buf))) > 0 ||
-	       (r < 0 && errno == EINTR))
-		if (r > 0)
-			relay(buf, (size_t)r);
+	said_reset();
+	relay_all(p[0]);
 	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -1507,13 +1522,17 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	close(errp[1]);
 	n = wait_ready(sync[0], errp[0], &c);
 	close(sync[0]);
-	close(errp[0]);
 	if (n != 1) {
 		/* a step of the chain failed: its words to --log too */
 		while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR)
 			;
 		die("exec %s: %s", id, last_said());
 	}
+	/* waiting here: what ns-enter's parent may still say, to the end
+	 * (with --detach the engine takes over; nothing more is said) */
+	if (!o->detach)
+		relay_all(errp[0]);
+	close(errp[0]);
 	snprintf(buf, sizeof(buf), "%d", (int)child);
 	if (o->pidfile && write_path_atomic(o->pidfile, buf) < 0)
 		die("exec %s: write --pid-file %s: %s", id, o->pidfile,
