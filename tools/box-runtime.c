@@ -493,6 +493,17 @@ static ssize_t wait_ready(int fd, int errfd, char *c)
 	return n;
 }
 
+/* A copy of the engine's stderr for init to give back (/dev/null when
+ * we were started without one). */
+static int engine_stderr(void)
+{
+	int fd = fcntl(2, F_DUPFD_CLOEXEC, 10);
+
+	if (fd < 0 && errno == EBADF)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	return fd;
+}
+
 static int run_argv(char **argv)
 {
 	int p[2], status;
@@ -849,7 +860,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		int f = fcntl(fifo, F_DUPFD_CLOEXEC, 10),
 		    y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
 		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
-		    e = fcntl(2, F_DUPFD_CLOEXEC, 10),
+		    e = engine_stderr(),
 		    ep = fcntl(errp[1], F_DUPFD_CLOEXEC, 10);
 		static char *env[] = {
 		    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
@@ -1466,7 +1477,7 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		int y = fcntl(sync[1], F_DUPFD_CLOEXEC, 10),
 		    s2 = sc >= 0 ? fcntl(sc, F_DUPFD_CLOEXEC, 10) : -1,
 		    k = cons >= 0 ? fcntl(cons, F_DUPFD_CLOEXEC, 10) : -1,
-		    e = fcntl(2, F_DUPFD_CLOEXEC, 10),
+		    e = engine_stderr(),
 		    ep = fcntl(errp[1], F_DUPFD_CLOEXEC, 10), nul;
 
 		/* the profile, the pipe and the console socket at the fds
