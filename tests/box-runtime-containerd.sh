@@ -262,6 +262,8 @@ test_detached_task_execs_pauses_and_is_deleted_without_a_trace() {
 	$C task kill -s SIGKILL t2
 	wait_stopped t2
 	echo "killed=$(task_status t2)"
+	# the words the shim maps to "process already finished" (NotFound)
+	echo "kill-stopped=$($BR kill t2 KILL 2>&1)"
 	echo "delete=$($C task delete t2 2>&1 | grep -o "exit code [0-9]*")"
 	$C containers rm t2
 	echo "rm=$?"
@@ -291,6 +293,8 @@ test_detached_task_execs_pauses_and_is_deleted_without_a_trace() {
 	assertContains "kill --all reached the exec, PID 1 ignored TERM" "$out" \
 		"after-kill-all=1 RUNNING"
 	assertContains "kill" "$out" "killed=STOPPED"
+	assertContains "kill of a stopped container: runc's words" "$out" \
+		"kill-stopped=box-runtime: kill t2: container not running"
 	assertContains "task delete: exit status 137 (SIGKILL)" "$out" \
 		"delete=exit code 137"
 	assertContains "containers rm" "$out" "rm=0"
