@@ -231,7 +231,7 @@ DEPS_TEST  := shunit2 util-linux iproute2 iputils-ping uidmap \
 	      clang libclang-rt-14-dev cppcheck shellcheck zsh fish \
 	      debootstrap attr file gnuplot-nox valgrind bash-completion \
 	      libmnl-dev jq containernetworking-plugins podman netavark \
-	      aardvark-dns wget
+	      aardvark-dns wget containerd
 
 # Installs only what dpkg does not already have, so a ready machine
 # spends no time here and needs no network.

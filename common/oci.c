@@ -104,6 +104,7 @@ struct tr {
 	size_t errsz;
 	bool failed;
 	const json_t *lx;    /* config.json's linux (create only) */
+	bool devs_limited;   /* some device is denied by the rules so far */
 	const json_t *hooks; /* the config's, once checked; or NULL */
 };
 
@@ -566,6 +567,11 @@ static int do_devices(struct tr *t, const json_t *devs)
 				    "number or an access other than rwm: not "
 				    "supported",
 				    path);
+		/* "allow a" lifts every rule before it (as v1 does) */
+		if (json_is_true(json_object_get(d, "allow")))
+			t->devs_limited = t->devs_limited && type[0] != 'a';
+		else
+			t->devs_limited = true;
 		PUSHF(a, "--device=%s %s %s:%s %s",
 		      json_is_true(json_object_get(d, "allow")) ? "allow"
 								: "deny",
@@ -641,7 +647,9 @@ static int allow_nodes(struct tr *t, const json_t *lx, struct argvec *a)
 	for (i = 0; i < json_array_size(devs); i++) {
 		if (node_at(t, devs, i, &n) < 0)
 			return -1;
-		if (n.type != 'p')
+		/* every device allowed already (ctr run --privileged lists
+		 * each of the host's nodes): a rule each adds nothing */
+		if (n.type != 'p' && t->devs_limited)
 			PUSHF(a, "--device=allow %c %lld:%lld rwm",
 			      n.type == 'b' ? 'b' : 'c', (long long)n.major,
 			      (long long)n.minor);
@@ -1939,12 +1947,14 @@ static int do_process(struct tr *t, const json_t *proc)
 			PUSHF(a, "--console-size=%u:%u", t->out->rows,
 			      t->out->cols);
 	}
-	if (t->ctx->fifo_fd >= 0) {
+	/* create: both; exec: only the sync pipe (its process runs at
+	 * once, but exec returns only once it is in the container) */
+	if (t->ctx->fifo_fd >= 0)
 		PUSHF(a, "--fifo-fd=%d", t->ctx->fifo_fd);
+	if (t->ctx->sync_fd >= 0)
 		PUSHF(a, "--sync-fd=%d", t->ctx->sync_fd);
-		if (t->ctx->stderr_fd > 0)
-			PUSHF(a, "--stderr-fd=%d", t->ctx->stderr_fd);
-	}
+	if (t->ctx->stderr_fd > 2)
+		PUSHF(a, "--stderr-fd=%d", t->ctx->stderr_fd);
 	/* startContainer runs here, after start and before the payload;
 	 * start waits for init's report on --started-fd (poststart too:
 	 * it runs once the payload is exec'd) */
@@ -2027,7 +2037,7 @@ static int do_process(struct tr *t, const json_t *proc)
 int oci_translate(const char *text, size_t len, const struct oci_ctx *ctx,
 		  struct oci_chain *out, char *err, size_t errsz)
 {
-	struct tr t = {ctx, out, err, errsz, false, NULL, NULL};
+	struct tr t = {.ctx = ctx, .out = out, .err = err, .errsz = errsz};
 	const json_t *lx, *sc, *an;
 	json_error_t je;
 	json_t *root;
@@ -2102,7 +2112,7 @@ int oci_translate_update(const char *text, size_t len,
 			 char *err, size_t errsz)
 {
 	struct oci_chain dummy = {0};
-	struct tr t = {ctx, &dummy, err, errsz, false, NULL, NULL};
+	struct tr t = {.ctx = ctx, .out = &dummy, .err = err, .errsz = errsz};
 	json_error_t je;
 	json_t *res;
 	int r;
@@ -2125,7 +2135,7 @@ int oci_translate_exec(const char *text, size_t len, const struct oci_ctx *ctx,
 		       int pid, bool seccomp, struct oci_chain *out, char *err,
 		       size_t errsz)
 {
-	struct tr t = {ctx, out, err, errsz, false, NULL, NULL};
+	struct tr t = {.ctx = ctx, .out = out, .err = err, .errsz = errsz};
 	char buf[PATH_MAX];
 	json_error_t je;
 	json_t *proc;

@@ -180,8 +180,9 @@ test_device_option_makes_nodes_with_mode_and_owner() {
 		done
 		echo hi >/dev/mynull && echo write-ok' \
 		--device /dev/mynull:c:1:3:0640:1000:1001 \
-		--device /dev/deep/er/fifo:p:0:0:0600 --device /dev/null:c:1:3
-	assertEquals "status (stderr: $err)" 0 "$rc"
+		--device /dev/deep/er/fifo:p:0:0:0600 --device /dev/null:c:1:3 \
+		--device /dev/ptmx:c:5:2
+	assertEquals "status, /dev/ptmx kept as pivot's link (stderr: $err)" 0 "$rc"
 	assertEquals "nodes" "character special file 1 3 640 1000 1001
 fifo 0 0 600 0 0
 character special file 1 3 666 0 0
@@ -191,6 +192,10 @@ write-ok" "$out"
 	copy_image dev
 	pv 'ls -l /dev/b0 | cut -c1' --no-dev --device /dev/b0:b:7:0
 	assertEquals "block node (stderr: $err)" b "$out"
+	# something else at the path is not replaced
+	pv 'true' --device /dev/null:c:1:5
+	assertEquals "another device at the path: $err" 125 "$rc"
+	assertContains "$err" "something else is there"
 }
 
 test_device_option_binds_the_hosts_node_in_a_user_namespace() {

@@ -262,11 +262,32 @@ static bool id_ok(const char *id)
 	return true;
 }
 
+/* mkdir -p: the containerd shim names a --root whose parents
+ * (/run/containerd/runc) nobody made, and runc makes them */
+static int mkdir_parents(const char *path)
+{
+	char p[PATH_MAX];
+
+	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			return -1;
+		if (!s)
+			return 0;
+		*s = '/';
+	}
+}
+
 static int root_dir(bool make)
 {
 	int fd;
 
-	if (make && mkdir(g.root, 0700) < 0 && errno != EEXIST)
+	if (make && mkdir_parents(g.root) < 0)
 		die("make state directory %s: %s", g.root, strerror(errno));
 	fd = open(g.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 && (make || errno != ENOENT))
@@ -1144,6 +1165,7 @@ struct create_opts {
 /* What the chain's steps write to stderr before init is ready. */
 struct step_err {
 	int fd;
+	bool eof; /* fd has said all */
 	size_t len;
 	char buf[4096];
 };
@@ -1161,21 +1183,21 @@ static ssize_t read_sync(int sync, struct step_err *se, char *c)
 		char sink[512];
 		ssize_t r;
 
-		if (poll(p, se->fd >= 0 ? 2 : 1, -1) < 0) {
+		if (poll(p, se->eof ? 1 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		if (se->fd >= 0 && p[1].revents) {
+		if (!se->eof && p[1].revents) {
 			size_t room = sizeof(se->buf) - 1 - se->len;
 
-			/* past the buffer: the first lines say why */
+			/* past the buffer, the rest is dropped */
 			r = read(se->fd, room ? se->buf + se->len : sink,
 				 room ? room : sizeof(sink));
 			if (r > 0 && room)
 				se->len += (size_t)r;
 			else if (r == 0 || (r < 0 && errno != EINTR))
-				se->fd = -1 - se->fd; /* closed: poll no more */
+				se->eof = true; /* poll it no more */
 			continue;
 		}
 		if (p[0].revents) {
@@ -1192,10 +1214,11 @@ static const char *step_error(struct step_err *se)
 {
 	char *end, *line;
 
-	if (se->fd < -1)
-		se->fd = -1 - se->fd;
-	/* the rest of what the dead chain wrote */
-	while (se->fd >= 0 && se->len < sizeof(se->buf) - 1) {
+	/* the rest of what the dead chain wrote, in the pipe already
+	 * (without waiting for a writer that outlived it: a hook's
+	 * daemon, say) */
+	fcntl(se->fd, F_SETFL, O_NONBLOCK);
+	while (!se->eof && se->len < sizeof(se->buf) - 1) {
 		ssize_t r = read(se->fd, se->buf + se->len,
 				 sizeof(se->buf) - 1 - se->len);
 
@@ -1263,7 +1286,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 	    .console_fd = o->console ? FD_CONSOLE : -1,
 	    .go_fd = FD_GO,
 	    .started_fd = FD_STARTED,
-	    .stderr_fd = FD_STDERR,
+	    .stderr_fd = o->console ? -1 : FD_STDERR,
 	    .cgroup2 =
 		stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
 		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
@@ -1401,7 +1424,7 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		/* the steps' errors to create, which folds the failing
 		 * one into its own line; init takes the caller's stderr
 		 * back from FD_STDERR when it is ready */
-		if (e2 < 0 || p2 < 0 || dup2(e2, FD_STDERR) < 0 ||
+		if (e2 < 0 || p2 < 0 || (cons < 0 && dup2(e2, FD_STDERR) < 0) ||
 		    dup2(p2, 2) < 0)
 			_exit(EXIT_TOOL);
 		if (sfc >= 0 && (c2 < 0 || dup2(c2, FD_SFCACHE) < 0))
@@ -2011,8 +2034,11 @@ static void do_kill(const char *id, const char *sigs, bool all)
 	if (sigs && parse_signal(sigs, &sig) < 0)
 		die("kill %s: bad signal '%.32s'", id, sigs);
 	state_open(id, &st, true);
+	/* "container not running", runc's words: the containerd shim
+	 * takes them for a process already gone (NotFound), not a
+	 * failure of kill */
 	if (!alive(&st))
-		die("kill %s: the container is not running", id);
+		die("kill %s: container not running", id);
 	if (all) {
 		kill_all(&st, sig);
 		return;
@@ -2021,7 +2047,7 @@ static void do_kill(const char *id, const char *sigs, bool all)
 	 * was recycled meanwhile is not signalled */
 	fd = pidfd_open_pid(state_pid(&st));
 	if (fd < 0 || !alive(&st))
-		die("kill %s: the container is not running", id);
+		die("kill %s: container not running", id);
 	if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
 		die("kill %s: %s", id, strerror(errno));
 	close(fd);
@@ -2139,9 +2165,11 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	struct oci_ctx ctx = {0};
 	struct oci_chain ch = {0};
 	char err[PATH_MAX + 64], buf[32], path[PATH_MAX];
-	int sc, sfc = -1, rfd, wstatus, cons = -1;
-	char *text, *s;
+	int sc, sfc = -1, rfd, wstatus, cons = -1, sync[2], errp[2];
+	struct step_err se = {0};
+	char *text, *s, c;
 	pid_t child;
+	ssize_t n;
 
 	state_open(id, &st, true);
 	if (strcmp(status(&st), "running"))
@@ -2153,9 +2181,14 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 			       .id = id,
 			       .selfexe = selfexe,
 			       .fifo_fd = -1,
-			       .sync_fd = -1,
+			       .sync_fd = FD_SYNC,
 			       .seccomp_fd = FD_SECCOMP,
 			       .console_fd = o->console ? FD_CONSOLE : -1,
+			       /* with a terminal the pty is its stderr:
+				* no step may hold the engine's (the
+				* shim reads it to its end before it
+				* takes the pty) */
+			       .stderr_fd = o->console ? -1 : FD_STDERR,
 			       .have_sys_filter = true};
 	sc = openat(st.dirfd, "seccomp.json", O_RDONLY | O_CLOEXEC);
 	if (sc >= 0) {
@@ -2177,11 +2210,21 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		die("exec %s: connect to --console-socket %s: %s", id,
 		    o->console, s);
 	}
+	/* init says "r" on the sync pipe once the process is in the
+	 * container: exec --detach returns no sooner (the containerd
+	 * shim lists the container's processes right after); until
+	 * then the steps' errors come to us, for exec's one line */
+	if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+		die("exec %s: pipe: %s", id, strerror(errno));
 
 	child = fork();
 	if (child < 0)
 		die("exec %s: fork: %s", id, strerror(errno));
 	if (child == 0) {
+		int y = fcntl(sync[1], F_DUPFD_CLOEXEC, 20),
+		    e2 = fcntl(2, F_DUPFD_CLOEXEC, 20),
+		    p2 = fcntl(errp[1], F_DUPFD_CLOEXEC, 20), nul;
+
 		/* the profile, the console socket and sys-filter's cache
 		 * at the fds the chain is told, before the tools below
 		 * take the low fds (moved up first: any may sit at
@@ -2198,6 +2241,19 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 			xdie_errno("exec: pass the console socket");
 		if (sfc >= 0 && dup2(sfc, FD_SFCACHE) < 0)
 			xdie_errno("exec: pass the sys-filter cache");
+		if (y < 0 || e2 < 0 || p2 < 0 || dup2(y, FD_SYNC) < 0 ||
+		    (cons < 0 && dup2(e2, FD_STDERR) < 0))
+			xdie_errno("exec: pass the sync pipe and stderr");
+		/* With a terminal the process's stdio is the pty, and the
+		 * engine's stdout must not stay open in the steps that
+		 * wait beside the process (ns-enter's parent): the
+		 * containerd shim reads it to its end before it takes
+		 * the pty's master. */
+		if (dup2(p2, 2) < 0 ||
+		    (cons >= 0 &&
+		     ((nul = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
+		      dup2(nul, 0) < 0 || dup2(p2, 1) < 0)))
+			xdie_errno("exec: redirect the chain's stdio");
 		/* ns-enter lands in the container's mount namespace, where
 		 * no host path is reachable: the tools of the chain travel
 		 * as sealed fds (the BOX_HOST_TOOLS convention) */
@@ -2228,6 +2284,30 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	if (sfc >= 0)
 		close(sfc);
 	oci_chain_free(&ch);
+	close(sync[1]);
+	close(errp[1]);
+	se.fd = errp[0];
+	n = read_sync(sync[0], &se, &c);
+	close(sync[0]);
+	if (n != 1 || c != 'r') {
+		while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR)
+			;
+		die("exec %s: %s", id, step_error(&se));
+	}
+	if (se.len)
+		box_write_all(2, se.buf, se.len);
+	/* waiting: what ns-enter's parent may still say, to its end
+	 * (with --detach the engine takes over) */
+	while (!o->detach && !se.eof) {
+		char b2[4096];
+		ssize_t r = read(se.fd, b2, sizeof(b2));
+
+		if (r > 0)
+			box_write_all(2, b2, (size_t)r);
+		else if (r == 0 || errno != EINTR)
+			break;
+	}
+	close(se.fd);
 	snprintf(buf, sizeof(buf), "%d", (int)child);
 	if (o->pidfile && write_path_atomic(o->pidfile, buf) < 0)
 		die("exec %s: write --pid-file %s: %s", id, o->pidfile,
@@ -2473,11 +2553,10 @@ static _Noreturn void do_init(int argc, char **argv)
 			xbad_option(c, argv);
 		}
 	}
-	if (!fifo != !sync || optind >= argc || (started && !fifo) ||
+	if ((fifo && !sync) || optind >= argc || (started && !fifo) ||
 	    (hooks.n && !started))
-		xusage_error("init: --fifo-fd and --sync-fd go together, "
-			     "--started-fd and --hook need them, and a prog is "
-			     "needed");
+		xusage_error("init: --fifo-fd needs --sync-fd, --started-fd "
+			     "and --hook need both, and a prog is needed");
 	/* process.terminal: a pty of the container's own devpts (so the
 	 * program's ttyname() finds it), its master to the engine, its
 	 * slave our stdio and the controlling terminal of a session of
@@ -2715,14 +2794,14 @@ int main(int argc, char **argv)
 	    {"log", required_argument, NULL, 'l'},
 	    {"log-format", required_argument, NULL, 'F'},
 	    {"debug", no_argument, NULL, 'D'},
-	    {"systemd-cgroup", no_argument, NULL, 'S'},
+	    {"systemd-cgroup", optional_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'v'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct create_opts co = {0};
 	struct exec_opts eo = {.env = json_array()};
-	bool force = false, all = false, detach = false;
+	bool force = false, all = false, detach = false, systemd = false;
 	const char *cmd;
 	int c, li = 0;
 
@@ -2743,7 +2822,8 @@ int main(int argc, char **argv)
 			g.log = optarg;
 			break;
 		case 'F':
-			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
+			if (!optarg ||
+			    (strcmp(optarg, "json") && strcmp(optarg, "text")))
 				xusage_error("bad --log-format '%s': text or "
 					     "json",
 					     optarg);
@@ -2753,9 +2833,15 @@ int main(int argc, char **argv)
 			g.debug = true;
 			break;
 		case 'S':
-			xusage_error("--systemd-cgroup: not supported (cgroups "
-				     "are made by cg-create; use the cgroupfs "
-				     "manager)");
+			/* runc's boolean flag: =false is the cgroupfs
+			 * manager, which is ours */
+			if (optarg && strcmp(optarg, "false") &&
+			    strcmp(optarg, "true"))
+				xusage_error("bad --systemd-cgroup=%s: true or "
+					     "false",
+					     optarg);
+			systemd = !optarg || optarg[0] == 't';
+			break;
 		case 'h':
 			usage();
 		case 'v':
@@ -2770,6 +2856,11 @@ int main(int argc, char **argv)
 		if (logfd < 0)
 			xdie_errno("open --log %s", g.log);
 	}
+	/* refused after --log is open: the engine shows the log's last
+	 * error (the containerd shim reads only the log) */
+	if (systemd)
+		die("--systemd-cgroup: not supported (cgroups are made by "
+		    "cg-create; use the cgroupfs manager)");
 	if (g.root[0] != '/')
 		xusage_error("--root %s: not an absolute path", g.root);
 	if (optind >= argc)

@@ -20,6 +20,7 @@ complete -c box-runtime -n "__fish_seen_subcommand_from delete" -s f -l force -d
 complete -c box-runtime -n "__fish_seen_subcommand_from kill" -s a -l all -d 'Every process of the container'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l fifo-fd -x -d 'Start FIFO fd'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l sync-fd -x -d 'Ready pipe fd'
+complete -c box-runtime -n "__fish_seen_subcommand_from init" -l stderr-fd -x -d 'The engine stderr fd'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l cwd -x -d 'Working directory'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l umask -x -d 'Umask (octal)'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l oom-score-adj -x -d 'OOM score adjustment'
