@@ -5,7 +5,8 @@
 # the host runs) in qemu with TCG, on an initramfs built here from
 # busybox-static, bash, shunit2, the host's coreutils & co. with their
 # libraries, the built tools in $BOX_BIN and the cgroup suites
-# tests/cg-*.sh (plus tests/vm/selftest.sh, and tests/vm/runtime.sh,
+# tests/cg-*.sh (plus tests/vm/selftest.sh, tests/vm/lsm.sh (cap-drop's
+# AppArmor label), and tests/vm/runtime.sh,
 # box-runtime's lifecycle on pure v2).  tests/vm/init, PID 1 in
 # the VM, mounts a pure cgroup2 hierarchy, runs each suite and reports on
 # the serial console; this script reads those lines back and appends
@@ -128,7 +129,7 @@ inputs() { # every file whose content goes into the image
 		[ -f "$p" ] && echo "$p"
 	done
 	ls -d "$BOX_BIN"/* 2>/dev/null
-	ls tests/lib*.sh tests/cg-*.sh tests/vm/init tests/vm/selftest.sh tests/vm/runtime.sh tests/vm/run.sh 2>/dev/null
+	ls tests/lib*.sh tests/cg-*.sh tests/vm/init tests/vm/selftest.sh tests/vm/runtime.sh tests/vm/lsm.sh tests/vm/run.sh 2>/dev/null
 	ls /usr/share/shunit2/* 2>/dev/null
 	for f in $BOX_VM_EXTRA; do
 		readlink -f "$f"
