@@ -1089,7 +1089,6 @@ static void op_node(const struct op *o)
 	dfd = target(parent, RES_MKDIR);
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		char lnk[16];
-		ssize_t n;
 
 		if ((st.st_mode & S_IFMT) == (nd->mode & S_IFMT) &&
 		    (S_ISFIFO(st.st_mode) || st.st_rdev == nd->rdev)) {
@@ -1101,7 +1100,7 @@ static void op_node(const struct op *o)
 		 * the host's nodes names too */
 		if (S_ISLNK(st.st_mode) && S_ISCHR(nd->mode) &&
 		    nd->rdev == makedev(5, 2) &&
-		    (n = readlinkat(dfd, name, lnk, sizeof(lnk))) == 8 &&
+		    readlinkat(dfd, name, lnk, sizeof(lnk)) == 8 &&
 		    memcmp(lnk, "pts/ptmx", 8) == 0) {
 			close(dfd);
 			return;
