@@ -146,3 +146,26 @@ bench_ratio "$csv" "runtime vs runc" "box-runtime run" "runc run" "<=" 0.3
 # no cache: box-runtime builds the filter at every start, as crun does
 bench_ratio "$csv" "runtime building the filter at each start vs crun" \
 	"box-runtime run building the filter at each start" "crun run" "-" ""
+
+# What waits between create and start: the container's first process,
+# its memory (VmRSS) and its open fds, for each runtime on the same
+# bundle (box-runtime's is `box-runtime init`, crun's and runc's their
+# own init).
+rss=()
+for r in box-runtime crun runc; do
+	case $r in
+	box-runtime) cmd="$BOX_BIN/box-runtime --root $T/box" ;;
+	*) cmd="$r --root $T/$r" ;;
+	esac
+	rm -f "$T/fp.pid"
+	$w "$cmd create --bundle $T/bundle --pid-file $T/fp.pid bxfp" </dev/null >/dev/null 2>&1
+	p=$(cat "$T/fp.pid" 2>/dev/null)
+	k=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$p/status" 2>/dev/null)
+	n=$(ls "/proc/$p/fd" 2>/dev/null | wc -l)
+	$w "$cmd delete --force bxfp" </dev/null >/dev/null 2>&1
+	[ -n "$k" ] || bench_die "$r create left no process to measure"
+	rss+=("$k")
+	printf 'waiting first process: %-12s VmRSS %6s KiB, %s open fds\n' "$r" "$k" "$n"
+done
+awk -v b="${rss[0]}" -v c="${rss[1]}" -v r="${rss[2]}" 'BEGIN {
+	printf "waiting first process VmRSS: box-runtime / crun %.2fx, / runc %.2fx\n", b / c, b / r }'
