@@ -482,6 +482,16 @@ test_podman_runs_stops_and_removes_containers() {
 	echo "stopped=$($P inspect -f '{{.State.Status}}' web)"
 	[ -d "/proc/$pid" ] && echo "alive after stop"
 	$P rm web >/dev/null && echo removed
+	echo "== logs"
+	$P run -d --name talk --network none boxtest/busybox \
+		sh -c 'echo out1; echo err1 >&2; exec sleep 100' >/dev/null
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		$P logs talk 2>&1 | grep -q err1 && break
+		sleep 0.2
+	done
+	$P logs talk 2>&1 | sort
+	$P kill talk >/dev/null && echo "killed=$($P wait talk)"
+	$P rm talk >/dev/null
 	echo "left=$(ls /run/box-runtime 2>/dev/null | wc -l)"
 	$P rmi -f boxtest/busybox >/dev/null 2>&1
 	EOF
@@ -508,6 +518,8 @@ test_podman_runs_stops_and_removes_containers() {
 	assertContains "stopped" "$out" "stopped=exited"
 	assertNotContains "the process is gone" "$out" "alive after stop"
 	assertContains "removed" "$out" "removed"
+	assertContains "podman logs: stdout and stderr" "$out" "$(printf '== logs\nerr1\nout1')"
+	assertContains "podman kill: SIGKILL, status 137" "$out" "killed=137"
 	assertContains "no state left" "$out" "left=0"
 }
 
