@@ -236,6 +236,15 @@ test_exec_joins_the_running_container() {
 	assertEquals "status passed on: $err" 6 "$rc"
 	assertEquals "in the container" \
 		"$(printf 'exbox 2 bar /tmp 65534\nCapBnd:0000000020000420')" "$out"
+	# --cap: added to the process's sets, as runc adds them
+	run br exec --cap CAP_NET_ADMIN --cap sys_time ex \
+		sh -c 'grep -E "^Cap(Bnd|Eff):" /proc/self/status | tr -d "\t"'
+	assertEquals "exec --cap: $err" \
+		"$(printf 'CapEff:0000000022001420\nCapBnd:0000000022001420')" "$out"
+	assert_bad_input box-runtime --root "$STATE" exec --cap 'net admin' ex true
+	run br exec --cap CAP_NO_SUCH ex true
+	assertEquals "an unknown capability is refused" 125 "$rc"
+	assertContains "$err" "CAP_NO_SUCH"
 	printf '{"args": ["sh", "-c", "echo from-process"], "cwd": "/", "env": ["PATH=/bin"]}' >"$BOX_TMP/process.json"
 	run br exec --process "$BOX_TMP/process.json" --detach --pid-file "$BOX_TMP/exec.pid" ex
 	assertEquals "exec --detach: $err" 0 "$rc"

@@ -35,6 +35,7 @@
 #include "pty.h"
 #include "seccomp_cache.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -2077,7 +2079,7 @@ static void do_delete(const char *id, bool force)
 
 struct exec_opts {
 	const char *process, *pidfile, *cwd, *user, *console;
-	json_t *env;
+	json_t *env, *caps; /* --env, --cap */
 	bool detach, tty;
 };
 
@@ -2158,6 +2160,43 @@ static char *exec_process(const struct state *st, const struct exec_opts *o,
 	return out;
 }
 
+/* exec --cap: each capability added to the process's five sets, as
+ * runc adds them (the process's own or the config's) */
+static char *exec_add_caps(const struct state *st, char *text, json_t *add)
+{
+	static const char *const sets[] = {
+	    "bounding", "effective", "inheritable", "permitted", "ambient"};
+	json_t *proc = json_loads(text, JSON_REJECT_DUPLICATES, NULL), *caps;
+	char *out;
+
+	if (!json_is_object(proc))
+		die("exec %s: the process is not a JSON object", st->id);
+	caps = json_object_get(proc, "capabilities");
+	if (!json_is_object(caps))
+		json_object_set_new(proc, "capabilities", caps = json_object());
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+		json_t *set = json_object_get(caps, sets[i]), *c;
+		size_t j, k;
+
+		if (!json_is_array(set))
+			json_object_set_new(caps, sets[i], set = json_array());
+		json_array_foreach(add, j, c)
+		{
+			for (k = 0; k < json_array_size(set); k++)
+				if (json_equal(json_array_get(set, k), c))
+					break;
+			if (k == json_array_size(set))
+				json_array_append(set, c);
+		}
+	}
+	out = json_dumps(proc, JSON_COMPACT);
+	json_decref(proc);
+	free(text);
+	if (!out)
+		die("exec %s: out of memory", st->id);
+	return out;
+}
+
 static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		   char **argv)
 {
@@ -2176,6 +2215,8 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 		die("exec %s: the container is %s, not running", id,
 		    status(&st));
 	text = exec_process(&st, o, argc, argv);
+	if (json_array_size(o->caps))
+		text = exec_add_caps(&st, text, o->caps);
 	ctx = (struct oci_ctx){.bindir = bindir,
 			       .bundle = sget(&st, "bundle"),
 			       .id = id,
@@ -2800,7 +2841,7 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct create_opts co = {0};
-	struct exec_opts eo = {.env = json_array()};
+	struct exec_opts eo = {.env = json_array(), .caps = json_array()};
 	bool force = false, all = false, detach = false, systemd = false;
 	const char *cmd;
 	int c, li = 0;
@@ -2938,9 +2979,25 @@ int main(int argc, char **argv)
 				xusage_error("bad --interval: whole seconds, "
 					     "at least 1");
 			break;
-		case O_CAP:
-			die("exec --cap: not supported (the container's "
-			    "capabilities apply)");
+		case O_CAP: {
+			const char *n = optarg ? optarg : "";
+			size_t k = strncasecmp(n, "CAP_", 4) ? 0 : 4;
+			char name[64];
+
+			/* cap-drop checks that the kernel knows it */
+			if (!n[k] || strlen(n) >= sizeof(name) - 4 ||
+			    strspn(n + k, "abcdefghijklmnopqrstuvwxyz"
+					  "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") !=
+				strlen(n + k))
+				xusage_error("bad --cap '%s': a capability "
+					     "name such as CAP_NET_ADMIN",
+					     n);
+			snprintf(name, sizeof(name), "CAP_%s", n + k);
+			for (char *q = name; *q; q++)
+				*q = (char)toupper((unsigned char)*q);
+			json_array_append_new(eo.caps, json_string(name));
+			break;
+		}
 		case 'h':
 			usage();
 		default:

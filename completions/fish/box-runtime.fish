@@ -34,7 +34,7 @@ complete -c box-runtime -n "__fish_seen_subcommand_from exec" -l console-socket 
 complete -c box-runtime -n "__fish_seen_subcommand_from exec" -l cwd -x -d 'Working directory'
 complete -c box-runtime -n "__fish_seen_subcommand_from exec" -s e -l env -x -d 'VAR=VALUE'
 complete -c box-runtime -n "__fish_seen_subcommand_from exec" -s u -l user -x -d 'UID[:GID]'
-complete -c box-runtime -n "__fish_seen_subcommand_from exec" -l cap -x -d 'Refused'
+complete -c box-runtime -n "__fish_seen_subcommand_from exec" -l cap -x -d 'Add a capability'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l console-fd -x -d 'Connected console socket fd'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l console-size -x -d 'ROWS:COLS'
 complete -c box-runtime -n "__fish_seen_subcommand_from init" -l ioprio -x -d 'CLASS:LEVEL'
