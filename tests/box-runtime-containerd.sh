@@ -117,18 +117,7 @@ ctrd_session() {
 	mount -t tmpfs tmpfs /run || exit 1
 	# the cgroup hierarchies as this cgroup namespace sees them (a fresh
 	# tmpfs under them: mount(8) will not mount one twice)
-	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
-	       if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2")
-		       print $(i + 1), $5, $(i + 3) }' /proc/self/mountinfo >"$D/cgmounts"
-	mount -t tmpfs -o mode=755 tmpfs /sys/fs/cgroup || exit 1
-	while read -r t m o; do
-		mkdir -p "$m" || exit 1
-		if [ "$t" = cgroup2 ]; then
-			mount -t cgroup2 cgroup2 "$m" || exit 1
-		else
-			mount -t cgroup -o "$(echo "$o" | sed 's/^r[wo],//')" cgroup "$m" || exit 1
-		fi
-	done <"$D/cgmounts"
+	sh "$BOX_TESTS/lib-cgns.sh" "$D/cgmounts" || exit 1
 	containerd --config "$D/config.toml" --root "$D/root" --state "$D/state" \
 		--address "$D/sock" --log-level debug >"$D/containerd.log" 2>&1 &
 	cpid=$!

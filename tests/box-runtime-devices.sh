@@ -10,56 +10,17 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/lib-cgroup.sh
 . "$(dirname "$0")/lib-cgroup.sh"
+# shellcheck source=tests/lib-runtime.sh
+. "$(dirname "$0")/lib-runtime.sh"
 
-ROOTFS=$BOX_TMP/rootfs
-STATE=$BOX_TMP/state
-
-suite_setup() {
-	cg_suite_setup || return 1
-	need_cmd jq busybox || return 0
-	make_busybox_rootfs "$ROOTFS" || return 1
-}
-
-suite_teardown() {
-	local d
-	for d in "$STATE"/*/; do
-		[ -d "$d" ] && box-runtime --root "$STATE" delete --force "$(basename "$d")"
-	done
-	cg_suite_teardown
-}
-
-setUp() {
-	host_before=$(mount_snapshot)
-}
-
-tearDown() {
-	assertEquals "host mount table changed" "$host_before" "$(mount_snapshot)"
-}
-
-br() {
-	box-runtime --root "$STATE" "$@"
-}
-
-# bundle NAME [JQ-FILTER]: a bundle in $BOX_TMP/NAME (busybox rootfs,
-# cgroup $CG_T/NAME, runc's device default: deny a), edited by the
-# filter; sets $B.
+# bundle NAME [JQ-FILTER]: as rt_bundle, every device denied first
 bundle() {
-	B=$BOX_TMP/$1
-	rm -rf "$B"
-	mkdir -p "$B"
-	ln -s "$ROOTFS" "$B/rootfs"
-	br spec --bundle "$B" || return 1
-	jq --arg cg "$CG_T/$1" '.linux.cgroupsPath = $cg
-		| .linux.resources.devices = [{"allow": false, "access": "rwm"}]
-		| '"${2:-.}" "$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+	rt_bundle "$1" '.linux.resources.devices = [{"allow": false, "access": "rwm"}]
+		| '"${2:-.}"
 }
 
-need_chain() {
-	need_root || return 1
-	need_tool box-runtime cg-create cg-exec cg-delete ns-unshare pivot \
-		cap-drop || return 1
-	need_cmd jq busybox || return 1
-	need_static cap-drop box-runtime || return 1
+need_dev_chain() {
+	need_chain || return 1
 	[ -c /dev/fuse ] && [ -c /dev/loop-control ] && return 0
 	skip_test "needs the host's /dev/fuse and /dev/loop-control"
 	return 1
@@ -88,7 +49,7 @@ NODES='.linux.devices = [
 	| .mounts += [{"destination": "/dev/lc", "type": "bind", "source": "/dev/loop-control", "options": ["bind"]}]'
 
 test_linux_devices_are_made_and_allowed() {
-	need_chain || return 0
+	need_dev_chain || return 0
 	bundle nodes "$NODES"' | .process.args = ["sh", "-c", "
 		stat -c \"%F %t:%T %a %u:%g\" /dev/fuse /dev/my/null /dev/pipe
 		echo x >/dev/my/null && echo null-writes
@@ -113,7 +74,7 @@ lc-denied" "$out"
 }
 
 test_cgroup2_program_holds_the_rules() {
-	need_chain || return 0
+	need_dev_chain || return 0
 	[ -n "$CG_V2" ] || {
 		skip_test "no cgroup2 hierarchy mounted"
 		return 0
@@ -153,7 +114,7 @@ allow c 1:3 rwm" "$(getfattr --only-values -n trusted.boxutils.devices "$v2")"
 }
 
 test_resources_devices_become_device_rules() {
-	need_chain || return 0
+	need_dev_chain || return 0
 	bundle rules '.linux.resources.devices += [
 		{"allow": true, "type": "c", "major": 10, "minor": 237, "access": "r"},
 		{"allow": true, "type": "b", "access": "m"}]
@@ -167,7 +128,7 @@ test_resources_devices_become_device_rules() {
 }
 
 test_bad_devices_are_refused_by_name() {
-	need_chain || return 0
+	need_dev_chain || return 0
 	local f d
 	while IFS='|' read -r f t; do
 		bundle bad "$f"

@@ -13,46 +13,13 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/lib-cgroup.sh
 . "$(dirname "$0")/lib-cgroup.sh"
-
-ROOTFS=$BOX_TMP/rootfs
-STATE=$BOX_TMP/state
-
-suite_setup() {
-	cg_suite_setup || return 1
-	need_cmd jq busybox || return 0
-	make_busybox_rootfs "$ROOTFS" || return 1
-}
-
-suite_teardown() {
-	local d
-	for d in "$STATE"/*/; do
-		[ -d "$d" ] && box-runtime --root "$STATE" delete --force "$(basename "$d")"
-	done
-	cg_suite_teardown
-}
-
-br() {
-	box-runtime --root "$STATE" "$@"
-}
+# shellcheck source=tests/lib-runtime.sh
+. "$(dirname "$0")/lib-runtime.sh"
 
 # bundle NAME RESOURCES-JSON: $B, a bundle of the busybox image in
 # cgroup $CG_T/NAME with linux.resources as given.
 bundle() {
-	B=$BOX_TMP/$1
-	rm -rf "$B"
-	mkdir -p "$B"
-	ln -s "$ROOTFS" "$B/rootfs"
-	br spec --bundle "$B" || return 1
-	jq --arg cg "$CG_T/$1" --argjson r "$2" \
-		'.linux.cgroupsPath = $cg | .linux.resources = $r | .process.args = ["sleep", "60"]' \
-		"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
-}
-
-need_chain() {
-	need_root || return 1
-	need_tool box-runtime cg-create cg-exec cg-set ns-unshare pivot cap-drop || return 1
-	need_cmd jq busybox || return 1
-	need_static cap-drop box-runtime || return 1
+	rt_bundle "$1" ".linux.resources = $2 | .process.args = [\"sleep\", \"60\"]"
 }
 
 # created NAME RESOURCES-JSON: a created container, or a failed test.
@@ -193,7 +160,7 @@ test_network_and_rdma_are_checked() {
 }
 
 test_update_takes_runc_flags() {
-	need_chain || return 0
+	need_chain cg-set || return 0
 	need_ctrl pids || return 0
 	need_ctrl memory || return 0
 	created upf '{"pids": {"limit": 20}}' || return

@@ -13,17 +13,16 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/lib-cgroup.sh
 . "$(dirname "$0")/lib-cgroup.sh"
+# shellcheck source=tests/lib-runtime.sh
+. "$(dirname "$0")/lib-runtime.sh"
 
-ROOTFS=$BOX_TMP/rootfs
-STATE=$BOX_TMP/state
 # the recording hook: in the image, so that startContainer (resolved in
 # the container) finds it at /rec.sh and the runtime's hooks at $REC
 REC=$ROOTFS/rec.sh
 
 suite_setup() {
-	cg_suite_setup || return 1
+	rt_suite_setup || return 1
 	command -v jq >/dev/null && command -v busybox >/dev/null || return 0
-	make_busybox_rootfs "$ROOTFS" || return 1
 	# rec.sh NAME DIR [ARGS...]: NAME's record in DIR/NAME, its stdin in
 	# DIR/NAME.state, NAME appended to DIR/order
 	cat >"$REC" <<'EOF'
@@ -48,26 +47,6 @@ EOF
 	: >"$ROOTFS/.box-image"
 }
 
-suite_teardown() {
-	local d
-	for d in "$STATE"/*/; do
-		[ -d "$d" ] && box-runtime --root "$STATE" delete --force "$(basename "$d")"
-	done
-	cg_suite_teardown
-}
-
-setUp() {
-	host_before=$(mount_snapshot)
-}
-
-tearDown() {
-	assertEquals "host mount table changed" "$host_before" "$(mount_snapshot)"
-}
-
-br() {
-	box-runtime --root "$STATE" "$@"
-}
-
 # bundle NAME [JQ-FILTER]: a bundle in $BOX_TMP/NAME whose rootfs is the
 # busybox image, cgroup $CG_T/NAME, a record directory $B/rec (at /rec
 # in the container), edited by the filter; sets $B and $R.
@@ -83,15 +62,6 @@ bundle() {
 		.linux.cgroupsPath = \$cg
 		| .mounts += [{destination: \"/rec\", type: \"bind\", source: \"rec\", options: [\"rbind\"]}]
 		| ${2:-.}" "$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
-}
-
-need_chain() {
-	need_root || return 1
-	need_tool box-runtime cg-create cg-exec cg-delete ns-unshare pivot \
-		cap-drop || return 1
-	need_cmd jq busybox || return 1
-	# the tools after pivot --host-prog must be static (tests/box-runtime.sh)
-	need_static cap-drop box-runtime || return 1
 }
 
 # field NAME KEY: KEY=... of hook NAME's record

@@ -11,43 +11,9 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/lib-cgroup.sh
 . "$(dirname "$0")/lib-cgroup.sh"
+# shellcheck source=tests/lib-runtime.sh
+. "$(dirname "$0")/lib-runtime.sh"
 
-ROOTFS=$BOX_TMP/rootfs
-
-suite_setup() {
-	cg_suite_setup || return 1
-	need_cmd jq busybox || return 0
-	make_busybox_rootfs "$ROOTFS" || return 1
-}
-
-suite_teardown() {
-	local s d
-	for s in "$BOX_TMP"/state-*; do
-		for d in "$s"/*/; do
-			[ -d "$d" ] && box-runtime --root "$s" delete --force "$(basename "$d")"
-		done
-	done
-	cg_suite_teardown
-}
-
-setUp() {
-	host_before=$(mount_snapshot)
-}
-
-tearDown() {
-	assertEquals "host mount table changed" "$host_before" "$(mount_snapshot)"
-}
-
-need_chain() {
-	need_root || return 1
-	need_tool box-runtime cg-create cg-exec cg-delete ns-unshare pivot \
-		cap-drop sys-filter || return 1
-	need_cmd jq busybox || return 1
-	need_static cap-drop sys-filter box-runtime || return 1
-}
-
-# A profile that refuses mkdir, and a payload that says whether it is
-# filtered and whether mkdir was refused.
 FILTERED='.root.readonly = false
 	| .process.args = ["sh", "-c", "grep ^Seccomp: /proc/self/status | tr -d \"\\t\"; mkdir /tmp/x 2>/dev/null && echo made || echo refused"]
 	| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
@@ -55,23 +21,12 @@ FILTERED='.root.readonly = false
 
 # bundle NAME [JQ-FILTER]: $BOX_TMP/NAME, the busybox root, cgroup
 # $CG_T/NAME, from `box-runtime spec` edited by the filter; sets $B.
-bundle() {
-	B=$BOX_TMP/$1
-	rm -rf "$B"
-	mkdir -p "$B"
-	ln -s "$ROOTFS" "$B/rootfs"
-	box-runtime spec --bundle "$B" || return 1
-	jq --arg cg "$CG_T/$1" ".linux.cgroupsPath = \$cg | ${2:-.}" \
-		"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
-}
-
-# The cache's entries, one "inode mode name" line each.
 entries() {
 	find "$1/.sys-filter" -mindepth 1 -printf '%i %m %f\n' 2>/dev/null | sort
 }
 
 test_seccomp_program_is_built_once_then_loaded_from_the_cache() {
-	need_chain || return 0
+	need_chain sys-filter || return 0
 	local S=$BOX_TMP/state-once first
 	bundle once "$FILTERED"
 	# the first container of a state root makes the cache (once its
@@ -101,7 +56,7 @@ test_seccomp_program_is_built_once_then_loaded_from_the_cache() {
 }
 
 test_exec_loads_the_program_from_the_cache() {
-	need_chain || return 0
+	need_chain sys-filter || return 0
 	local S=$BOX_TMP/state-exec pid before
 	bundle ex "$FILTERED"' | .process.args = ["sleep", "60"]'
 	mkdir -m 0700 "$S" "$S/.sys-filter"
@@ -126,7 +81,7 @@ test_exec_loads_the_program_from_the_cache() {
 # filter is built as without one, no line said, and the planted entry
 # is neither loaded nor replaced.
 test_a_cache_others_could_write_is_not_used() {
-	need_chain || return 0
+	need_chain sys-filter || return 0
 	local S case planted
 	bundle trust "$FILTERED"
 	for case in group-readable symlink root-writable not-ours; do
@@ -163,7 +118,7 @@ test_a_cache_others_could_write_is_not_used() {
 
 # An entry that is not whole is built again and replaced, never loaded.
 test_a_broken_entry_is_built_again() {
-	need_chain || return 0
+	need_chain sys-filter || return 0
 	local S=$BOX_TMP/state-broken e
 	bundle broken "$FILTERED"
 	mkdir -m 0700 "$S" "$S/.sys-filter"
@@ -181,7 +136,7 @@ test_a_broken_entry_is_built_again() {
 # closes it, and nowhere else.  The first process, waiting for start in
 # box-runtime init, holds no descriptor of it, with a profile or without.
 test_the_cache_descriptor_never_reaches_the_container() {
-	need_chain || return 0
+	need_chain sys-filter || return 0
 	local S=$BOX_TMP/state-fd name pid fds
 	mkdir -m 0700 "$S" "$S/.sys-filter"
 	for name in fdsc fdnone; do
@@ -203,7 +158,7 @@ test_the_cache_descriptor_never_reaches_the_container() {
 
 # Bad input makes nothing: no state root, so no cache either.
 test_a_refused_bundle_makes_no_cache() {
-	need_chain || return 0
+	need_chain sys-filter || return 0
 	local S=$BOX_TMP/state-bad
 	bundle bad "$FILTERED"' | .ociVersion = "9.0.0"'
 	assert_bad_input box-runtime --root "$S" create --bundle "$B" bad

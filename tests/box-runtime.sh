@@ -13,49 +13,8 @@
 . "$(dirname "$0")/lib-cgroup.sh"
 # shellcheck source=tests/lib-podman.sh
 . "$(dirname "$0")/lib-podman.sh"
-
-ROOTFS=$BOX_TMP/rootfs
-STATE=$BOX_TMP/state
-
-suite_setup() {
-	cg_suite_setup || return 1
-	need_cmd jq busybox || return 0
-	make_busybox_rootfs "$ROOTFS" || return 1
-}
-
-suite_teardown() {
-	local d
-	for d in "$STATE"/*/; do
-		[ -d "$d" ] && box-runtime --root "$STATE" delete --force "$(basename "$d")"
-	done
-	cg_suite_teardown
-}
-
-setUp() {
-	host_before=$(mount_snapshot)
-}
-
-tearDown() {
-	assertEquals "host mount table changed" "$host_before" "$(mount_snapshot)"
-}
-
-br() {
-	box-runtime --root "$STATE" "$@"
-}
-
-# bundle NAME [JQ-FILTER]: a bundle in $BOX_TMP/NAME whose rootfs is the
-# busybox image, cgroup $CG_T/NAME, edited by the filter; sets $B.
-bundle() {
-	local cgp
-	B=$BOX_TMP/$1
-	rm -rf "$B"
-	mkdir -p "$B"
-	ln -s "$ROOTFS" "$B/rootfs"
-	br spec --bundle "$B" || return 1
-	cgp=$CG_T/$1
-	jq --arg cg "$cgp" ".linux.cgroupsPath = \$cg | ${2:-.}" \
-		"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
-}
+# shellcheck source=tests/lib-runtime.sh
+. "$(dirname "$0")/lib-runtime.sh"
 
 # A boxutils tool or runtime in the process's parent chain.
 parent_comm() {
@@ -69,15 +28,6 @@ need_all() {
 	need_tool box-runtime cg-create cg-exec cg-delete ns-unshare pivot \
 		cap-drop || return 1
 	need_cmd jq busybox || return 1
-}
-
-# A test that starts a container: the tools after pivot --host-prog
-# (cap-drop, box-runtime's init) must be static.  (On the sanitizer
-# build they are not, and besides, LeakSanitizer, which box-runtime's
-# clean environment leaves on, cannot stop the world in a pid namespace.)
-need_chain() {
-	need_all || return 1
-	need_static cap-drop box-runtime || return 1
 }
 
 test_spec_and_features_are_json() {

@@ -30,18 +30,7 @@ podman_conf() {
 	for m in /var/lib/cni /var/lib/containers; do
 		mkdir -p "$m" && mount -t tmpfs tmpfs "$m" || exit 1
 	done
-	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
-	       if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2")
-		       print $(i + 1), $5, $(i + 3) }' /proc/self/mountinfo >"$d/cgmounts"
-	mount -t tmpfs -o mode=755 tmpfs /sys/fs/cgroup || exit 1
-	while read -r t m o; do
-		mkdir -p "$m" || exit 1
-		if [ "$t" = cgroup2 ]; then
-			mount -t cgroup2 cgroup2 "$m" || exit 1
-		else
-			mount -t cgroup -o "$(echo "$o" | sed 's/^r[wo],//')" cgroup "$m" || exit 1
-		fi
-	done <"$d/cgmounts"
+	sh "$BOX_TESTS/lib-cgns.sh" "$d/cgmounts" || exit 1
 	export CONTAINERS_CONF=$d/containers.conf
 	PRELUDE
 }

@@ -12,7 +12,7 @@ BOX_ROOT=$(dirname "$BOX_TESTS")
 # shellcheck source=tests/lib-rootfs.sh
 . "$BOX_TESTS/lib-rootfs.sh"
 : "${BOX_BIN:=$BOX_ROOT/build/bin}"
-export BOX_BIN
+export BOX_BIN BOX_TESTS
 PATH=$BOX_BIN:$PATH:/usr/sbin:/sbin
 export PATH
 BOX_SUITE=$(basename "${BOX_SUITE_FILE:-$0}" .sh)

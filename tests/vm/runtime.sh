@@ -13,48 +13,22 @@
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/lib-cgroup.sh
 . "$(dirname "$0")/../lib-cgroup.sh"
-
-ROOTFS=$BOX_TMP/rootfs
-STATE=$BOX_TMP/state
-
-suite_setup() {
-	cg_suite_setup || return 1
-	make_busybox_rootfs "$ROOTFS" || return 0
-}
-
-suite_teardown() {
-	local d
-	for d in "$STATE"/*/; do
-		[ -d "$d" ] && box-runtime --root "$STATE" delete --force "$(basename "$d")"
-	done
-	cg_suite_teardown
-}
-
-br() {
-	box-runtime --root "$STATE" "$@"
-}
+# shellcheck source=tests/lib-runtime.sh
+. "$(dirname "$0")/../lib-runtime.sh"
 
 need_v2_chain() {
 	if [ -z "$CG_PURE_V2" ]; then
 		skip_test "not a pure cgroup v2 host (the VM tier is)"
 		return 1
 	fi
-	need_root || return 1
-	need_tool box-runtime cg-create cg-exec cg-set ns-unshare pivot cap-drop || return 1
-	need_cmd jq busybox || return 1
-	need_static cap-drop box-runtime || return 1
+	need_chain cg-set
 }
 
-# bundle NAME [JQ-FILTER]: a bundle in $BOX_TMP/NAME, cgroup $CG_T/NAME,
-# edited by the filter; sets $B and $D (the cgroup's directory).
+# bundle NAME [JQ-FILTER]: as rt_bundle; sets $D too, the cgroup's
+# directory.
 bundle() {
-	B=$BOX_TMP/$1
+	rt_bundle "$@" || return 1
 	D=$(_cg_dir_at "" "$CG_V2" "$1")
-	mkdir -p "$B"
-	ln -sfn "$ROOTFS" "$B/rootfs"
-	br spec --bundle "$B" || return 1
-	jq --arg cg "$CG_T/$1" ".linux.cgroupsPath = \$cg | ${2:-.}" \
-		"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 }
 
 status() {
