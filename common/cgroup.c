@@ -183,6 +183,12 @@ fail:
 	return NULL;
 }
 
+/* A mount's root outside this cgroup namespace, as mountinfo shows it. */
+static bool outside(const char *root)
+{
+	return !strncmp(root, "/..", 3) && (root[3] == '/' || !root[3]);
+}
+
 int cg_discover(struct cg_sys *s, struct cg_err *e)
 {
 	struct libmnt_table *tb;
@@ -213,12 +219,28 @@ int cg_discover(struct cg_sys *s, struct cg_err *e)
 		h = &s->h[s->n];
 		if (hier_from_fs(fs, type[6] == '2', h) < 0)
 			continue;
-		/* the same hierarchy mounted twice: keep the first */
+		/*
+		 * The same hierarchy mounted twice: keep the first, unless
+		 * the later one is what a path reaches.  Mounted again at
+		 * the same place, it hides the first; and in a cgroup
+		 * namespace that mounted its hierarchies anew (an engine's,
+		 * a test's), the first is the host's mount under them,
+		 * whose root lies outside the namespace ("/..").
+		 */
 		dup = false;
-		for (int i = 0; i < s->n; i++)
-			if (s->h[i].v2 == h->v2 && s->h[i].ctrls == h->ctrls &&
-			    !strcmp(s->h[i].name, h->name))
-				dup = true;
+		for (int i = 0; i < s->n && !dup; i++) {
+			struct cg_hier *k = &s->h[i];
+
+			if (k->v2 != h->v2 || k->ctrls != h->ctrls ||
+			    strcmp(k->name, h->name))
+				continue;
+			dup = true;
+			if (!strcmp(k->mnt, h->mnt) ||
+			    (outside(k->root) && !outside(h->root))) {
+				memcpy(k->mnt, h->mnt, sizeof(k->mnt));
+				memcpy(k->root, h->root, sizeof(k->root));
+			}
+		}
 		if (dup)
 			continue;
 		if (h->v2)

@@ -238,4 +238,26 @@ test_v2_joining_an_inner_cgroup_is_explained() {
 	assertEquals "the leaf is fine with --fork (stderr: $err)" 0 "$rc"
 }
 
+# In a cgroup namespace whose hierarchies are mounted anew (what engines
+# and the tests' Podman and containerd preludes do), the host's mounts
+# below them show roots outside the namespace ("/.."): the tools go by
+# the new mounts, so --relative works there.
+test_relative_in_a_cgroup_namespace_with_the_hierarchies_remounted() {
+	need_root || return 0
+	need_cmd unshare || return 0
+	need_ctrl pids || return 0
+	if [ -z "$CG_R" ]; then
+		skip_test "no --relative here (a pure v2 host whose suite sits in a leaf)"
+		return 0
+	fi
+	cg-create $CG_R "$CG_T/cgns" || { fail "cg-create"; return; }
+	run cg-exec $CG_R "$CG_T/cgns" unshare -m -C --propagation private sh -c "
+		sh '$BOX_TESTS/lib-cgns.sh' '$BOX_TMP/cgmounts' || exit 99
+		cg-create --relative inner && cg-exec --relative inner cat /proc/self/cgroup"
+	assertEquals "inside the namespace (stderr: $err)" 0 "$rc"
+	assertContains "joined its own cgroup, relative to the namespace's root" "$out" "pids:/inner"
+	assertTrue "made below the test's cgroup on the host" "[ -d '$(cg_dir pids cgns)/inner' ]"
+	cg-delete $CG_R --recursive "$CG_T/cgns"
+}
+
 box_run_suite
