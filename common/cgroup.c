@@ -24,29 +24,6 @@
 
 /* --- discovery ------------------------------------------------------------ */
 
-/* Read a whole small /proc file; one read usually does it. */
-static ssize_t read_file(const char *path, char *buf, size_t n)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-	ssize_t r;
-
-	if (fd < 0)
-		return -1;
-	while (len < n - 1 && (r = read(fd, buf + len, n - 1 - len)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -1;
-		}
-		len += (size_t)r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (ssize_t)len;
-}
-
 /*
  * One mount of a cgroup hierarchy into h; -1 for a mount to pass over (a
  * path too long to keep).  The superblock options of a v1 mount name its
@@ -262,7 +239,7 @@ int cg_load_self(struct cg_sys *s, struct cg_err *e)
 	unsigned ctrls;
 	size_t rl;
 
-	if (read_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+	if (cg_read(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf)) < 0)
 		return cg_seterr(e, errno, "read /proc/self/cgroup");
 	for (line = buf; line && *line; line = next) {
 		next = strchr(line, '\n');
@@ -311,7 +288,7 @@ int cg_load_v2(struct cg_sys *s, struct cg_err *e)
 		return 0;
 	h = &s->h[s->v2];
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", h->mnt);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (cg_read(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return cg_seterr(e, errno, "read %s", path);
 	for (char *p = buf; *p; p++)
 		if (*p == ' ' || *p == '\n')
