@@ -505,6 +505,18 @@ static bool access_ok(const char *s)
 	return true;
 }
 
+/* Is controller c served by a cgroup v1 hierarchy here? */
+static bool on_v1(const struct tr *t, const char *c)
+{
+	const char *l = t->ctx->v1_ctrls;
+	size_t n = strlen(c);
+
+	for (const char *p = l ? strstr(l, c) : NULL; p; p = strstr(p + 1, c))
+		if (p > l && p[-1] == ',' && p[n] == ',')
+			return true;
+	return false;
+}
+
 /*
  * linux.resources.devices: cg-create --device rules, in order, which
  * become v1 devices.allow and devices.deny lines and, on cgroup2, a BPF
@@ -519,7 +531,7 @@ static int do_devices(struct tr *t, const json_t *devs)
 
 	if (!json_is_array(devs))
 		return fail(t, "linux.resources.devices: not an array");
-	if (!t->ctx->devices_v1 && !t->ctx->cgroup2)
+	if (!on_v1(t, "devices") && !t->ctx->cgroup2)
 		return fail(t, "linux.resources.devices: neither a v1 devices "
 			       "controller nor cgroup2 here");
 	json_array_foreach(devs, i, d)
@@ -641,7 +653,7 @@ static int allow_nodes(struct tr *t, const json_t *lx, struct argvec *a)
 		return 0;
 	if (!json_is_array(devs))
 		return fail(t, "linux.devices: not an array");
-	if (!t->ctx->devices_v1 && !t->ctx->cgroup2)
+	if (!on_v1(t, "devices") && !t->ctx->cgroup2)
 		return fail(t, "linux.devices: neither a v1 devices "
 			       "controller nor cgroup2 here to allow them");
 	for (i = 0; i < json_array_size(devs); i++) {
@@ -684,17 +696,6 @@ static int make_nodes(struct tr *t, const json_t *lx, struct argvec *a)
 }
 
 /* linux.resources: the limit options of cg-create (and cg-set) */
-/* Is controller c served by a cgroup v1 hierarchy here? */
-static bool on_v1(const struct tr *t, const char *c)
-{
-	const char *l = t->ctx->v1_ctrls;
-	size_t n = strlen(c);
-
-	for (const char *p = l ? strstr(l, c) : NULL; p; p = strstr(p + 1, c))
-		if (p > l && p[-1] == ',' && p[n] == ',')
-			return true;
-	return false;
-}
 
 /* A field that only one cgroup version has, met on the other. */
 static int wrong_version(struct tr *t, const char *path, const char *ctrl,

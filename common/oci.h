@@ -38,7 +38,6 @@ struct oci_ctx {
 	bool cgroup2;	      /* a cgroup2 hierarchy is mounted */
 	const char *v1_ctrls; /* ",cpu,memory,...,": the controllers on
 				 cgroup v1 here (NULL: none, pure v2) */
-	bool devices_v1;      /* a v1 hierarchy has the devices controller */
 	bool have_sys_filter; /* sys-filter is installed beside us */
 	int console_fd;	      /* --console-socket, connected; or -1 */
 	int go_fd;	      /* hooks: create's go-ahead to the hook step */

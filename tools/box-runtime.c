@@ -998,29 +998,6 @@ static void print_argv(char **v)
 	putchar('\n');
 }
 
-/* A v1 hierarchy with controller name, from /proc/self/cgroup. */
-static bool ctrl_v1(const char *name)
-{
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[512];
-	bool yes = false;
-
-	if (!f)
-		return false;
-	while (!yes && fgets(line, sizeof(line), f)) {
-		char *c = strchr(line, ':'), *e = c ? strchr(c + 1, ':') : NULL;
-
-		if (!e)
-			continue;
-		*e = '\0';
-		for (char *w = strtok(c + 1, ","); w; w = strtok(NULL, ","))
-			if (strcmp(w, name) == 0)
-				yes = true;
-	}
-	fclose(f);
-	return yes;
-}
-
 /* ",cpu,memory,...,": every controller a v1 hierarchy serves, from
  * /proc/self/cgroup (its v2 line has none); NULL when there is none */
 static const char *v1_ctrls(void)
@@ -1049,6 +1026,16 @@ static const char *v1_ctrls(void)
 	fclose(f);
 	list[n] = '\0';
 	return n > 1 ? list : NULL;
+}
+
+/* A v1 hierarchy serves controller name. */
+static bool ctrl_v1(const char *name)
+{
+	const char *l = v1_ctrls();
+	char pat[40];
+
+	snprintf(pat, sizeof(pat), ",%s,", name);
+	return l && strstr(l, pat);
 }
 
 /* Connect to the engine's console socket (conmon's), before the chain:
@@ -1293,7 +1280,6 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0 ||
 		stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0,
 	};
-	ctx.devices_v1 = ctrl_v1("devices");
 	ctx.v1_ctrls = v1_ctrls();
 	snprintf(err, sizeof(err), "%s/sys-filter", bindir);
 	ctx.have_sys_filter = access(err, X_OK) == 0;
@@ -1766,7 +1752,6 @@ static void do_update(const char *id, const char *file)
 			die("update %s: out of memory", id);
 	}
 	len = strlen(text);
-	ctx.devices_v1 = ctrl_v1("devices");
 	ctx.v1_ctrls = v1_ctrls();
 	ctx.cgroup2 =
 	    access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ||

@@ -104,7 +104,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hybrid = ctx;
 		hybrid.v1_ctrls = ",cpu,cpuacct,cpuset,memory,devices,blkio,"
 				  "net_cls,net_prio,pids,";
-		hybrid.devices_v1 = true;
 	}
 
 	ra =
