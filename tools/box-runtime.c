@@ -464,6 +464,87 @@ static const char *status(const struct state *st)
 
 /* --- running the tools -------------------------------------------------- */
 
+/* What the chain's steps write to stderr before init is ready. */
+struct step_err {
+	int fd;
+	bool eof; /* fd has said all */
+	size_t len;
+	char buf[4096];
+};
+
+/* One read of the steps' stderr; at its end (or, non-blocking, when
+ * nothing more is there) eof.  Past the buffer the rest is dropped. */
+static void se_read(struct step_err *se)
+{
+	size_t room = sizeof(se->buf) - 1 - se->len;
+	char sink[512];
+	ssize_t r = read(se->fd, room ? se->buf + se->len : sink,
+			 room ? room : sizeof(sink));
+
+	if (r > 0 && room)
+		se->len += (size_t)r;
+	else if (r == 0 || (r < 0 && errno != EINTR))
+		se->eof = true;
+}
+
+/*
+ * A byte from the sync pipe, reading the steps' stderr meanwhile (a
+ * step must never block on a full pipe while create waits for it).
+ * Returns read(2)'s value for the sync byte.
+ */
+static ssize_t read_sync(int sync, struct step_err *se, char *c)
+{
+	for (;;) {
+		struct pollfd p[2] = {{.fd = sync, .events = POLLIN},
+				      {.fd = se->fd, .events = POLLIN}};
+		ssize_t r;
+
+		if (poll(p, se->eof ? 1 : 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (!se->eof && p[1].revents) {
+			se_read(se);
+			continue;
+		}
+		if (p[0].revents) {
+			do
+				r = read(sync, c, 1);
+			while (r < 0 && errno == EINTR);
+			return r;
+		}
+	}
+}
+
+/* The failing step's line: the last the steps wrote ("pivot: ..."), or
+ * dflt when they wrote nothing. */
+static const char *step_error(struct step_err *se, const char *dflt)
+{
+	char *end, *line;
+
+	/* the rest of what the dead chain wrote, in the pipe already
+	 * (without waiting for a writer that outlived it: a hook's
+	 * daemon, say) */
+	fcntl(se->fd, F_SETFL, O_NONBLOCK);
+	while (!se->eof)
+		se_read(se);
+	se->buf[se->len] = '\0';
+	end = se->buf + se->len;
+	while (end > se->buf && end[-1] == '\n')
+		*--end = '\0';
+	line = strrchr(se->buf, '\n');
+	line = line ? line + 1 : se->buf;
+	if (line > se->buf) {
+		line[-1] = '\0';
+		debug("the chain also said: %s", se->buf);
+	}
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	return *line ? line : dflt;
+}
+
 /*
  * Run a tool and wait for it.  Its stderr is caught into msg (the first
  * line, without the tool's "name: " prefix): the caller folds it into
@@ -471,9 +552,8 @@ static const char *status(const struct state *st)
  */
 static int run_argv(char **argv, char *msg, size_t n)
 {
-	char buf[1024];
-	size_t len = 0;
-	ssize_t r;
+	struct step_err se = {0};
+	const char *line;
 	int status, p[2];
 	pid_t pid, parent = getpid();
 
@@ -497,30 +577,21 @@ static int run_argv(char **argv, char *msg, size_t n)
 		_exit(EXIT_NOTFOUND);
 	}
 	close(p[1]);
-	while ((r = read(p[0], buf + len, sizeof(buf) - 1 - len)) != 0) {
-		if (r < 0 && errno != EINTR)
-			break;
-		if (r > 0 && (len += (size_t)r) == sizeof(buf) - 1) {
-			char sink[512]; /* the rest is not ours to keep */
-
-			while (read(p[0], sink, sizeof(sink)) > 0)
-				;
-			break;
-		}
-	}
+	se.fd = p[0];
+	while (!se.eof)
+		se_read(&se);
 	close(p[0]);
-	buf[len] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (*buf) {
-		const char *m = strstr(buf, ": ");
+	line = step_error(&se, "");
+	if (*line) {
 		const char *tool = strrchr(argv[0], '/') + 1;
+		size_t tl = strlen(tool);
 
 		/* "cg-create: write ..." -> "write ..." */
 		snprintf(msg, n, "%s",
-			 m && (size_t)(m - buf) == strlen(tool) &&
-				 !strncmp(buf, tool, strlen(tool))
-			     ? m + 2
-			     : buf);
+			 !strncmp(line, tool, tl) &&
+				 !strncmp(line + tl, ": ", 2)
+			     ? line + tl + 2
+			     : line);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -1151,85 +1222,6 @@ struct create_opts {
 };
 
 /* create: returns the container's first PID (run waits for it). */
-/* What the chain's steps write to stderr before init is ready. */
-struct step_err {
-	int fd;
-	bool eof; /* fd has said all */
-	size_t len;
-	char buf[4096];
-};
-
-/*
- * A byte from the sync pipe, reading the steps' stderr meanwhile (a
- * step must never block on a full pipe while create waits for it).
- * Returns read(2)'s value for the sync byte.
- */
-static ssize_t read_sync(int sync, struct step_err *se, char *c)
-{
-	for (;;) {
-		struct pollfd p[2] = {{.fd = sync, .events = POLLIN},
-				      {.fd = se->fd, .events = POLLIN}};
-		char sink[512];
-		ssize_t r;
-
-		if (poll(p, se->eof ? 1 : 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (!se->eof && p[1].revents) {
-			size_t room = sizeof(se->buf) - 1 - se->len;
-
-			/* past the buffer, the rest is dropped */
-			r = read(se->fd, room ? se->buf + se->len : sink,
-				 room ? room : sizeof(sink));
-			if (r > 0 && room)
-				se->len += (size_t)r;
-			else if (r == 0 || (r < 0 && errno != EINTR))
-				se->eof = true; /* poll it no more */
-			continue;
-		}
-		if (p[0].revents) {
-			do
-				r = read(sync, c, 1);
-			while (r < 0 && errno == EINTR);
-			return r;
-		}
-	}
-}
-
-/* The failing step's line: the last the steps wrote ("pivot: ..."). */
-static const char *step_error(struct step_err *se)
-{
-	char *end, *line;
-
-	/* the rest of what the dead chain wrote, in the pipe already
-	 * (without waiting for a writer that outlived it: a hook's
-	 * daemon, say) */
-	fcntl(se->fd, F_SETFL, O_NONBLOCK);
-	while (!se->eof && se->len < sizeof(se->buf) - 1) {
-		ssize_t r = read(se->fd, se->buf + se->len,
-				 sizeof(se->buf) - 1 - se->len);
-
-		if (r <= 0)
-			break;
-		se->len += (size_t)r;
-	}
-	se->buf[se->len] = '\0';
-	end = se->buf + se->len;
-	while (end > se->buf && end[-1] == '\n')
-		*--end = '\0';
-	line = strrchr(se->buf, '\n');
-	line = line ? line + 1 : se->buf;
-	if (line > se->buf) {
-		line[-1] = '\0';
-		debug("the chain also said: %s", se->buf);
-	}
-	for (char *p = line; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			*p = ' ';
-	return *line ? line : "the container's setup failed";
-}
 
 static pid_t do_create(const char *id, const struct create_opts *o)
 {
@@ -1456,7 +1448,8 @@ static pid_t do_create(const char *id, const struct create_opts *o)
 		    st.js, "starttime",
 		    json_integer((json_int_t)proc_start(pid, &c)));
 		teardown(&st);
-		die("create %s: %s", id, step_error(&se));
+		die("create %s: %s", id,
+		    step_error(&se, "the container's setup failed"));
 	}
 	/* what the steps wrote on the way (warnings, hooks' output) */
 	if (se.len)
@@ -2318,7 +2311,8 @@ static int do_exec(const char *id, const struct exec_opts *o, int argc,
 	if (n != 1 || c != 'r') {
 		while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR)
 			;
-		die("exec %s: %s", id, step_error(&se));
+		die("exec %s: %s", id,
+		    step_error(&se, "the process's setup failed"));
 	}
 	if (se.len)
 		box_write_all(2, se.buf, se.len);
