@@ -26,20 +26,6 @@ need_dev_chain() {
 	return 1
 }
 
-# access_in JOINFILE DEV...: join a cgroup, then for each DEV "r" or
-# "-" (opens for reading) and "w" or "-" (for writing).
-access_in() {
-	bash -c 'exec 9>/dev/null
-		echo 0 >"$1" || exit 99
-		shift
-		for d; do
-			r=- w=-
-			(: <"$d") 2>&9 && r=r
-			(: >"$d") 2>&9 && w=w
-			printf "%s%s " "$r" "$w"
-		done' _ "$@"
-}
-
 # A FUSE node and a made-up name for 1:3, with modes and owners; the
 # host's loop-control bound in, which no rule allows.
 NODES='.linux.devices = [

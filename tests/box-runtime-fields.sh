@@ -33,14 +33,8 @@ created() {
 # refused NAME RESOURCES-JSON TEXT: create says TEXT in one line, exits
 # 125 and leaves neither state nor cgroup.
 refused() {
-	local d
 	bundle "$1" "$2" || return 1
-	assert_bad_input box-runtime --root "$STATE" create --bundle "$B" "$1"
-	assertContains "$err" "$3"
-	assertFalse "no state for $1" "[ -e '$STATE/$1' ]"
-	for d in $(cg_all_dirs "$1"); do
-		assertFalse "no cgroup $d" "[ -d '$d' ]"
-	done
+	create_refused "$1" "$3"
 }
 
 test_memory_reservation_swappiness_and_oom_killer() {

@@ -485,14 +485,8 @@ test_podman_runs_stops_and_removes_containers() {
 # bad_config NAME JQ-FILTER TEXT: create refuses the bundle with one line
 # naming TEXT, and makes no state and no cgroup.
 bad_config() {
-	local d
 	bundle "$1" "$2"
-	assert_bad_input box-runtime --root "$STATE" create --bundle "$B" "$1"
-	assertContains "$err" "$3"
-	assertFalse "no state for $1" "[ -e '$STATE/$1' ]"
-	for d in $(cg_all_dirs "$1"); do
-		assertFalse "no cgroup $d" "[ -d '$d' ]"
-	done
+	create_refused "$1" "$3"
 }
 
 test_unsupported_fields_are_refused_by_name() {

@@ -35,21 +35,6 @@ _cg_v1_devices() {
 v2_join() { echo "$(_cg_dir_at "" "$CG_V2" "$1")/cgroup.procs"; }
 v1_join() { echo "$(_cg_dir_at devices "$(_cg_v1_devices)" "$1")/tasks"; }
 
-# access_in JOINFILE DEV...: join the cgroup, then for each DEV print
-# "r" or "-" (it opens for reading) and "w" or "-" (for writing).
-access_in() {
-	# /dev/null for the errors is opened before the rules apply
-	bash -c 'exec 9>/dev/null
-		echo 0 >"$1" || exit 99
-		shift
-		for d; do
-			r=- w=-
-			(: <"$d") 2>&9 && r=r
-			(: >"$d") 2>&9 && w=w
-			printf "%s%s " "$r" "$w"
-		done' _ "$@"
-}
-
 # mknod_in JOINFILE: "m" when a char device 1:3 can be made, else "-".
 mknod_in() {
 	rm -f "$BOX_TMP/node"

@@ -163,6 +163,21 @@ need_nobody() {
 	fi
 }
 
+# access_in JOINFILE DEV...: join the cgroup, then for each DEV print
+# "r" or "-" (it opens for reading) and "w" or "-" (for writing).
+access_in() {
+	# /dev/null for the errors is opened before the rules apply
+	bash -c 'exec 9>/dev/null
+		echo 0 >"$1" || exit 99
+		shift
+		for d; do
+			r=- w=-
+			(: <"$d") 2>&9 && r=r
+			(: >"$d") 2>&9 && w=w
+			printf "%s%s " "$r" "$w"
+		done' _ "$@"
+}
+
 cg_suite_setup() {
 	local t m o own
 	CG_V2=$(_cg_mounts | awk '$1 == "cgroup2" { print $2; exit }')

@@ -75,3 +75,16 @@ need_chain() {
 	need_cmd jq busybox || return 1
 	need_static cap-drop box-runtime "$@" || return 1
 }
+
+# create_refused NAME TEXT: create refuses bundle $B with one line
+# naming TEXT, exit 125, and makes no state and no cgroup.
+create_refused() {
+	local d
+	assert_bad_input box-runtime --root "$STATE" create --bundle "$B" "$1"
+	# shellcheck disable=SC2154 # err: set by assert_bad_input (lib.sh)
+	assertContains "$err" "$2"
+	assertFalse "no state for $1" "[ -e '$STATE/$1' ]"
+	for d in $(cg_all_dirs "$1"); do
+		assertFalse "no cgroup $d" "[ -d '$d' ]"
+	done
+}
