@@ -97,16 +97,7 @@ cg-create --relative "$B" || bench_die "cannot make cgroup $B"
 bench_rootfs "$T/rootfs"
 
 # The mounts the wrapper hides (see the top of this file).
-hide=$(awk -v ctl=/proc/self/cgroup '
-	BEGIN { while ((getline l < ctl) > 0) {
-		split(l, f, ":"); n = split(f[2], c, ",")
-		for (i = 1; i <= n; i++) if (f[3] != "/" || c[i] ~ /^name=/) hide[c[i]] = 1 } }
-	{ for (i = 7; i <= NF; i++) if ($i == "-") break
-	  type = $(i + 1); n = split($(i + 3), o, ",")
-	  if (type == "cgroup") { v1 = 1
-		for (j = 1; j <= n; j++) if (o[j] in hide) { print $5; break } }
-	  if (type == "cgroup2") v2 = $5 }
-	END { if (v1 && v2) print v2 }' /proc/self/mountinfo)
+hide=$(bench_crun_hide)
 
 cat >"$T/wrap" <<EOF
 #!/bin/sh

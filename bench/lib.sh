@@ -85,3 +85,21 @@ bench_own_cgroup() {
 	awk -F: -v c="$1" '{ n = split($2, a, ",")
 		for (i = 1; i <= n; i++) if (a[i] == c) { print $3; exit } }' /proc/self/cgroup
 }
+
+# bench_crun_hide: the cgroup mounts crun cannot live with on a hybrid
+# host, for a wrapper to unmount in a private mount namespace before
+# each contestant runs: the cgroup2 mount (crun refuses hybrid hosts,
+# and runs in v1 mode without it), v1 hierarchies where this process is
+# not in the root cgroup, and named ones.  One mount point a line.
+bench_crun_hide() {
+	awk -v ctl=/proc/self/cgroup '
+	BEGIN { while ((getline l < ctl) > 0) {
+		split(l, f, ":"); n = split(f[2], c, ",")
+		for (i = 1; i <= n; i++) if (f[3] != "/" || c[i] ~ /^name=/) hide[c[i]] = 1 } }
+	{ for (i = 7; i <= NF; i++) if ($i == "-") break
+	  type = $(i + 1); n = split($(i + 3), o, ",")
+	  if (type == "cgroup") { v1 = 1
+		for (j = 1; j <= n; j++) if (o[j] in hide) { print $5; break } }
+	  if (type == "cgroup2") v2 = $5 }
+	END { if (v1 && v2) print v2 }' /proc/self/mountinfo
+}

@@ -27,8 +27,8 @@
 # wrapper, a private mount namespace in which the mounts crun cannot
 # live with on this hybrid host are unmounted (the cgroup2 mount; v1
 # hierarchies where this process is not in the root cgroup; named
-# ones): the awk below is bench/container.sh's, which says why.  The
-# wrapper alone is timed too.
+# ones), found by bench_crun_hide (bench/lib.sh), as bench/container.sh
+# does, which says why.  The wrapper alone is timed too.
 #
 # Usage: bench/runtime.sh [RUNS]   (results in bench/results/runtime.*)
 
@@ -65,16 +65,7 @@ trap 'exit 130' INT TERM
 cg-create --relative "$B" || bench_die "cannot make cgroup $B"
 bench_rootfs "$T/rootfs"
 
-hide=$(awk -v ctl=/proc/self/cgroup '
-	BEGIN { while ((getline l < ctl) > 0) {
-		split(l, f, ":"); n = split(f[2], c, ",")
-		for (i = 1; i <= n; i++) if (f[3] != "/" || c[i] ~ /^name=/) hide[c[i]] = 1 } }
-	{ for (i = 7; i <= NF; i++) if ($i == "-") break
-	  type = $(i + 1); n = split($(i + 3), o, ",")
-	  if (type == "cgroup") { v1 = 1
-		for (j = 1; j <= n; j++) if (o[j] in hide) { print $5; break } }
-	  if (type == "cgroup2") v2 = $5 }
-	END { if (v1 && v2) print v2 }' /proc/self/mountinfo)
+hide=$(bench_crun_hide)
 
 cat >"$T/wrap" <<WRAP
 #!/bin/sh
