@@ -1052,13 +1052,18 @@ static int push_limits(struct tr *t, const json_t *res, struct argvec *a)
 			if (num(t, o, "limit", "linux.resources.memory", -1,
 				INT64_MAX, &v, &set) < 0)
 				return -1;
+			/* -1: no limit (update lifts one so) */
 			if (set && v > 0)
 				PUSHF(a, "--memory=%lld", (long long)v);
+			else if (set && v == -1)
+				PUSH(a, "--memory=max");
 			if (num(t, o, "swap", "linux.resources.memory", -1,
 				INT64_MAX, &v, &set) < 0)
 				return -1;
 			if (set && v > 0)
 				PUSHF(a, "--memory-swap=%lld", (long long)v);
+			else if (set && v == -1)
+				PUSH(a, "--memory-swap=max");
 			if (push_memory_more(t, o, a) < 0)
 				return -1;
 		}
@@ -1087,6 +1092,8 @@ static int push_limits(struct tr *t, const json_t *res, struct argvec *a)
 				PUSHF(a, "--cpus=%lld.%03lld",
 				      (long long)(m / 1000),
 				      (long long)(m % 1000 ? m % 1000 : 0));
+			} else if (qset && q == -1) {
+				PUSH(a, "--cpus=max");
 			}
 			if ((cpus = str(t, o, "cpus", "linux.resources.cpu")) &&
 			    *cpus)
@@ -1105,6 +1112,8 @@ static int push_limits(struct tr *t, const json_t *res, struct argvec *a)
 				return -1;
 			if (set && v > 0)
 				PUSHF(a, "--pids=%lld", (long long)v);
+			else if (set && v == -1)
+				PUSH(a, "--pids=max");
 		}
 		if ((o = json_object_get(res, "blockIO")) && !empty(o) &&
 		    push_blkio(t, o, a) < 0)

@@ -167,6 +167,13 @@ test_update_takes_runc_flags() {
 	assertEquals "update file + flag: $err" 0 "$rc"
 	assertEquals "the flag wins over the file" 44 "$(cg_read pids upf pids.max pids.max)"
 	assertEquals "the file's other fields" 41943040 "$(cg_read memory upf memory.max memory.limit_in_bytes)"
+	# -1: no limit, as runc takes it
+	run br update --pids-limit -1 --memory -1 upf
+	assertEquals "update -1: $err" 0 "$rc"
+	assertEquals "pids limit lifted" max "$(cg_read pids upf pids.max pids.max)"
+	assertContains "memory limit lifted" "$(cg_read memory upf memory.max memory.limit_in_bytes)" \
+		"$(cg_is_v2 memory && echo max || echo 9223372036854)"
+	run br update --pids-limit 44 upf
 	assert_bad_input box-runtime --root "$STATE" update --pids-limit lots upf
 	assert_bad_input box-runtime --root "$STATE" update --memory 12q upf
 	assert_bad_input box-runtime --root "$STATE" update --l3-cache-schema L3:0=f upf
