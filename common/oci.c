@@ -357,6 +357,15 @@ static const char *const blkio_keys[] = {
 };
 static const char *const weight_dev_keys[] = {"major", "minor", "weight", NULL};
 static const char *const throttle_keys[] = {"major", "minor", "rate", NULL};
+/* linux.resources.blockIO's throttle lists, as cg-create's --io-max */
+static const struct {
+	const char *key, *fmt;
+} throttles[] = {
+    {"throttleReadBpsDevice", "--io-max=%lld:%lld:rbps=%lld"},
+    {"throttleWriteBpsDevice", "--io-max=%lld:%lld:wbps=%lld"},
+    {"throttleReadIOPSDevice", "--io-max=%lld:%lld:riops=%lld"},
+    {"throttleWriteIOPSDevice", "--io-max=%lld:%lld:wiops=%lld"},
+};
 static const char *const hugepage_keys[] = {"pageSize", "limit", NULL};
 static const char *const network_keys[] = {"classID", "priorities", NULL};
 static const char *const prio_keys[] = {"name", "priority", NULL};
@@ -800,8 +809,7 @@ static int push_cpu_more(struct tr *t, const json_t *o, struct argvec *a)
 /* one of blockIO's per-device arrays: MAJ:MIN and a number each */
 static int push_blkio_devs(struct tr *t, const json_t *bio, const char *key,
 			   const char *value_key, const char *const *known,
-			   const char *fmt_v1, const char *fmt_v2, bool v1,
-			   struct argvec *a)
+			   const char *fmt, struct argvec *a)
 {
 	json_t *arr = json_object_get(bio, key), *d;
 	char path[96];
@@ -826,8 +834,7 @@ static int push_blkio_devs(struct tr *t, const json_t *bio, const char *key,
 		if (!s1 || !s2 || !s3)
 			return fail(t, "%s: needs major, minor and %s", path,
 				    value_key);
-		PUSHF(a, v1 ? fmt_v1 : fmt_v2, (long long)maj, (long long)min,
-		      (long long)v);
+		PUSHF(a, fmt, (long long)maj, (long long)min, (long long)v);
 	}
 	return 0;
 }
@@ -848,23 +855,15 @@ static int push_blkio(struct tr *t, const json_t *o, struct argvec *a)
 		PUSHF(a, "--set=%s=%lld", v1 ? "blkio.weight" : "io.weight",
 		      (long long)v);
 	if (push_blkio_devs(t, o, "weightDevice", "weight", weight_dev_keys,
-			    "--set=blkio.weight_device=%lld:%lld %lld",
-			    "--set=io.weight=%lld:%lld %lld", v1, a) < 0)
+			    v1 ? "--set=blkio.weight_device=%lld:%lld %lld"
+			       : "--set=io.weight=%lld:%lld %lld",
+			    a) < 0)
 		return -1;
 	/* --io-max writes blkio.throttle.* on v1 and io.max on v2 */
-	if (push_blkio_devs(t, o, "throttleReadBpsDevice", "rate",
-			    throttle_keys, "--io-max=%lld:%lld:rbps=%lld",
-			    "--io-max=%lld:%lld:rbps=%lld", v1, a) < 0 ||
-	    push_blkio_devs(t, o, "throttleWriteBpsDevice", "rate",
-			    throttle_keys, "--io-max=%lld:%lld:wbps=%lld",
-			    "--io-max=%lld:%lld:wbps=%lld", v1, a) < 0 ||
-	    push_blkio_devs(t, o, "throttleReadIOPSDevice", "rate",
-			    throttle_keys, "--io-max=%lld:%lld:riops=%lld",
-			    "--io-max=%lld:%lld:riops=%lld", v1, a) < 0 ||
-	    push_blkio_devs(t, o, "throttleWriteIOPSDevice", "rate",
-			    throttle_keys, "--io-max=%lld:%lld:wiops=%lld",
-			    "--io-max=%lld:%lld:wiops=%lld", v1, a) < 0)
-		return -1;
+	for (size_t i = 0; i < sizeof(throttles) / sizeof(*throttles); i++)
+		if (push_blkio_devs(t, o, throttles[i].key, "rate",
+				    throttle_keys, throttles[i].fmt, a) < 0)
+			return -1;
 	return 0;
 }
 
