@@ -1168,6 +1168,8 @@ static int do_resources(struct tr *t, const json_t *lx)
 		PUSH(a, "--relative");
 	if (push_limits(t, res, a) < 0 || allow_nodes(t, lx, a) < 0)
 		return -1;
+	/* a path from the config is never an option */
+	PUSH(a, "--");
 	PUSH(a, t->out->cgroup_path);
 	if (t->failed)
 		return -1;
@@ -1176,6 +1178,8 @@ static int do_resources(struct tr *t, const json_t *lx)
 	PUSH(a, tool(t, "cg-exec", buf, sizeof(buf)));
 	if (t->out->cgroup_relative)
 		PUSH(a, "--relative");
+	/* a path from the config is never an option */
+	PUSH(a, "--");
 	PUSH(a, t->out->cgroup_path);
 	return 0;
 }

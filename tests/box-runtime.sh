@@ -489,6 +489,20 @@ bad_config() {
 	create_refused "$1" "$3"
 }
 
+# cgroupsPath is a path, never an option of cg-create or cg-exec
+test_cgroups_path_is_never_an_option() {
+	need_chain || return 0
+	need_ctrl pids || return 0
+	bundle inj '.process.args = ["true"]'
+	jq --arg cg "$CG_T/--pids=7" '.linux.cgroupsPath = $cg' "$B/config.json" >"$B/c.json" &&
+		mv "$B/c.json" "$B/config.json"
+	run br create --bundle "$B" inj
+	assertEquals "create: $err" 0 "$rc"
+	assertEquals "a cgroup of that name, with no limit" max "$(cat "$(cg_dir pids "")/--pids=7/pids.max")"
+	br delete --force inj
+	assertFalse "removed by delete" "[ -d '$(cg_dir pids "")/--pids=7' ]"
+}
+
 test_unsupported_fields_are_refused_by_name() {
 	need_all || return 0
 	bad_config rdt '.linux.intelRdt = {"closID": "x"}' "linux.intelRdt: not supported"

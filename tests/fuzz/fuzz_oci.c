@@ -50,7 +50,8 @@ static void check_rules(const struct argvec *a)
 	struct cg_devrule r;
 	struct cg_err e;
 
-	for (size_t i = 0; i < a->n; i++)
+	/* options only: the cgroup path follows "--" */
+	for (size_t i = 0; i < a->n && strcmp(a->v[i], "--"); i++)
 		if (strncmp(a->v[i], "--device=", 9) == 0 &&
 		    cg_device_parse(a->v[i] + 9, &r, &e) < 0)
 			abort();
